@@ -1,0 +1,157 @@
+"""The `bench` command: thin, turns arguments into library calls and errors into one line and an exit code.
+
+    bench run [OVERRIDES...]          measure (Hydra: `bench run scenario=multistage`, `-m` to sweep)
+    bench doctor [OVERRIDES...]       what the engine can do, and how to fix what it cannot
+    bench engine up|down|status [OVERRIDES...]   the dedicated engine, registry, QEMU and base images
+    bench summary RUN_DIR             the terminal table and summary.md of a run directory again
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from bench.config import CONF_DIR, PROJECT_ROOT, BenchConfig, register_configs
+
+USAGE = __doc__.split("\n\n", 1)[1]
+
+
+def _register() -> None:
+    if not OmegaConf.has_resolver("bench_root"):
+        OmegaConf.register_new_resolver("bench_root", lambda: str(PROJECT_ROOT))
+    register_configs()
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from python_on_whales.exceptions import DockerException
+
+    from bench.engine.errors import EngineError
+    from bench.results import ResultsError
+    from bench.scenario import ScenarioError
+
+    return (EngineError, ScenarioError, ResultsError, DockerException, FileNotFoundError, PermissionError,
+            ValueError)
+
+
+def _fail(error: BaseException) -> int:
+    text = error.one_line() if hasattr(error, "one_line") else str(error)
+    lines = [line for line in text.splitlines() if line.strip()]
+    print(f"bench: {lines[0] if lines else type(error).__name__}", file=sys.stderr)
+    return 2
+
+
+def _typed(cfg) -> BenchConfig:
+    """Structured config -> dataclass instance; __post_init__ checks what the schema cannot."""
+    return OmegaConf.to_object(cfg)
+
+
+def _compose(overrides: list[str]) -> BenchConfig:
+    from hydra import compose, initialize_config_dir
+
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        return _typed(compose(config_name="config", overrides=overrides))
+
+
+def _run(args: list[str]) -> int:
+    import hydra
+    from hydra.core.hydra_config import HydraConfig
+
+    result = {"code": 0}
+
+    @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
+    def task(cfg) -> None:
+        from bench.app import run_experiment
+
+        try:
+            config = _typed(cfg)
+            run_dir = Path(HydraConfig.get().runtime.output_dir)
+            result["code"] = max(result["code"], run_experiment(config, OmegaConf.to_yaml(cfg), run_dir))
+        except _known_errors() as error:
+            result["code"] = _fail(error)
+            if not HydraConfig.get().mode.name == "MULTIRUN":
+                raise SystemExit(result["code"]) from None
+
+    sys.argv = ["bench run", *args]
+    task()
+    return result["code"]
+
+
+def _doctor(args: list[str]) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from bench.engine.probe import doctor
+
+    config = _compose(args)
+    table = Table(title=f"engine {config.engine.name!r} (context {config.engine.context!r})")
+    for column in ("capability", "", "detail", "fix"):
+        table.add_column(column)
+    found = doctor(config.engine)
+    for cap in found:
+        mark = "[green]ok[/]" if cap.ok else ("[red]missing[/]" if cap.required else "[yellow]missing[/]")
+        table.add_row(cap.name, mark, cap.detail, "" if cap.ok else (cap.fix or ""))
+    Console().print(table)
+    return 0 if all(c.ok for c in found if c.required) else 2
+
+
+def _engine(args: list[str]) -> int:
+    from bench.engine import lifecycle
+
+    if not args or args[0] not in ("up", "down", "status"):
+        print("bench: engine needs one of up, down, status (e.g. `bench engine up`)", file=sys.stderr)
+        return 2
+    action, overrides = args[0], args[1:]
+    if action == "status":
+        return _doctor(overrides)
+    config = _compose(overrides)
+    (lifecycle.up if action == "up" else lifecycle.down)(config.engine)
+    return 0
+
+
+def _summary(args: list[str]) -> int:
+    from rich.console import Console
+
+    from bench.app import summarize
+
+    if len(args) != 1:
+        print("bench: summary needs one run directory, e.g. `bench summary results/2026-...`", file=sys.stderr)
+        return 2
+    path = summarize(Path(args[0]), Console())
+    return 0 if path else 1
+
+
+COMMANDS = {"run": _run, "doctor": _doctor, "engine": _engine, "summary": _summary}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(f"usage:\n{USAGE}")
+        return 0 if args else 2
+    command = COMMANDS.get(args[0])
+    if command is None:
+        print(f"bench: unknown command {args[0]!r}; known: {', '.join(COMMANDS)}", file=sys.stderr)
+        return 2
+    _register()
+    try:
+        return command(args[1:])
+    except KeyboardInterrupt:
+        print("bench: interrupted", file=sys.stderr)
+        return 130
+    except _known_errors() as error:
+        return _fail(error)
+    except Exception as error:
+        from hydra.errors import HydraException
+        from omegaconf.errors import OmegaConfBaseException
+
+        if isinstance(error, HydraException | OmegaConfBaseException):
+            cause = f"\n{str(error.__cause__).splitlines()[0]}" if error.__cause__ else ""
+            print(f"bench: {error}{cause}", file=sys.stderr)  # Hydra's own text lists what exists
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Structured configs for Hydra: the schema that `conf/` fills in and that rejects bad values.
+
+Registered in Hydra's ConfigStore as `base_config` (and one schema per group) so that a misspelt key or a
+value outside an enum fails at composition time with Hydra's own message, before anything is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONF_DIR = PROJECT_ROOT / "conf"
+
+
+class BuilderName(str, Enum):
+    """The two image builders of one Docker Engine."""
+
+    legacy = "legacy"
+    buildkit = "buildkit"
+
+
+class CacheSource(str, Enum):
+    """Where a measured build may take cached steps from.
+
+    `none` is a cold build on an empty engine; `local` is the engine's own cache left by a primed build
+    of the same scenario (the warm rebuild every developer knows).
+    """
+
+    none = "none"
+    local = "local"
+
+
+class ChangeKind(str, Enum):
+    """What differs between the primed build and the measured one (only meaningful with a warm cache)."""
+
+    none = "none"
+    source = "source"
+
+
+@dataclass
+class ScenarioConfig:
+    """A scenario is a directory with a Dockerfile; everything else has defaults or comes from bench.yaml."""
+
+    path: str = MISSING
+    name: str | None = None
+    dockerfile: str = "Dockerfile"
+    target: str | None = None
+    build_args: dict[str, str] = field(default_factory=dict)
+    source_change: str | None = None
+
+
+@dataclass
+class BuilderConfig:
+    names: list[BuilderName] = field(default_factory=lambda: [BuilderName.legacy, BuilderName.buildkit])
+
+
+@dataclass
+class CacheConfig:
+    sources: list[CacheSource] = field(default_factory=lambda: [CacheSource.none, CacheSource.local])
+
+
+@dataclass
+class ChangeConfig:
+    kind: ChangeKind = ChangeKind.source
+
+
+@dataclass
+class EngineConfig:
+    """A docker context plus what the harness may do to it.
+
+    `owned: true` engines are the harness's own (it may wipe them to make a build truly cold); on any
+    other engine it removes only the images it tagged itself and never prunes.
+    """
+
+    name: str = "dedicated"
+    context: str = "bench"
+    owned: bool = True
+    socket: str = "/run/bench/engine/docker.sock"
+    state_dir: str = "/var/lib/bench/engine"
+    run_dir: str = "/run/bench/engine"
+    registry: str = "127.0.0.1:5000"
+    registry_dir: str = "/var/lib/bench/registry"
+
+
+@dataclass
+class BenchConfig:
+    """The whole configuration of one `bench run`."""
+
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    builder: BuilderConfig = field(default_factory=BuilderConfig)
+    cache: CacheConfig = field(default_factory=CacheConfig)
+    change: ChangeConfig = field(default_factory=ChangeConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    repetitions: int = 3
+    warmup: int = 1
+    seed: int = 0
+    network: str = "none"
+    tag_prefix: str = "bench-run"
+
+    def __post_init__(self) -> None:
+        if self.repetitions < 1:
+            raise ValueError(f"repetitions must be at least 1, got {self.repetitions}")
+        if self.warmup < 0:
+            raise ValueError(f"warmup must be 0 or more, got {self.warmup}")
+        if not self.builder.names:
+            raise ValueError("builder.names is empty: name at least one of legacy, buildkit")
+        if not self.cache.sources:
+            raise ValueError("cache.sources is empty: name at least one of none, local")
+
+
+def register_configs() -> None:
+    """Register the schema; conf/config.yaml extends it, so every group file is checked against it."""
+    cs = ConfigStore.instance()
+    cs.store(name="base_config", node=BenchConfig)

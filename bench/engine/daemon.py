@@ -1,0 +1,113 @@
+"""The dedicated dockerd: its own data root, exec root, socket and docker context.
+
+A dedicated daemon is what lets the harness wipe an engine to make a build truly cold without touching
+the user's own engine (ENGINE.md: two daemons with separate roots run side by side).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from python_on_whales import DockerClient
+from python_on_whales.exceptions import DockerException
+
+from bench.config import EngineConfig
+from bench.engine.errors import EngineError
+
+
+def daemon_json(engine: EngineConfig) -> dict:
+    """dockerd settings: containerd image store (cache exporters need it), no bridge (no iptables here)."""
+    return {
+        "data-root": f"{engine.state_dir}/data",
+        "exec-root": f"{engine.run_dir}/exec",
+        "pidfile": f"{engine.run_dir}/dockerd.pid",
+        "hosts": [f"unix://{engine.socket}"],
+        "bridge": "none",
+        "iptables": False,
+        "ip6tables": False,
+        "features": {"containerd-snapshotter": True},
+    }
+
+
+def containerd_socket(engine: EngineConfig) -> str:
+    """dockerd's managed containerd lives under its exec root."""
+    return f"{engine.run_dir}/exec/containerd/containerd.sock"
+
+
+def _pid(engine: EngineConfig) -> int | None:
+    pidfile = Path(engine.run_dir) / "dockerd.pid"
+    try:
+        pid = int(pidfile.read_text().strip())
+        os.kill(pid, 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return None
+    return pid
+
+
+def client(engine: EngineConfig) -> DockerClient:
+    """A client that targets the engine through its docker context, as a user's CLI would."""
+    return DockerClient(context=engine.context)
+
+
+def responds(engine: EngineConfig) -> bool:
+    try:
+        DockerClient(host=f"unix://{engine.socket}").system.info()
+    except DockerException:
+        return False
+    return True
+
+
+def start(engine: EngineConfig, timeout_s: float = 60.0) -> bool:
+    """Start the dedicated dockerd unless it already answers; returns True when it was started now."""
+    if responds(engine):
+        ensure_context(engine)
+        return False
+    run_dir = Path(engine.run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    Path(engine.state_dir).mkdir(parents=True, exist_ok=True)
+    config = run_dir / "daemon.json"
+    config.write_text(json.dumps(daemon_json(engine), indent=2))
+    log = open(run_dir / "dockerd.log", "ab")  # noqa: SIM115 - handed to the daemon, which outlives us
+    subprocess.Popen(
+        ["dockerd", "--config-file", str(config)],
+        stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+    )
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if responds(engine):
+            ensure_context(engine)
+            return True
+        time.sleep(0.5)
+    tail = (run_dir / "dockerd.log").read_text(errors="replace").splitlines()[-3:]
+    raise EngineError(f"dockerd did not answer on {engine.socket} within {timeout_s:.0f}s: {' | '.join(tail)}",
+                      fix=f"read {run_dir}/dockerd.log")
+
+
+def ensure_context(engine: EngineConfig) -> None:
+    """Create (or repoint) the docker context that names the dedicated engine."""
+    docker = DockerClient()
+    host = f"unix://{engine.socket}"
+    existing = {c.name: c for c in docker.context.list()}
+    if engine.context in existing:
+        if existing[engine.context].endpoints["docker"].host == host:
+            return
+        docker.context.remove(engine.context, force=True)
+    docker.context.create(engine.context, docker={"host": host},
+                          description="bench's dedicated engine (owned by the harness)")
+
+
+def stop(engine: EngineConfig, timeout_s: float = 30.0) -> bool:
+    """Stop the dedicated dockerd (its containerd goes with it); returns False when it was not running."""
+    pid = _pid(engine)
+    if pid is None:
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and _pid(engine) is not None:
+        time.sleep(0.2)
+    return True

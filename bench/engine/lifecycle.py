@@ -1,0 +1,44 @@
+"""`bench engine up|down|status`: everything the dedicated engine needs, in order, idempotently.
+
+up: Debian packages -> QEMU binfmt -> dedicated dockerd + docker context -> local registry -> base images.
+"""
+
+from __future__ import annotations
+
+from bench.config import EngineConfig
+from bench.engine import base_images, binfmt, daemon, packages, registry
+from bench.engine.errors import EngineError
+
+
+def up(engine: EngineConfig, say=print) -> None:
+    if not engine.owned:
+        raise EngineError(f"engine {engine.name!r} is not owned by bench; `bench engine up` sets up only the "
+                          "dedicated engine", fix="bench engine up engine=dedicated")
+    installed = packages.install_packages(say)
+    if installed:
+        say(f"installed: {' '.join(installed)}")
+    binfmt.register()
+    if daemon.start(engine):
+        say(f"started dockerd on {engine.socket} (context {engine.context!r})")
+    elif binfmt.emulators() and not _daemon_sees_emulators(engine):
+        say("restarting dockerd so that BuildKit lists the emulated platforms")
+        daemon.stop(engine)
+        daemon.start(engine)
+    if registry.start(engine):
+        say(f"started registry on {engine.registry}")
+    pushed = base_images.seed(engine, daemon.client(engine), say)
+    for ref in pushed:
+        say(f"pushed base image {ref}")
+    say(f"engine {engine.name!r} is up: context {engine.context!r}, registry {engine.registry}")
+
+
+def _daemon_sees_emulators(engine: EngineConfig) -> bool:
+    nodes = daemon.client(engine).buildx.inspect().nodes or []
+    return any(p.startswith("linux/arm64") for p in (nodes[0].platforms if nodes else []))
+
+
+def down(engine: EngineConfig, say=print) -> None:
+    if not engine.owned:
+        raise EngineError(f"engine {engine.name!r} is not owned by bench; it will not be stopped")
+    say("stopped dockerd" if daemon.stop(engine) else "dockerd was not running")
+    say("stopped registry" if registry.stop(engine) else "registry was not started by bench")

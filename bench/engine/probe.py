@@ -1,0 +1,154 @@
+"""What an engine can do, capability by capability, each with the command that fixes it when missing.
+
+`bench doctor` prints all of them; `bench run` checks the cheap ones it needs before building anything.
+The probes build tiny `FROM scratch` images, so they need no base image and no network.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from python_on_whales import DockerClient
+from python_on_whales.exceptions import DockerException
+from python_on_whales.utils import run as run_docker
+
+from bench.config import EngineConfig
+from bench.engine import base_images, binfmt, registry
+
+UP = "bench engine up"
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    ok: bool
+    detail: str
+    fix: str | None = None
+    required: bool = True
+
+
+def _first_line(error: Exception) -> str:
+    text = getattr(error, "stderr", None) or str(error)
+    lines = [line for line in str(text).splitlines() if line.strip()]
+    return lines[-1][:200] if lines else type(error).__name__
+
+
+def engine_answers(engine: EngineConfig) -> Capability:
+    try:
+        info = DockerClient(context=engine.context).system.info()
+    except DockerException as error:
+        fix = UP if engine.owned else f"check `docker --context {engine.context} info`"
+        return Capability("engine", False, f"context {engine.context!r}: {_first_line(error)}", fix)
+    return Capability("engine", True, f"context {engine.context!r}: Docker Engine {info.server_version}")
+
+
+def _probe_build(docker: DockerClient, legacy: bool, extra: list[str] | None = None) -> str | None:
+    """Build a one-label scratch image; None when it worked, else the error's last line."""
+    with tempfile.TemporaryDirectory(prefix="bench-probe-") as tmp:
+        Path(tmp, "Dockerfile").write_text("FROM scratch\nLABEL org.bench.probe=1\n")
+        if legacy:
+            argv = [*docker.client_config.docker_cmd, "build", "-q", "-t", "bench-probe/legacy:1", tmp]
+            env = {"DOCKER_BUILDKIT": "0"}
+        else:
+            argv = [*docker.client_config.docker_cmd, "buildx", "build", "-q", "--output", "type=cacheonly",
+                    *(extra or []), tmp]
+            env = {}
+        try:
+            run_docker(argv, env=env, capture_stderr=True)
+        except DockerException as error:
+            return _first_line(error)
+        finally:
+            if legacy:
+                try:
+                    docker.image.remove("bench-probe/legacy:1", force=True)
+                except DockerException:
+                    pass
+    return None
+
+
+def builders(docker: DockerClient) -> list[Capability]:
+    found = []
+    error = _probe_build(docker, legacy=True)
+    found.append(Capability("legacy builder", error is None, error or "DOCKER_BUILDKIT=0 docker build works",
+                            "install an engine that still ships the legacy builder (dockerd <= 27)"))
+    try:
+        version = docker.buildx.version()
+    except DockerException as exc:
+        found.append(Capability("buildx", False, _first_line(exc), f"{UP} (installs docker-buildx)"))
+        return found
+    found.append(Capability("buildx", True, version))
+    error = _probe_build(docker, legacy=False)
+    found.append(Capability("BuildKit", error is None, error or "docker buildx build works", UP))
+    return found
+
+
+def image_store(docker: DockerClient) -> Capability:
+    info = docker.system.info()
+    containerd = any("snapshotter" in str(x) for x in (info.driver_status or []))
+    detail = f"storage driver {info.driver}" + (" (containerd image store)" if containerd else " (classic)")
+    return Capability("containerd image store", containerd, detail,
+                      'set "features": {"containerd-snapshotter": true} in daemon.json', required=False)
+
+
+def cache_exporters(docker: DockerClient) -> Capability:
+    with tempfile.TemporaryDirectory(prefix="bench-cache-") as cache_dir:
+        error = _probe_build(docker, legacy=False, extra=["--cache-to", f"type=local,dest={cache_dir},mode=max"])
+    return Capability("cache exporters", error is None, error or "--cache-to type=local works",
+                      "enable the containerd image store (cache export needs it)", required=False)
+
+
+def platforms(docker: DockerClient) -> Capability:
+    emulators = binfmt.emulators()
+    try:
+        nodes = docker.buildx.inspect().nodes or []
+    except DockerException:
+        nodes = []
+    listed = [p for p in (nodes[0].platforms if nodes else []) if not p.startswith("linux/amd64")]
+    ok = bool(emulators) and any(p.startswith("linux/arm64") for p in listed)
+    detail = (f"emulated: {', '.join(listed)}" if listed else "no foreign platforms") + \
+        f"; binfmt: {', '.join(f'{k}[{v}]' for k, v in emulators.items()) or 'none registered'}"
+    return Capability("emulated platforms", ok, detail, f"{UP} (registers QEMU binfmt, restarts dockerd)",
+                      required=False)
+
+
+def registry_reachable(engine: EngineConfig) -> Capability:
+    ok = registry.reachable(engine)
+    return Capability("local registry", ok, f"http://{engine.registry}/v2/ " + ("answers" if ok else "does not answer"),
+                      UP)
+
+
+def seeded_base_images(engine: EngineConfig) -> Capability:
+    missing = [i.ref(engine) for i in base_images.BASE_IMAGES if not registry.has_tag(engine, i.repository, i.tag)]
+    detail = "all present" if not missing else "missing: " + ", ".join(missing)
+    return Capability("base images", not missing, detail, UP)
+
+
+def tools() -> Capability:
+    missing = [t for t in ("ctr", "hyperfine") if shutil.which(t) is None]
+    return Capability("tools", not missing, "ctr, hyperfine" if not missing else f"missing: {', '.join(missing)}",
+                      UP, required=False)
+
+
+def doctor(engine: EngineConfig) -> list[Capability]:
+    """Every capability; stops after the engine when it does not answer (the rest would only repeat that)."""
+    first = engine_answers(engine)
+    found = [first]
+    if first.ok:
+        docker = DockerClient(context=engine.context)
+        found += builders(docker)
+        found += [image_store(docker), cache_exporters(docker), platforms(docker)]
+    found += [registry_reachable(engine), seeded_base_images(engine), tools()]
+    return found
+
+
+def preflight(engine: EngineConfig) -> Capability | None:
+    """The cheap checks `bench run` needs; returns the first missing capability, or None."""
+    checks = [engine_answers(engine)]
+    if checks[0].ok:
+        checks += [registry_reachable(engine)]
+        if checks[-1].ok:
+            checks.append(seeded_base_images(engine))
+    return next((c for c in checks if not c.ok), None)

@@ -1,0 +1,82 @@
+"""The local registry (Debian's docker-registry) on 127.0.0.1: base images and registry caches live here.
+
+No Docker Hub on this kind of machine: every base image a scenario uses is served from this registry.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from bench.config import EngineConfig
+from bench.engine.errors import EngineError
+
+
+def _config(engine: EngineConfig) -> str:
+    return (
+        "version: 0.1\n"
+        "log:\n  level: warn\n"
+        f"storage:\n  filesystem:\n    rootdirectory: {engine.registry_dir}\n  delete:\n    enabled: true\n"
+        f"http:\n  addr: {engine.registry}\n"
+    )
+
+
+def reachable(engine: EngineConfig, timeout_s: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://{engine.registry}/v2/", timeout=timeout_s) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def has_tag(engine: EngineConfig, repository: str, tag: str) -> bool:
+    """Whether the registry serves repository:tag (repository without the registry host)."""
+    try:
+        url = f"http://{engine.registry}/v2/{repository}/tags/list"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return tag in (json.load(response).get("tags") or [])
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def start(engine: EngineConfig, timeout_s: float = 20.0) -> bool:
+    """Start the registry unless it already answers; returns True when it was started now."""
+    if reachable(engine):
+        return False
+    run_dir = Path(engine.run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    Path(engine.registry_dir).mkdir(parents=True, exist_ok=True)
+    config = run_dir / "registry.yml"
+    config.write_text(_config(engine))
+    log = open(run_dir / "registry.log", "ab")  # noqa: SIM115 - handed to the registry, which outlives us
+    process = subprocess.Popen(
+        ["docker-registry", "serve", str(config)],
+        stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+    )
+    (run_dir / "registry.pid").write_text(str(process.pid))
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if reachable(engine):
+            return True
+        time.sleep(0.2)
+    raise EngineError(f"the registry did not answer on {engine.registry}", fix=f"read {run_dir}/registry.log")
+
+
+def stop(engine: EngineConfig) -> bool:
+    pidfile = Path(engine.run_dir) / "registry.pid"
+    if not pidfile.exists():
+        return False
+    import os
+    import signal
+
+    try:
+        os.kill(int(pidfile.read_text()), signal.SIGTERM)
+    except (ProcessLookupError, ValueError):
+        return False
+    finally:
+        pidfile.unlink(missing_ok=True)
+    return True

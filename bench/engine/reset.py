@@ -1,0 +1,73 @@
+"""Puts an engine in a named start state before a measurement, outside the timed span.
+
+`cold` on an owned engine: no images, no build cache, no containerd content, snapshots or leases; base
+images are then pulled from the local registry by the build itself, as on a fresh CI runner. Prune first;
+remove the leases that keep pulled blobs alive; if anything is still left, wipe the data root and restart
+the daemon (the sure way). On an engine the harness does not own it removes only its own tags.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from python_on_whales import DockerClient
+from python_on_whales.exceptions import DockerException
+
+from bench.config import EngineConfig
+from bench.engine import contents, daemon
+from bench.engine.contents import EngineContents
+
+
+def remove_own_images(docker: DockerClient, tag_prefix: str) -> None:
+    """Remove only images whose repository the harness named; safe on any engine."""
+    ours = [tag for image in docker.image.list() for tag in image.repo_tags if tag.startswith(tag_prefix)]
+    if ours:
+        docker.image.remove(ours, force=True)
+
+
+def _prune_owned(docker: DockerClient, engine: EngineConfig) -> None:
+    containers = docker.container.list(all=True)
+    if containers:
+        docker.container.remove(containers, force=True, volumes=True)
+    images = docker.image.list(all=True)
+    if images:
+        try:
+            docker.image.remove(images, force=True)
+        except DockerException:
+            pass  # an image removed through its parent already; the prune below sweeps the rest
+    docker.image.prune(all=True)
+    docker.buildx.prune(all=True)
+    socket = daemon.containerd_socket(engine)
+    for lease in contents.lease_ids(socket):
+        subprocess.run(["ctr", "--address", socket, "-n", contents.NAMESPACE, "leases", "rm", lease],
+                       capture_output=True, check=False)
+
+
+def wipe(engine: EngineConfig) -> None:
+    """Stop the dedicated daemon, delete its data root, start it again: nothing survives this."""
+    if not engine.owned:
+        raise PermissionError(f"refusing to wipe engine {engine.name!r}: the harness does not own it")
+    daemon.stop(engine)
+    shutil.rmtree(Path(engine.state_dir) / "data", ignore_errors=True)
+    daemon.start(engine)
+
+
+def make_cold(docker: DockerClient, engine: EngineConfig, tag_prefix: str) -> EngineContents:
+    """Empty the engine as far as the harness may; returns what it still holds (measured, not assumed)."""
+    if not engine.owned:
+        remove_own_images(docker, tag_prefix)
+        return contents.measure(docker, None)
+    socket = daemon.containerd_socket(engine)
+    _prune_owned(docker, engine)
+    held = contents.measure(docker, socket)
+    if held.empty:
+        return held
+    time.sleep(0.5)  # containerd's garbage collector runs after lease removal; give it one beat
+    held = contents.measure(docker, socket)
+    if held.empty:
+        return held
+    wipe(engine)
+    return contents.measure(docker, socket)
