@@ -28,15 +28,20 @@ EXIT_OK, EXIT_FAILED_BUILDS, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 def _progress(console: Console, total: int):
     def on_start(m: Measurement) -> None:
         kind = "warmup" if m.warmup else f"rep {m.repetition + 1}"
-        console.print(f"[dim]{m.seq + 1:>3}/{total}[/] {m.cell.builder.value:<8} cache={m.cell.cache.value:<5} "
-                      f"change={m.cell.change.value:<6} {kind:<7} ", end="")
+        console.print(
+            f"[dim]{m.seq + 1:>3}/{total}[/] {m.cell.builder.value:<8} cache={m.cell.cache.value:<5} "
+            f"change={m.cell.change.value:<6} {kind:<7} ",
+            end="",
+        )
 
     def on_row(m: Measurement, row: dict) -> None:
         outcome = row["outcome"]
         if outcome == "ok":
             flags = f" [yellow]{','.join(row['flags'])}[/]" if row["flags"] else ""
-            console.print(f"{row['wall_s']:7.2f} s  cached {row['steps_cached']}/{row['steps_total']} steps "
-                          f"[dim](reset {row['reset_s'] or 0:.1f} s, prime {row['prime_s'] or 0:.1f} s)[/]{flags}")
+            console.print(
+                f"{row['wall_s']:7.2f} s  cached {row['steps_cached']}/{row['steps_total']} steps "
+                f"[dim](reset {row['reset_s'] or 0:.1f} s, prime {row['prime_s'] or 0:.1f} s)[/]{flags}"
+            )
         else:
             first = (row.get("error_tail") or "").strip().splitlines()[-1:] or [""]
             colour = "red" if outcome == "failed" else "yellow"
@@ -45,7 +50,9 @@ def _progress(console: Console, total: int):
     return on_start, on_row
 
 
-def run_experiment(config: BenchConfig, config_yaml: str, run_dir: Path, console: Console | None = None) -> int:
+def run_experiment(
+    config: BenchConfig, config_yaml: str, run_dir: Path, console: Console | None = None
+) -> int:
     """Plan, measure, write rows and the summary; returns the exit code."""
     console = console or Console()
     scenario = load_scenario(config.scenario)
@@ -60,33 +67,60 @@ def run_experiment(config: BenchConfig, config_yaml: str, run_dir: Path, console
     meta = {
         "run_id": run_id,
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "scenario": {"name": scenario.name, "directory": str(scenario.directory), "target": scenario.target,
-                     "source_change": scenario.source_change, "description": scenario.description},
-        "engine": {"name": config.engine.name, "context": config.engine.context, "owned": config.engine.owned},
+        "scenario": {
+            "name": scenario.name,
+            "directory": str(scenario.directory),
+            "target": scenario.target,
+            "source_change": scenario.source_change,
+            "description": scenario.description,
+        },
+        "engine": {
+            "name": config.engine.name,
+            "context": config.engine.context,
+            "owned": config.engine.owned,
+        },
         "config_hash": hashlib.sha256(config_yaml.encode()).hexdigest()[:16],
         "config_yaml": config_yaml,
-        "plan": {"seed": config.seed, "repetitions": config.repetitions, "warmup": config.warmup,
-                 "order": [m.cell.id for m in plan]},
+        "plan": {
+            "seed": config.seed,
+            "repetitions": config.repetitions,
+            "warmup": config.warmup,
+            "order": [m.cell.id for m in plan],
+        },
         "environment": environment.capture(docker),
     }
     writer = RunWriter(run_dir, meta)
-    console.print(f"[bold]bench run[/] {scenario.name}: {len(plan)} builds ({len(plan) // max(1, config.warmup + config.repetitions)} "
-                  f"cells x {config.warmup} warmup + {config.repetitions} repetitions) on engine "
-                  f"{config.engine.name!r} -> {run_dir}", highlight=False)
+    rounds = config.warmup + config.repetitions
+    console.print(
+        f"[bold]bench run[/] {scenario.name}: {len(plan)} builds ({len(plan) // rounds} cells x "
+        f"{config.warmup} warmup + {config.repetitions} repetitions) on engine {config.engine.name!r} -> {run_dir}",
+        highlight=False,
+    )
     on_start, on_row = _progress(console, len(plan))
     runner = Runner(
-        run_id=run_id, scenario=scenario, engine=config.engine, builders=builders,
+        run_id=run_id,
+        scenario=scenario,
+        engine=config.engine,
+        builders=builders,
         reset=lambda: reset.make_cold(docker, config.engine, config.tag_prefix),
-        writer=writer, network=config.network, tag_prefix=config.tag_prefix, on_row=on_row, on_start=on_start,
+        writer=writer,
+        network=config.network,
+        tag_prefix=config.tag_prefix,
+        on_row=on_row,
+        on_start=on_start,
     )
     tally = runner.run(plan)
     reset.remove_own_images(docker, config.tag_prefix)
     status = "interrupted" if tally.interrupted else "complete"
-    writer.finish(status, finished_at=datetime.now(UTC).isoformat(timespec="seconds"), measured=tally.measured)
+    writer.finish(
+        status, finished_at=datetime.now(UTC).isoformat(timespec="seconds"), measured=tally.measured
+    )
     summarize(run_dir, console)
     if tally.interrupted:
-        console.print(f"[yellow]interrupted after {tally.measured} of {len(plan)} builds; "
-                      f"the rows measured so far are in {run_dir}[/]")
+        console.print(
+            f"[yellow]interrupted after {tally.measured} of {len(plan)} builds; "
+            f"the rows measured so far are in {run_dir}[/]"
+        )
         return EXIT_INTERRUPTED
     if tally.failed:
         console.print(f"[red]{len(tally.failed)} build(s) failed[/]: {', '.join(sorted(set(tally.failed)))}")
@@ -96,12 +130,14 @@ def run_experiment(config: BenchConfig, config_yaml: str, run_dir: Path, console
 
 def summarize(run_dir: Path, console: Console) -> Path | None:
     """Terminal table and summary.md (with its figure) from what is on disk, complete or not."""
-    from bench.summary import print_summary, write_summary_md
+    from bench.summary.markdown import write_summary_md
+    from bench.summary.terminal import print_summary
 
     run = load(run_dir)
     if run.builds.empty:
         console.print("no builds were measured; nothing to summarize")
         return None
     print_summary(run.builds, console=console)
-    return write_summary_md(run.builds, run_dir, env=run.meta.get("environment", {}),
-                            config_yaml=run.meta.get("config_yaml", ""))
+    return write_summary_md(
+        run.builds, run_dir, env=run.meta.get("environment", {}), config_yaml=run.meta.get("config_yaml", "")
+    )

@@ -34,10 +34,15 @@ def apply_change(context_dir: Path, kind: ChangeKind, source_file: str | None, t
     relative = source_file or GENERIC_CHANGE_FILE
     path = context_dir / relative
     if source_file and not path.is_file():
-        raise FileNotFoundError(f"scenario.source_change names {source_file}, which is not a file of the "
-                                "scenario; fix bench.yaml or pass scenario.source_change=PATH")
-    comment = f"\n/* bench change {token} */\n" if path.suffix in {".c", ".h", ".cc", ".cpp", ".go", ".rs",
-                                                                   ".java", ".js", ".ts"} else f"\n# bench change {token}\n"
+        raise FileNotFoundError(
+            f"scenario.source_change names {source_file}, which is not a file of the "
+            "scenario; fix bench.yaml or pass scenario.source_change=PATH"
+        )
+    comment = (
+        f"\n/* bench change {token} */\n"
+        if path.suffix in {".c", ".h", ".cc", ".cpp", ".go", ".rs", ".java", ".js", ".ts"}
+        else f"\n# bench change {token}\n"
+    )
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(comment)
     return relative

@@ -1,9 +1,10 @@
 """The `bench` command: thin, turns arguments into library calls and errors into one line and an exit code.
 
-    bench run [OVERRIDES...]          measure (Hydra: `bench run scenario=multistage`, `-m` to sweep)
-    bench doctor [OVERRIDES...]       what the engine can do, and how to fix what it cannot
-    bench engine up|down|status [OVERRIDES...]   the dedicated engine, registry, QEMU and base images
-    bench summary RUN_DIR             the terminal table and summary.md of a run directory again
+bench run [OVERRIDES...]          measure (Hydra: `bench run scenario=multistage`, `-m` to sweep)
+bench doctor [OVERRIDES...]       what the engine can do, and how to fix what it cannot
+bench engine up|down|reset|status [OVERRIDES...]   the dedicated engine, registry, QEMU, base images;
+                                  reset empties it (cold), e.g. as hyperfine's --prepare
+bench summary RUN_DIR             the terminal table and summary.md of a run directory again
 """
 
 from __future__ import annotations
@@ -31,8 +32,15 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from bench.results import ResultsError
     from bench.scenario import ScenarioError
 
-    return (EngineError, ScenarioError, ResultsError, DockerException, FileNotFoundError, PermissionError,
-            ValueError)
+    return (
+        EngineError,
+        ScenarioError,
+        ResultsError,
+        DockerException,
+        FileNotFoundError,
+        PermissionError,
+        ValueError,
+    )
 
 
 def _fail(error: BaseException) -> int:
@@ -99,14 +107,15 @@ def _doctor(args: list[str]) -> int:
 def _engine(args: list[str]) -> int:
     from bench.engine import lifecycle
 
-    if not args or args[0] not in ("up", "down", "status"):
-        print("bench: engine needs one of up, down, status (e.g. `bench engine up`)", file=sys.stderr)
+    actions = {"up": lifecycle.up, "down": lifecycle.down, "reset": lifecycle.reset_cold}
+    if not args or args[0] not in (*actions, "status"):
+        print("bench: engine needs one of up, down, reset, status (e.g. `bench engine up`)", file=sys.stderr)
         return 2
     action, overrides = args[0], args[1:]
     if action == "status":
         return _doctor(overrides)
     config = _compose(overrides)
-    (lifecycle.up if action == "up" else lifecycle.down)(config.engine)
+    actions[action](config.engine)
     return 0
 
 
@@ -116,7 +125,9 @@ def _summary(args: list[str]) -> int:
     from bench.app import summarize
 
     if len(args) != 1:
-        print("bench: summary needs one run directory, e.g. `bench summary results/2026-...`", file=sys.stderr)
+        print(
+            "bench: summary needs one run directory, e.g. `bench summary results/2026-...`", file=sys.stderr
+        )
         return 2
     path = summarize(Path(args[0]), Console())
     return 0 if path else 1

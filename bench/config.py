@@ -7,7 +7,7 @@ value outside an enum fails at composition time with Hydra's own message, before
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from hydra.core.config_store import ConfigStore
@@ -17,14 +17,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONF_DIR = PROJECT_ROOT / "conf"
 
 
-class BuilderName(str, Enum):
+class BuilderName(StrEnum):
     """The two image builders of one Docker Engine."""
 
     legacy = "legacy"
     buildkit = "buildkit"
 
 
-class CacheSource(str, Enum):
+class CacheSource(StrEnum):
     """Where a measured build may take cached steps from.
 
     `none` is a cold build on an empty engine; `local` is the engine's own cache left by a primed build
@@ -35,7 +35,7 @@ class CacheSource(str, Enum):
     local = "local"
 
 
-class ChangeKind(str, Enum):
+class ChangeKind(StrEnum):
     """What differs between the primed build and the measured one (only meaningful with a warm cache)."""
 
     none = "none"

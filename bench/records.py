@@ -6,10 +6,10 @@ Both builders report steps in one schema so that stats and reports never ask whi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """How a measurement ended. `unsupported` is not a failure: the builder cannot do that cell."""
 
     OK = "ok"

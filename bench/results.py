@@ -27,13 +27,47 @@ BUILDS_FILE = "builds.jsonl"
 STEPS_FILE = "steps.jsonl"
 
 BUILD_COLUMNS = (
-    "run_id", "seq", "round", "repetition", "warmup", "cell", "scenario", "builder", "cache", "change",
-    "engine", "outcome", "wall_s", "reset_s", "prime_s", "steps_total", "steps_cached", "flags",
-    "exit_code", "error_tail", "image_id", "builder_evidence", "argv", "env", "engine_before", "started_at",
+    "run_id",
+    "seq",
+    "round",
+    "repetition",
+    "warmup",
+    "cell",
+    "scenario",
+    "builder",
+    "cache",
+    "change",
+    "engine",
+    "outcome",
+    "wall_s",
+    "reset_s",
+    "prime_s",
+    "steps_total",
+    "steps_cached",
+    "flags",
+    "exit_code",
+    "error_tail",
+    "image_id",
+    "builder_evidence",
+    "argv",
+    "env",
+    "engine_before",
+    "started_at",
 )
 STEP_COLUMNS = (
-    "run_id", "seq", "cell", "builder", "index", "name", "stage", "started_s", "completed_s",
-    "duration_s", "cached", "error",
+    "run_id",
+    "seq",
+    "cell",
+    "builder",
+    "index",
+    "name",
+    "stage",
+    "platform",
+    "started_s",
+    "completed_s",
+    "duration_s",
+    "cached",
+    "error",
 )
 
 
@@ -108,22 +142,28 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
             if number == len(lines):
                 warnings.warn(f"{path}: last line is incomplete (interrupted run?); skipped", stacklevel=3)
                 continue
-            raise ResultsError(f"{path}:{number} is not valid JSON ({error.msg}); the file is damaged") from None
+            raise ResultsError(
+                f"{path}:{number} is not valid JSON ({error.msg}); the file is damaged"
+            ) from None
     return rows
 
 
 def read_meta(run_dir: Path) -> dict[str, Any]:
     path = Path(run_dir) / META_FILE
     if not path.exists():
-        raise ResultsError(f"{run_dir} is not a bench run directory (no {META_FILE}); give a directory "
-                           "that `bench run` wrote under results/")
+        raise ResultsError(
+            f"{run_dir} is not a bench run directory (no {META_FILE}); give a directory "
+            "that `bench run` wrote under results/"
+        )
     meta = json.loads(path.read_text())
     version = meta.get("schema_version")
     if not isinstance(version, int):
         raise ResultsError(f"{path} has no schema_version; it was not written by bench")
     if version > SCHEMA_VERSION:
-        raise ResultsError(f"{run_dir} has results schema {version}, newer than this bench understands "
-                           f"({SCHEMA_VERSION}); update bench to read it")
+        raise ResultsError(
+            f"{run_dir} has results schema {version}, newer than this bench understands "
+            f"({SCHEMA_VERSION}); update bench to read it"
+        )
     return meta
 
 

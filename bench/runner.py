@@ -48,7 +48,9 @@ def _image_tag(prefix: str, scenario: str, m: Measurement) -> str:
     return f"{prefix}/{name}:{m.cell.builder.value}-{m.seq}"
 
 
-def quality_flags(m: Measurement, record: BuildRecord, before: EngineContents | None, owned: bool) -> list[str]:
+def quality_flags(
+    m: Measurement, record: BuildRecord, before: EngineContents | None, owned: bool
+) -> list[str]:
     """Checks that what a row claims is what happened (DESIGN.md, "verify what you claim")."""
     flags = []
     if not owned:
@@ -65,26 +67,65 @@ def quality_flags(m: Measurement, record: BuildRecord, before: EngineContents | 
     return flags
 
 
-def build_row(run_id: str, engine: str, m: Measurement, record: BuildRecord, *, reset_s: float | None,
-              prime_s: float | None, flags: list[str], before: EngineContents | None,
-              started_at: str) -> dict[str, Any]:
+def build_row(
+    run_id: str,
+    engine: str,
+    m: Measurement,
+    record: BuildRecord,
+    *,
+    reset_s: float | None,
+    prime_s: float | None,
+    flags: list[str],
+    before: EngineContents | None,
+    started_at: str,
+) -> dict[str, Any]:
     return {
-        "run_id": run_id, "seq": m.seq, "round": m.round, "repetition": m.repetition, "warmup": m.warmup,
-        "cell": m.cell.id, "scenario": m.cell.scenario, "builder": m.cell.builder.value,
-        "cache": m.cell.cache.value, "change": m.cell.change.value, "engine": engine,
-        "outcome": record.outcome.value, "wall_s": record.wall_s, "reset_s": reset_s, "prime_s": prime_s,
-        "steps_total": len(record.steps), "steps_cached": record.steps_cached, "flags": flags,
-        "exit_code": record.exit_code, "error_tail": record.error_tail, "image_id": record.image_id,
-        "builder_evidence": record.builder_evidence, "argv": record.argv, "env": record.env,
-        "engine_before": None if before is None else before.__dict__, "started_at": started_at,
+        "run_id": run_id,
+        "seq": m.seq,
+        "round": m.round,
+        "repetition": m.repetition,
+        "warmup": m.warmup,
+        "cell": m.cell.id,
+        "scenario": m.cell.scenario,
+        "builder": m.cell.builder.value,
+        "cache": m.cell.cache.value,
+        "change": m.cell.change.value,
+        "engine": engine,
+        "outcome": record.outcome.value,
+        "wall_s": record.wall_s,
+        "reset_s": reset_s,
+        "prime_s": prime_s,
+        "steps_total": len(record.steps),
+        "steps_cached": record.steps_cached,
+        "flags": flags,
+        "exit_code": record.exit_code,
+        "error_tail": record.error_tail,
+        "image_id": record.image_id,
+        "builder_evidence": record.builder_evidence,
+        "argv": record.argv,
+        "env": record.env,
+        "engine_before": None if before is None else before.__dict__,
+        "started_at": started_at,
     }
 
 
 def step_rows(run_id: str, m: Measurement, record: BuildRecord) -> list[dict[str, Any]]:
     return [
-        {"run_id": run_id, "seq": m.seq, "cell": m.cell.id, "builder": m.cell.builder.value,
-         "index": s.index, "name": s.name, "stage": s.stage, "started_s": s.started_s,
-         "completed_s": s.completed_s, "duration_s": s.duration_s, "cached": s.cached, "error": s.error}
+        {
+            "run_id": run_id,
+            "seq": m.seq,
+            "cell": m.cell.id,
+            "builder": m.cell.builder.value,
+            "index": s.index,
+            "name": s.name,
+            "stage": s.stage,
+            "platform": s.platform,
+            "started_s": s.started_s,
+            "completed_s": s.completed_s,
+            "duration_s": s.duration_s,
+            "cached": s.cached,
+            "error": s.error,
+        }
         for s in record.steps
     ]
 
@@ -92,10 +133,20 @@ def step_rows(run_id: str, m: Measurement, record: BuildRecord) -> list[dict[str
 class Runner:
     """Runs measurements against one engine with the given builders, writing rows as it goes."""
 
-    def __init__(self, *, run_id: str, scenario: Scenario, engine: EngineConfig, builders: Mapping[str, Builder],
-                 reset: Reset, writer: RunWriter, network: str | None, tag_prefix: str,
-                 on_row: Callable[[Measurement, dict], None] | None = None,
-                 on_start: Callable[[Measurement], None] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        run_id: str,
+        scenario: Scenario,
+        engine: EngineConfig,
+        builders: Mapping[str, Builder],
+        reset: Reset,
+        writer: RunWriter,
+        network: str | None,
+        tag_prefix: str,
+        on_row: Callable[[Measurement, dict], None] | None = None,
+        on_start: Callable[[Measurement], None] | None = None,
+    ) -> None:
         self.run_id = run_id
         self.scenario = scenario
         self.engine = engine
@@ -113,9 +164,13 @@ class Runner:
         if m.cell.cache is CacheSource.none and not self.engine.owned:
             extra = ("--no-cache",)  # the only cold the harness may make on an engine it does not own
         return BuildRequest(
-            context_dir=str(context_dir), dockerfile=str(context_dir / self.scenario.dockerfile),
-            tag=_image_tag(self.tag_prefix, self.scenario.name, m), build_args=dict(self.scenario.build_args),
-            target=self.scenario.target, network=self.network, extra_flags=extra,
+            context_dir=str(context_dir),
+            dockerfile=str(context_dir / self.scenario.dockerfile),
+            tag=_image_tag(self.tag_prefix, self.scenario.name, m),
+            build_args=dict(self.scenario.build_args),
+            target=self.scenario.target,
+            network=self.network,
+            extra_flags=extra,
         )
 
     def measure(self, m: Measurement) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -128,8 +183,17 @@ class Runner:
             reason = builder.supports(request)
             if reason is not None:
                 record = BuildRecord(builder.name, Outcome.UNSUPPORTED, None, [], [], {}, error_tail=reason)
-                return build_row(self.run_id, self.engine.name, m, record, reset_s=None, prime_s=None,
-                                 flags=[], before=None, started_at=started_at), []
+                return build_row(
+                    self.run_id,
+                    self.engine.name,
+                    m,
+                    record,
+                    reset_s=None,
+                    prime_s=None,
+                    flags=[],
+                    before=None,
+                    started_at=started_at,
+                ), []
             t0 = time.monotonic()
             before = self.reset()
             reset_s = time.monotonic() - t0
@@ -139,15 +203,35 @@ class Runner:
                 primed = builder.build(replace(request, tag=request.tag + "-prime"))
                 if primed.outcome is not Outcome.OK:
                     primed.error_tail = f"priming build failed: {primed.error_tail or ''}"
-                    row = build_row(self.run_id, self.engine.name, m, primed, reset_s=reset_s, prime_s=None,
-                                    flags=[], before=before, started_at=started_at)
+                    row = build_row(
+                        self.run_id,
+                        self.engine.name,
+                        m,
+                        primed,
+                        reset_s=reset_s,
+                        prime_s=None,
+                        flags=[],
+                        before=before,
+                        started_at=started_at,
+                    )
                     return row, step_rows(self.run_id, m, primed)
-                apply_change(context_dir, m.cell.change, self.scenario.source_change, token=f"{self.run_id}-{m.seq}")
+                apply_change(
+                    context_dir, m.cell.change, self.scenario.source_change, token=f"{self.run_id}-{m.seq}"
+                )
                 prime_s = time.monotonic() - t0
             record = builder.build(request)
             flags = quality_flags(m, record, before, self.engine.owned)
-            row = build_row(self.run_id, self.engine.name, m, record, reset_s=reset_s, prime_s=prime_s,
-                            flags=flags, before=before, started_at=started_at)
+            row = build_row(
+                self.run_id,
+                self.engine.name,
+                m,
+                record,
+                reset_s=reset_s,
+                prime_s=prime_s,
+                flags=flags,
+                before=before,
+                started_at=started_at,
+            )
             return row, step_rows(self.run_id, m, record)
         finally:
             shutil.rmtree(context_dir.parent, ignore_errors=True)

@@ -36,10 +36,14 @@ def load_scenario(config: ScenarioConfig) -> Scenario:
     """Check the directory and merge its bench.yaml under the config (the config wins)."""
     directory = _resolve_dir(config.path)
     if not directory.is_dir():
-        raise ScenarioError(f"scenario.path {config.path} is not a directory; give a directory with a Dockerfile")
+        raise ScenarioError(
+            f"scenario.path {config.path} is not a directory; give a directory with a Dockerfile"
+        )
     if not (directory / config.dockerfile).is_file():
-        raise ScenarioError(f"{directory} has no {config.dockerfile}; give a directory with a Dockerfile "
-                            "or set scenario.dockerfile=NAME")
+        raise ScenarioError(
+            f"{directory} has no {config.dockerfile}; give a directory with a Dockerfile "
+            "or set scenario.dockerfile=NAME"
+        )
     extra: dict = {}
     if (directory / "bench.yaml").is_file():
         extra = OmegaConf.to_container(OmegaConf.load(directory / "bench.yaml")) or {}

@@ -47,9 +47,16 @@ def _busybox_rootfs(root: Path) -> None:
 
 def _debian_gcc_rootfs(root: Path) -> None:
     subprocess.run(
-        ["debootstrap", "--variant=minbase", "--include=gcc,libc6-dev,make", "bookworm", str(root),
-         debian_mirror()],
-        check=True, stdout=subprocess.DEVNULL,
+        [
+            "debootstrap",
+            "--variant=minbase",
+            "--include=gcc,libc6-dev,make",
+            "bookworm",
+            str(root),
+            debian_mirror(),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     shutil.rmtree(root / "var" / "cache" / "apt" / "archives", ignore_errors=True)
 
@@ -80,7 +87,7 @@ def seed(engine: EngineConfig, docker: DockerClient, say=print) -> list[str]:
                 with tarfile.open(partial, "w") as tar:
                     tar.add(root, arcname=".")
                 partial.rename(archive)
-        docker.image.import_(archive, tag=ref, changes=[f"CMD [\"{image.cmd}\"]"])
+        docker.image.import_(archive, tag=ref, changes=[f'CMD ["{image.cmd}"]'])
         docker.image.push(ref, quiet=True)
         pushed.append(ref)
     return pushed

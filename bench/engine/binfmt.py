@@ -27,7 +27,8 @@ def emulators() -> dict[str, str]:
             continue
         if not text.startswith("enabled"):
             continue
-        flags = next((line.split(":", 1)[1].strip() for line in text.splitlines()
-                      if line.startswith("flags:")), "")
+        flags = next(
+            (line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("flags:")), ""
+        )
         found[entry.name] = flags
     return found

@@ -16,8 +16,17 @@ from python_on_whales import DockerClient
 NAMESPACE = "moby"
 SNAPSHOTTER = "overlayfs"
 _SIZE = re.compile(r"^([\d.]+)\s*([kMGT]?i?B)$")
-_UNITS = {"B": 1, "kB": 1e3, "KiB": 1024, "MB": 1e6, "MiB": 1024**2, "GB": 1e9, "GiB": 1024**3,
-          "TB": 1e12, "TiB": 1024**4}
+_UNITS = {
+    "B": 1,
+    "kB": 1e3,
+    "KiB": 1024,
+    "MB": 1e6,
+    "MiB": 1024**2,
+    "GB": 1e9,
+    "GiB": 1024**3,
+    "TB": 1e12,
+    "TiB": 1024**4,
+}
 
 
 @dataclass(frozen=True)
@@ -35,8 +44,12 @@ class EngineContents:
 
 
 def _ctr(containerd_socket: str, *args: str) -> list[str]:
-    out = subprocess.run(["ctr", "--address", containerd_socket, "-n", NAMESPACE, *args],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["ctr", "--address", containerd_socket, "-n", NAMESPACE, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return [line for line in out.splitlines()[1:] if line.strip()]
 
 

@@ -75,7 +75,10 @@ def start(engine: EngineConfig, timeout_s: float = 60.0) -> bool:
     log = open(run_dir / "dockerd.log", "ab")  # noqa: SIM115 - handed to the daemon, which outlives us
     subprocess.Popen(
         ["dockerd", "--config-file", str(config)],
-        stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+        stdout=log,
+        stderr=log,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
     )
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -84,8 +87,10 @@ def start(engine: EngineConfig, timeout_s: float = 60.0) -> bool:
             return True
         time.sleep(0.5)
     tail = (run_dir / "dockerd.log").read_text(errors="replace").splitlines()[-3:]
-    raise EngineError(f"dockerd did not answer on {engine.socket} within {timeout_s:.0f}s: {' | '.join(tail)}",
-                      fix=f"read {run_dir}/dockerd.log")
+    raise EngineError(
+        f"dockerd did not answer on {engine.socket} within {timeout_s:.0f}s: {' | '.join(tail)}",
+        fix=f"read {run_dir}/dockerd.log",
+    )
 
 
 def ensure_context(engine: EngineConfig) -> None:
@@ -97,8 +102,9 @@ def ensure_context(engine: EngineConfig) -> None:
         if existing[engine.context].endpoints["docker"].host == host:
             return
         docker.context.remove(engine.context, force=True)
-    docker.context.create(engine.context, docker={"host": host},
-                          description="bench's dedicated engine (owned by the harness)")
+    docker.context.create(
+        engine.context, docker={"host": host}, description="bench's dedicated engine (owned by the harness)"
+    )
 
 
 def stop(engine: EngineConfig, timeout_s: float = 30.0) -> bool:

@@ -12,8 +12,11 @@ from bench.engine.errors import EngineError
 
 def up(engine: EngineConfig, say=print) -> None:
     if not engine.owned:
-        raise EngineError(f"engine {engine.name!r} is not owned by bench; `bench engine up` sets up only the "
-                          "dedicated engine", fix="bench engine up engine=dedicated")
+        raise EngineError(
+            f"engine {engine.name!r} is not owned by bench; `bench engine up` sets up only the "
+            "dedicated engine",
+            fix="bench engine up engine=dedicated",
+        )
     installed = packages.install_packages(say)
     if installed:
         say(f"installed: {' '.join(installed)}")
@@ -35,6 +38,17 @@ def up(engine: EngineConfig, say=print) -> None:
 def _daemon_sees_emulators(engine: EngineConfig) -> bool:
     nodes = daemon.client(engine).buildx.inspect().nodes or []
     return any(p.startswith("linux/arm64") for p in (nodes[0].platforms if nodes else []))
+
+
+def reset_cold(engine: EngineConfig, say=print) -> None:
+    """Empty the owned engine as a cold measurement starts; for replaying a row outside the harness."""
+    from bench.engine.reset import make_cold
+
+    if not engine.owned:
+        raise EngineError(f"engine {engine.name!r} is not owned by bench; it will not be emptied")
+    held = make_cold(daemon.client(engine), engine, tag_prefix="")
+    if not held.empty:
+        raise EngineError(f"engine still holds content after the reset: {held}")
 
 
 def down(engine: EngineConfig, say=print) -> None:

@@ -15,15 +15,28 @@ TRIXIE_SOURCES = Path("/etc/apt/sources.list.d/bench-trixie.sources")
 TRIXIE_PIN = Path("/etc/apt/preferences.d/bench-trixie")
 FROM_TRIXIE = ("docker.io", "docker-buildx", "containerd")
 FROM_BOOKWORM = (
-    "docker-registry", "qemu-user-static", "binfmt-support", "busybox-static",
-    "debootstrap", "goss", "hyperfine", "iproute2",
+    "docker-registry",
+    "qemu-user-static",
+    "binfmt-support",
+    "busybox-static",
+    "debootstrap",
+    "goss",
+    "hyperfine",
+    "iproute2",
 )
 # Each package's command, to tell whether it is already there without asking apt.
 COMMANDS = {
-    "docker.io": "dockerd", "docker-buildx": "/usr/libexec/docker/cli-plugins/docker-buildx",
-    "containerd": "ctr", "docker-registry": "docker-registry", "qemu-user-static": "qemu-aarch64-static",
-    "binfmt-support": "update-binfmts", "busybox-static": "busybox", "debootstrap": "debootstrap",
-    "goss": "goss", "hyperfine": "hyperfine", "iproute2": "tc",
+    "docker.io": "dockerd",
+    "docker-buildx": "/usr/libexec/docker/cli-plugins/docker-buildx",
+    "containerd": "ctr",
+    "docker-registry": "docker-registry",
+    "qemu-user-static": "qemu-aarch64-static",
+    "binfmt-support": "update-binfmts",
+    "busybox-static": "busybox",
+    "debootstrap": "debootstrap",
+    "goss": "goss",
+    "hyperfine": "hyperfine",
+    "iproute2": "tc",
 }
 
 

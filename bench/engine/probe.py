@@ -6,6 +6,7 @@ The probes build tiny `FROM scratch` images, so they need no base image and no n
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -53,8 +54,16 @@ def _probe_build(docker: DockerClient, legacy: bool, extra: list[str] | None = N
             argv = [*docker.client_config.docker_cmd, "build", "-q", "-t", "bench-probe/legacy:1", tmp]
             env = {"DOCKER_BUILDKIT": "0"}
         else:
-            argv = [*docker.client_config.docker_cmd, "buildx", "build", "-q", "--output", "type=cacheonly",
-                    *(extra or []), tmp]
+            argv = [
+                *docker.client_config.docker_cmd,
+                "buildx",
+                "build",
+                "-q",
+                "--output",
+                "type=cacheonly",
+                *(extra or []),
+                tmp,
+            ]
             env = {}
         try:
             run_docker(argv, env=env, capture_stderr=True)
@@ -62,18 +71,22 @@ def _probe_build(docker: DockerClient, legacy: bool, extra: list[str] | None = N
             return _first_line(error)
         finally:
             if legacy:
-                try:
+                with contextlib.suppress(DockerException):
                     docker.image.remove("bench-probe/legacy:1", force=True)
-                except DockerException:
-                    pass
     return None
 
 
 def builders(docker: DockerClient) -> list[Capability]:
     found = []
     error = _probe_build(docker, legacy=True)
-    found.append(Capability("legacy builder", error is None, error or "DOCKER_BUILDKIT=0 docker build works",
-                            "install an engine that still ships the legacy builder (dockerd <= 27)"))
+    found.append(
+        Capability(
+            "legacy builder",
+            error is None,
+            error or "DOCKER_BUILDKIT=0 docker build works",
+            "install an engine that still ships the legacy builder (dockerd <= 27)",
+        )
+    )
     try:
         version = docker.buildx.version()
     except DockerException as exc:
@@ -89,15 +102,27 @@ def image_store(docker: DockerClient) -> Capability:
     info = docker.system.info()
     containerd = any("snapshotter" in str(x) for x in (info.driver_status or []))
     detail = f"storage driver {info.driver}" + (" (containerd image store)" if containerd else " (classic)")
-    return Capability("containerd image store", containerd, detail,
-                      'set "features": {"containerd-snapshotter": true} in daemon.json', required=False)
+    return Capability(
+        "containerd image store",
+        containerd,
+        detail,
+        'set "features": {"containerd-snapshotter": true} in daemon.json',
+        required=False,
+    )
 
 
 def cache_exporters(docker: DockerClient) -> Capability:
     with tempfile.TemporaryDirectory(prefix="bench-cache-") as cache_dir:
-        error = _probe_build(docker, legacy=False, extra=["--cache-to", f"type=local,dest={cache_dir},mode=max"])
-    return Capability("cache exporters", error is None, error or "--cache-to type=local works",
-                      "enable the containerd image store (cache export needs it)", required=False)
+        error = _probe_build(
+            docker, legacy=False, extra=["--cache-to", f"type=local,dest={cache_dir},mode=max"]
+        )
+    return Capability(
+        "cache exporters",
+        error is None,
+        error or "--cache-to type=local works",
+        "enable the containerd image store (cache export needs it)",
+        required=False,
+    )
 
 
 def platforms(docker: DockerClient) -> Capability:
@@ -108,28 +133,38 @@ def platforms(docker: DockerClient) -> Capability:
         nodes = []
     listed = [p for p in (nodes[0].platforms if nodes else []) if not p.startswith("linux/amd64")]
     ok = bool(emulators) and any(p.startswith("linux/arm64") for p in listed)
-    detail = (f"emulated: {', '.join(listed)}" if listed else "no foreign platforms") + \
-        f"; binfmt: {', '.join(f'{k}[{v}]' for k, v in emulators.items()) or 'none registered'}"
-    return Capability("emulated platforms", ok, detail, f"{UP} (registers QEMU binfmt, restarts dockerd)",
-                      required=False)
+    detail = (
+        f"emulated: {', '.join(listed)}" if listed else "no foreign platforms"
+    ) + f"; binfmt: {', '.join(f'{k}[{v}]' for k, v in emulators.items()) or 'none registered'}"
+    return Capability(
+        "emulated platforms", ok, detail, f"{UP} (registers QEMU binfmt, restarts dockerd)", required=False
+    )
 
 
 def registry_reachable(engine: EngineConfig) -> Capability:
     ok = registry.reachable(engine)
-    return Capability("local registry", ok, f"http://{engine.registry}/v2/ " + ("answers" if ok else "does not answer"),
-                      UP)
+    return Capability(
+        "local registry", ok, f"http://{engine.registry}/v2/ " + ("answers" if ok else "does not answer"), UP
+    )
 
 
 def seeded_base_images(engine: EngineConfig) -> Capability:
-    missing = [i.ref(engine) for i in base_images.BASE_IMAGES if not registry.has_tag(engine, i.repository, i.tag)]
+    missing = [
+        i.ref(engine) for i in base_images.BASE_IMAGES if not registry.has_tag(engine, i.repository, i.tag)
+    ]
     detail = "all present" if not missing else "missing: " + ", ".join(missing)
     return Capability("base images", not missing, detail, UP)
 
 
 def tools() -> Capability:
     missing = [t for t in ("ctr", "hyperfine") if shutil.which(t) is None]
-    return Capability("tools", not missing, "ctr, hyperfine" if not missing else f"missing: {', '.join(missing)}",
-                      UP, required=False)
+    return Capability(
+        "tools",
+        not missing,
+        "ctr, hyperfine" if not missing else f"missing: {', '.join(missing)}",
+        UP,
+        required=False,
+    )
 
 
 def doctor(engine: EngineConfig) -> list[Capability]:

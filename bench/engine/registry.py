@@ -55,7 +55,10 @@ def start(engine: EngineConfig, timeout_s: float = 20.0) -> bool:
     log = open(run_dir / "registry.log", "ab")  # noqa: SIM115 - handed to the registry, which outlives us
     process = subprocess.Popen(
         ["docker-registry", "serve", str(config)],
-        stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+        stdout=log,
+        stderr=log,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
     )
     (run_dir / "registry.pid").write_text(str(process.pid))
     deadline = time.monotonic() + timeout_s

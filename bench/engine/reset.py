@@ -8,6 +8,7 @@ the daemon (the sure way). On an engine the harness does not own it removes only
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import time
@@ -34,16 +35,18 @@ def _prune_owned(docker: DockerClient, engine: EngineConfig) -> None:
         docker.container.remove(containers, force=True, volumes=True)
     images = docker.image.list(all=True)
     if images:
-        try:
+        # an image may already be gone with its parent; the prune below sweeps the rest
+        with contextlib.suppress(DockerException):
             docker.image.remove(images, force=True)
-        except DockerException:
-            pass  # an image removed through its parent already; the prune below sweeps the rest
     docker.image.prune(all=True)
     docker.buildx.prune(all=True)
     socket = daemon.containerd_socket(engine)
     for lease in contents.lease_ids(socket):
-        subprocess.run(["ctr", "--address", socket, "-n", contents.NAMESPACE, "leases", "rm", lease],
-                       capture_output=True, check=False)
+        subprocess.run(
+            ["ctr", "--address", socket, "-n", contents.NAMESPACE, "leases", "rm", lease],
+            capture_output=True,
+            check=False,
+        )
 
 
 def wipe(engine: EngineConfig) -> None:

@@ -1,0 +1,97 @@
+"""BuildKit through `docker buildx build --progress=rawjson`, on the engine's own `docker` driver."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import TYPE_CHECKING
+
+from bench.builders.flags import add_request_flags, flag_values, read_iidfile
+from bench.builders.process import STDERR, ProcessRun, Runner, run_timed, tail
+from bench.builders.rawjson import RawJsonParser
+from bench.records import BuildRecord, BuildRequest, Outcome
+
+if TYPE_CHECKING:
+    from python_on_whales import DockerClient
+
+EVIDENCE = "rawjson vertices"
+_OUTPUT_FLAGS = ("--output", "-o", "--push", "--load")
+
+
+class BuildKitBuilder:
+    """Builds with BuildKit; per-step times come from the rawjson vertices."""
+
+    name = "buildkit"
+
+    def __init__(self, client: DockerClient, runner: Runner = run_timed) -> None:
+        self._client = client
+        self._runner = runner
+
+    def command(self, request: BuildRequest, iidfile: str | None) -> tuple[list[str], dict[str, str]]:
+        """argv and the environment variables the harness sets (none: buildx always uses BuildKit).
+
+        `--builder` names the context's own docker-driver builder, so a builder chosen earlier with
+        `docker buildx use` or BUILDX_BUILDER cannot silently take the build elsewhere. `--load` puts
+        the image in the engine's store unless the request asks for another output.
+        """
+        config = self._client.client_config
+        cmd = config.docker_cmd  # a fresh python-on-whales Command: --context, --host, TLS flags
+        cmd.extend(["buildx", "build", "--progress=rawjson"])
+        cmd.add_simple_arg("--builder", config.context)
+        cmd.add_flag("--load", not flag_values(request.extra_flags, *_OUTPUT_FLAGS))
+        add_request_flags(cmd, request, iidfile)
+        return [str(word) for word in cmd], {}
+
+    def supports(self, request: BuildRequest) -> str | None:
+        """BuildKit builds every Dockerfile the scenarios use."""
+        return None
+
+    def build(self, request: BuildRequest) -> BuildRecord:
+        """Run the build; the image id is read from `--iidfile` after the timed span."""
+        with tempfile.TemporaryDirectory(prefix="bench-iid-") as scratch:
+            iidfile = os.path.join(scratch, "iid")
+            argv, env = self.command(request, iidfile)
+            run = self._runner(argv, env)
+            image_id = read_iidfile(iidfile)
+        return buildkit_record(run, image_id)
+
+
+def buildkit_record(run: ProcessRun, image_id: str | None = None) -> BuildRecord:
+    """Turn one recorded `buildx build --progress=rawjson` run into a BuildRecord (no engine needed)."""
+    parser = RawJsonParser()
+    for line in run.lines:
+        if line.source == STDERR:
+            parser.feed(line.t, line.text)
+    steps = parser.steps()
+    record = BuildRecord(
+        builder=BuildKitBuilder.name,
+        outcome=Outcome.OK if run.exit_code == 0 else Outcome.FAILED,
+        wall_s=run.wall_s,
+        steps=steps,
+        argv=run.argv,
+        env=run.env,
+        exit_code=run.exit_code,
+        image_id=image_id if run.exit_code == 0 else None,
+        builder_evidence=EVIDENCE if parser.vertex_count else None,
+    )
+    if run.exit_code != 0:
+        record.error_tail = _failure_tail(parser, run)
+    elif not parser.vertex_count:
+        record.outcome = Outcome.FAILED
+        record.error_tail = (
+            "no rawjson vertices in the output: BuildKit did not report this build "
+            "(is buildx missing, or --progress=rawjson unsupported?)\n" + tail(run.texts(), 10)
+        )
+    return record
+
+
+def _failure_tail(parser: RawJsonParser, run: ProcessRun) -> str:
+    """The failing vertex's error and last log lines, then buildx's own error summary."""
+    parts: list[str] = []
+    failure = parser.failure()
+    if failure is not None:
+        name, stage, error, logs = failure
+        parts.append(f"[{stage}] {name}: {error}" if stage else f"{name}: {error}")
+        parts.extend(logs[-8:])
+    text = parser.text_lines if parser.objects else run.texts()
+    return "\n".join([*parts, tail(text, 20 - len(parts))]).strip()

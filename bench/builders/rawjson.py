@@ -1,0 +1,227 @@
+"""Parse BuildKit's `--progress=rawjson` output into steps.
+
+buildx 0.13.1 writes each SolveStatus as a pretty-printed, multi-line JSON object on stderr, with
+`vertexes` (digest, name, started, completed, cached, error), `statuses` and `logs`. Other lines
+(the error summary at the end of a failed build) are plain text between the objects.
+
+Times: a vertex's `started`/`completed` are the daemon's RFC3339 wall-clock timestamps. Durations and
+overlaps come from them, because they are exact and unaffected by pipe buffering. To put them on the
+process's own timeline (seconds since the build process started, as every Step is), the earliest
+timestamp seen is pinned to the arrival time of the first JSON object. That object announces the
+first vertex, and the update that starts it arrives within a millisecond (seen in the recordings), so
+the alignment is off by the CLI's output latency only. The time before it (0.2-0.4 s of buildx
+start-up and connection in the recordings) belongs to no step.
+
+A vertex may run more than once in one build (BuildKit reuses one vertex for identical `FROM`s of
+several stages): each (digest, started) pair is one interval; a step spans from its first start to
+its last completion, and counts as cached only when every completed interval was cached.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from calendar import timegm
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bench.records import Step
+
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:([Zz])|([+-])(\d\d):(\d\d))$"
+)
+_PREFIX = re.compile(r"^\[(?P<inner>[^\]]*)\]\s+(?P<rest>.*)$", re.DOTALL)
+_POSITION = re.compile(r"\d+/\d+")
+_CANCELED = "context canceled"
+
+
+def parse_rfc3339(stamp: str) -> float:
+    """Seconds since the epoch of an RFC3339 timestamp, keeping nanoseconds (fromisoformat drops them)."""
+    match = _RFC3339.match(stamp)
+    if match is None:
+        raise ValueError(f"not an RFC3339 timestamp: {stamp!r}")
+    year, month, day, hour, minute, second = (int(match.group(i)) for i in range(1, 7))
+    seconds = float(timegm((year, month, day, hour, minute, second, 0, 0, 0)))
+    if match.group(7):
+        seconds += int(match.group(7)) / 10 ** len(match.group(7))
+    if match.group(9):
+        offset = int(match.group(10)) * 3600 + int(match.group(11)) * 60
+        seconds -= offset if match.group(9) == "+" else -offset
+    return seconds
+
+
+def split_vertex_name(name: str) -> tuple[str | None, str | None, str]:
+    """(stage, platform, instruction) from a vertex name such as `[linux/arm64 build-a 3/4] RUN make`.
+
+    Names without a `N/M` position (`[internal] load ...`, `[auth] ...`, `exporting to image`) are
+    not Dockerfile steps: they get no stage and keep their full name.
+    """
+    match = _PREFIX.match(name)
+    if match is None:
+        return None, None, name
+    words = match.group("inner").split()
+    if not words or not _POSITION.fullmatch(words[-1]):
+        return None, None, name
+    labels = words[:-1]
+    platform = next((w for w in labels if "/" in w), None)
+    names = [w for w in labels if "/" not in w]
+    return (names[-1] if names else None), platform, match.group("rest")
+
+
+@dataclass
+class _Vertex:
+    """Everything learned about one vertex (one digest) across status updates."""
+
+    digest: str
+    order: int
+    name: str = ""
+    # started -> (completed, cached): one entry per run of the vertex
+    intervals: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
+    error: str | None = None
+    logs: list[str] = field(default_factory=list)
+
+
+class RawJsonParser:
+    """Incremental parser: `feed()` output lines as they arrive, then read `steps()` and friends."""
+
+    def __init__(self) -> None:
+        self._buffer: list[str] = []
+        self._depth = 0
+        self._in_string = False
+        self._escaped = False
+        self._object_arrival: float | None = None
+        self._vertices: dict[str, _Vertex] = {}
+        self.first_object_t: float | None = None
+        self.objects = 0
+        self.text_lines: list[str] = []
+        self.bad_objects: list[str] = []
+
+    def feed(self, t: float, line: str) -> None:
+        """Add one line (without line ending) that arrived `t` seconds after the process started."""
+        if self._depth == 0:
+            if line.strip() != "{":  # objects start with a lone "{"; anything else is plain text
+                self.text_lines.append(line)
+                return
+            self._object_arrival = t
+        self._buffer.append(line)
+        self._scan(line)
+        if self._depth == 0:
+            self._finish_object()
+
+    def _scan(self, line: str) -> None:
+        """Track brace depth, ignoring braces inside JSON strings."""
+        for char in line:
+            if self._in_string:
+                if self._escaped:
+                    self._escaped = False
+                elif char == "\\":
+                    self._escaped = True
+                elif char == '"':
+                    self._in_string = False
+            elif char == '"':
+                self._in_string = True
+            elif char == "{":
+                self._depth += 1
+            elif char == "}":
+                self._depth -= 1
+
+    def _finish_object(self) -> None:
+        text = "\n".join(self._buffer)
+        self._buffer = []
+        try:
+            status = json.loads(text)
+        except json.JSONDecodeError:
+            self.bad_objects.append(text)
+            return
+        if not isinstance(status, dict):
+            self.bad_objects.append(text)
+            return
+        if self.first_object_t is None:
+            self.first_object_t = self._object_arrival
+        self.objects += 1
+        self._merge(status)
+
+    def _vertex(self, digest: str) -> _Vertex:
+        if digest not in self._vertices:
+            self._vertices[digest] = _Vertex(digest, len(self._vertices))
+        return self._vertices[digest]
+
+    def _merge(self, status: dict[str, Any]) -> None:
+        for update in status.get("vertexes") or []:
+            if not update.get("digest"):
+                continue
+            vertex = self._vertex(update["digest"])
+            vertex.name = update.get("name") or vertex.name
+            started = update.get("started")
+            if started:
+                completed, cached = vertex.intervals.get(started, (None, False))
+                vertex.intervals[started] = (
+                    update.get("completed") or completed,
+                    bool(update.get("cached")) or cached,
+                )
+            if update.get("error"):
+                vertex.error = update["error"]
+        for log in status.get("logs") or []:
+            if not log.get("vertex"):
+                continue
+            data = base64.b64decode(log.get("data") or "").decode("utf-8", errors="replace")
+            self._vertex(log["vertex"]).logs.extend(data.splitlines())
+
+    @property
+    def vertex_count(self) -> int:
+        """How many distinct vertices were seen: the evidence that BuildKit ran."""
+        return len(self._vertices)
+
+    def _origin(self) -> float | None:
+        stamps = [
+            parse_rfc3339(stamp)
+            for vertex in self._vertices.values()
+            for started, (completed, _cached) in vertex.intervals.items()
+            for stamp in (started, completed)
+            if stamp
+        ]
+        return min(stamps) if stamps else None
+
+    def steps(self) -> list[Step]:
+        """One Step per vertex, ordered by start time (never-started ones last, in order of appearance).
+
+        BuildKit announces vertices in reverse dependency order, so order of appearance alone reads
+        backwards; start time gives the order things happened.
+        """
+        origin = self._origin()
+        anchor = self.first_object_t or 0.0
+        unordered: list[tuple[float, int, Step]] = []
+        for vertex in self._vertices.values():
+            if not vertex.name:  # only ever mentioned by a log line
+                continue
+            stage, platform, name = split_vertex_name(vertex.name)
+            started_s = completed_s = None
+            cached = False
+            if vertex.intervals and origin is not None:
+                starts = [parse_rfc3339(s) for s in vertex.intervals]
+                ends = [c for c, _cached in vertex.intervals.values()]
+                started_s = min(starts) - origin + anchor
+                if all(ends):
+                    completed_s = max(parse_rfc3339(c) for c in ends if c) - origin + anchor
+                flags = [was_cached for done, was_cached in vertex.intervals.values() if done]
+                cached = bool(flags) and all(flags)
+            key = started_s if started_s is not None else float("inf")
+            step = Step(0, name, stage, started_s, completed_s, cached, vertex.error, platform)
+            unordered.append((key, vertex.order, step))
+        unordered.sort(key=lambda item: (item[0], item[1]))
+        return [replace(step, index=i) for i, (_key, _order, step) in enumerate(unordered)]
+
+    def failure(self) -> tuple[str, str | None, str, list[str]] | None:
+        """(step name, stage, error, last log lines) of the vertex that failed the build, if any.
+
+        Siblings cancelled because of it report `context canceled`; they are only picked when
+        nothing else failed.
+        """
+        failed = [v for v in self._vertices.values() if v.error]
+        if not failed:
+            return None
+        real = [v for v in failed if _CANCELED not in (v.error or "")]
+        vertex = (real or failed)[0]
+        stage, _platform, name = split_vertex_name(vertex.name)
+        return name, stage, vertex.error or "", vertex.logs[-10:]

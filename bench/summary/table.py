@@ -1,0 +1,260 @@
+"""Summary tables as data: one row per cell, one row per builder comparison, and the cells that failed.
+
+Every renderer (terminal, Markdown, figure) reads these frames, so a number shown in two places is the
+same number. Statistics come from `bench.stats`; nothing here drops a measured row: warmups are counted
+apart, failed and unsupported builds are counted, outliers and quality-flagged rows stay in the times.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from bench import stats
+
+#: Columns that identify a cell, in display order; optional ones are used when the frame has them.
+DIMENSIONS: tuple[str, ...] = ("scenario", "platform", "cache", "change", "builder")
+OPTIONAL_DIMENSIONS: frozenset[str] = frozenset({"platform"})
+BUILDER_ORDER: tuple[str, ...] = ("legacy", "buildkit")
+#: The comparison reported everywhere: legacy median / BuildKit median = "BuildKit speedup".
+BASELINE_BUILDER = "legacy"
+CANDIDATE_BUILDER = "buildkit"
+
+CELL_COLUMNS: tuple[str, ...] = (
+    "cell",
+    "n_ok",
+    "n_failed",
+    "n_unsupported",
+    "n_warmup",
+    "n_flagged",
+    "flag_counts",
+    "median_s",
+    "q1_s",
+    "q3_s",
+    "iqr_s",
+    "ci_low_s",
+    "ci_high_s",
+    "ci_note",
+    "n_outliers",
+)
+SPEEDUP_COLUMNS: tuple[str, ...] = (
+    "n_legacy",
+    "n_buildkit",
+    "legacy_median_s",
+    "buildkit_median_s",
+    "speedup",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "verdict",
+    "note",
+)
+FAILED_COLUMNS: tuple[str, ...] = ("cell", "outcome", "n", "first_error")
+ERROR_LINE_MAX = 160
+
+
+def cell_keys(builds: pd.DataFrame) -> list[str]:
+    """The dimension columns that identify a cell in this frame (optional ones only when present)."""
+    return [d for d in DIMENSIONS if d in builds.columns or d not in OPTIONAL_DIMENSIONS]
+
+
+def comparison_keys(builds: pd.DataFrame) -> list[str]:
+    """The cell keys without the builder: the builders are compared within each such group."""
+    return [k for k in cell_keys(builds) if k != "builder"]
+
+
+def measured(builds: pd.DataFrame) -> pd.DataFrame:
+    """Rows that count as measurements: everything except warmups."""
+    return builds[~builds["warmup"].astype(bool)]
+
+
+def ok_times(rows: pd.DataFrame) -> np.ndarray:
+    """Wall times of the successful, non-warmup builds among `rows`, in execution order."""
+    ok = measured(rows)
+    ok = ok[ok["outcome"] == "ok"]
+    if "seq" in ok.columns:
+        ok = ok.sort_values("seq")
+    times = ok["wall_s"].to_numpy(dtype=float)
+    return times[~np.isnan(times)]
+
+
+def flag_list(value: object) -> list[str]:
+    """A row's quality flags as a list, whatever the store gave back (list, array, None, NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, Iterable):
+        return [str(v) for v in value if v]
+    return []
+
+
+def first_error_line(tail: object) -> str:
+    """The most telling line of an error tail: the first one mentioning an error, else the last line.
+
+    Docker's own summary line ("ERROR: failed to solve: ...", "The command ... returned a non-zero code")
+    is what a reader needs first; the full tail stays in the results store.
+    """
+    if not isinstance(tail, str):
+        return ""
+    lines = [ln.strip() for ln in tail.splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    line = next((ln for ln in lines if "error" in ln.lower()), lines[-1])
+    return line if len(line) <= ERROR_LINE_MAX else line[: ERROR_LINE_MAX - 1] + "…"
+
+
+def _sort_key(column: pd.Series) -> pd.Series:
+    """Builders in BUILDER_ORDER; "none" (cold / unchanged) before the other values of a dimension."""
+    if column.name == "builder":
+        rank = {b: f"{i:02d}" for i, b in enumerate(BUILDER_ORDER)}
+        return column.map(lambda v: rank.get(v, f"99{v}"))
+    return column.map(lambda v: "0" if v == "none" else f"1{v}")
+
+
+def _ordered(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    if frame.empty or not keys:
+        return frame.reset_index(drop=True)
+    return frame.sort_values(keys, key=_sort_key, kind="stable").reset_index(drop=True)
+
+
+def _groups(builds: pd.DataFrame, keys: list[str]) -> Iterable[tuple[dict[str, object], pd.DataFrame]]:
+    for values, rows in builds.groupby(keys, dropna=False, sort=False):
+        yield dict(zip(keys, values, strict=True)), rows
+
+
+def _cell_label(key: dict[str, object], rows: pd.DataFrame) -> str:
+    if "cell" in rows.columns and rows["cell"].notna().any():
+        return str(rows["cell"].dropna().iloc[0])
+    return "|".join(str(v) for v in key.values())
+
+
+def cell_table(
+    builds: pd.DataFrame,
+    confidence: float = stats.DEFAULT_CONFIDENCE,
+    n_resamples: int = stats.DEFAULT_RESAMPLES,
+    seed: int | None = stats.DEFAULT_SEED,
+) -> pd.DataFrame:
+    """One row per cell (scenario, [platform,] cache, change, builder) with counts and time statistics.
+
+    `flag_counts` holds {flag name: number of measured rows carrying it} (not `flags`, which pandas
+    reserves as an attribute). Time columns are NaN when the cell has
+    no ok build; `ci_low_s`/`ci_high_s` are NaN (with `ci_note`) below 3 ok builds.
+    """
+    keys = cell_keys(builds)
+    rows_out: list[dict[str, object]] = []
+    for key, rows in _groups(builds, keys):
+        meas = measured(rows)
+        outcome = meas["outcome"]
+        times = ok_times(rows)
+        flags = Counter(f for v in meas["flags"] for f in set(flag_list(v))) if "flags" in meas else Counter()
+        n_flagged = int(sum(bool(flag_list(v)) for v in meas["flags"])) if "flags" in meas else 0
+        q1, q3 = stats.quartiles(times)
+        ci = stats.median_ci(times, confidence=confidence, n_resamples=n_resamples, seed=seed)
+        rows_out.append(
+            {
+                **key,
+                "cell": _cell_label(key, rows),
+                "n_ok": int(times.size),
+                "n_failed": int((outcome == "failed").sum()),
+                "n_unsupported": int((outcome == "unsupported").sum()),
+                "n_warmup": int(rows["warmup"].astype(bool).sum()),
+                "n_flagged": n_flagged,
+                "flag_counts": dict(sorted(flags.items())),
+                "median_s": stats.median(times),
+                "q1_s": q1,
+                "q3_s": q3,
+                "iqr_s": q3 - q1,
+                "ci_low_s": ci.low,
+                "ci_high_s": ci.high,
+                "ci_note": ci.note,
+                "n_outliers": int(stats.outliers(times).sum()),
+            }
+        )
+    return _ordered(pd.DataFrame(rows_out, columns=[*keys, *CELL_COLUMNS]), keys)
+
+
+def _availability(builder: str, rows: pd.DataFrame) -> str:
+    """Why a builder's side of a comparison is short, e.g. "legacy: 0 ok (3 unsupported)"."""
+    meas = measured(rows)
+    n_ok = int((meas["outcome"] == "ok").sum())
+    others = [f"{n} {o}" for o in ("failed", "unsupported") if (n := int((meas["outcome"] == o).sum()))]
+    return f"{builder}: {n_ok} ok" + (f" ({', '.join(others)})" if others else "")
+
+
+def speedup_table(
+    builds: pd.DataFrame,
+    confidence: float = stats.DEFAULT_CONFIDENCE,
+    n_resamples: int = stats.DEFAULT_RESAMPLES,
+    seed: int | None = stats.DEFAULT_SEED,
+) -> pd.DataFrame:
+    """One row per (scenario, [platform,] cache, change): BuildKit speedup = legacy median / BuildKit median.
+
+    `verdict` is "faster" (BuildKit faster), "slower", "no clear difference" or "insufficient data"
+    (see `bench.stats.compare`); `note` explains an insufficient side. `p_value` is Mann-Whitney's.
+    """
+    keys = comparison_keys(builds)
+    rows_out: list[dict[str, object]] = []
+    for key, rows in _groups(builds, keys):
+        base_rows = rows[rows["builder"] == BASELINE_BUILDER]
+        cand_rows = rows[rows["builder"] == CANDIDATE_BUILDER]
+        if base_rows.empty and cand_rows.empty:
+            continue
+        base, cand = ok_times(base_rows), ok_times(cand_rows)
+        cmp = stats.compare(base, cand, confidence=confidence, n_resamples=n_resamples, seed=seed)
+        note = ""
+        if cmp.verdict == stats.INSUFFICIENT_DATA:
+            short = [
+                _availability(b, r)
+                for b, r, t in ((BASELINE_BUILDER, base_rows, base), (CANDIDATE_BUILDER, cand_rows, cand))
+                if t.size < stats.MIN_SAMPLES_FOR_INTERVAL
+            ]
+            note = (
+                "; ".join(short) + f" (an interval needs {stats.MIN_SAMPLES_FOR_INTERVAL} ok builds a side)"
+            )
+        rows_out.append(
+            {
+                **key,
+                "n_legacy": int(base.size),
+                "n_buildkit": int(cand.size),
+                "legacy_median_s": stats.median(base),
+                "buildkit_median_s": stats.median(cand),
+                "speedup": cmp.speedup.estimate,
+                "ci_low": cmp.speedup.low,
+                "ci_high": cmp.speedup.high,
+                "p_value": cmp.mann_whitney.p_value,
+                "verdict": cmp.verdict,
+                "note": note,
+            }
+        )
+    return _ordered(pd.DataFrame(rows_out, columns=[*keys, *SPEEDUP_COLUMNS]), keys)
+
+
+def failed_cells(builds: pd.DataFrame) -> pd.DataFrame:
+    """Cells with failed or unsupported measured builds: one row per (cell, outcome), with the first error.
+
+    `first_error` comes from the earliest such build (by `seq`) that left an error tail.
+    """
+    keys = cell_keys(builds)
+    meas = measured(builds)
+    bad = meas[meas["outcome"].isin(["failed", "unsupported"])]
+    if "seq" in bad.columns:
+        bad = bad.sort_values("seq")
+    rows_out: list[dict[str, object]] = []
+    for key, rows in _groups(bad, [*keys, "outcome"]):
+        errors = [e for e in (first_error_line(t) for t in rows.get("error_tail", [])) if e]
+        cell_key = {k: key[k] for k in keys}
+        rows_out.append(
+            {
+                **cell_key,
+                "cell": _cell_label(cell_key, rows),
+                "outcome": key["outcome"],
+                "n": len(rows),
+                "first_error": errors[0] if errors else "",
+            }
+        )
+    return _ordered(pd.DataFrame(rows_out, columns=[*keys, *FAILED_COLUMNS]), keys)

@@ -1,0 +1,158 @@
+"""Command lines, environment and capability checks of both builders, with no engine.
+
+The docker binary is a stand-in script: nothing here runs a build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
+from fakes import ScriptedBuilder  # tests/ is on sys.path: pytest puts conftest.py dirs there
+from python_on_whales import DockerClient
+
+from bench.builders import Builder, BuildKitBuilder, LegacyBuilder, make_builder
+from bench.builders.process import STDERR, STDOUT, OutputLine, ProcessRun, load_run, run_timed, save_run
+from bench.records import BuildRequest, Outcome
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "builds"
+TWOSTAGE = FIXTURES / "twostage"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> DockerClient:
+    docker = tmp_path / "docker"
+    docker.write_text("#!/bin/sh\nexit 99\n")
+    docker.chmod(0o755)
+    return DockerClient(context="bench", client_call=[str(docker)])
+
+
+def request(**changes: object) -> BuildRequest:
+    fields: dict = {
+        "context_dir": str(TWOSTAGE),
+        "dockerfile": str(TWOSTAGE / "Dockerfile"),
+        "tag": "bench/x:1",
+        "build_args": {"BASE": "reg/busybox", "A": "1"},
+        "target": "final",
+    }
+    return BuildRequest(**(fields | changes))  # type: ignore[arg-type]
+
+
+def after(argv: list[str], flag: str) -> list[str]:
+    """Every value given to `flag` in argv."""
+    return [argv[i + 1] for i, word in enumerate(argv) if word == flag]
+
+
+def test_buildkit_command(client: DockerClient) -> None:
+    argv, env = BuildKitBuilder(client).command(request(), "/tmp/iid")
+    assert argv[1:6] == ["--context", "bench", "buildx", "build", "--progress=rawjson"]
+    assert after(argv, "--builder") == ["bench"]  # the context's own docker-driver builder
+    assert "--load" in argv
+    assert after(argv, "--network") == ["none"]
+    assert after(argv, "--build-arg") == ["A=1", "BASE=reg/busybox"]
+    assert after(argv, "--target") == ["final"] and after(argv, "--tag") == ["bench/x:1"]
+    assert after(argv, "--file") == [str(TWOSTAGE / "Dockerfile")]
+    assert after(argv, "--iidfile") == ["/tmp/iid"]
+    assert argv[-1] == str(TWOSTAGE)
+    assert env == {}
+
+
+def test_legacy_command_and_environment(client: DockerClient) -> None:
+    argv, env = LegacyBuilder(client).command(request(target=None, network="host"), None)
+    assert argv[1:4] == ["--context", "bench", "build"]
+    assert env == {"DOCKER_BUILDKIT": "0"}
+    assert not any(w.startswith("--progress") for w in argv) and "buildx" not in argv and "--load" not in argv
+    assert after(argv, "--network") == ["host"] and "--target" not in argv and "--iidfile" not in argv
+
+
+def test_extra_flags_come_last_before_the_context(client: DockerClient) -> None:
+    argv, _ = BuildKitBuilder(client).command(request(extra_flags=("--no-cache", "--push")), None)
+    assert argv[-3:] == ["--no-cache", "--push", str(TWOSTAGE)]
+    assert "--load" not in argv, "an explicit output replaces --load"
+
+
+def test_no_network_flag_when_the_request_leaves_it_to_the_engine(client: DockerClient) -> None:
+    argv, _ = LegacyBuilder(client).command(request(network=None), None)
+    assert "--network" not in argv
+
+
+def test_legacy_refuses_buildkit_only_dockerfiles_and_flags(client: DockerClient, tmp_path: Path) -> None:
+    legacy = LegacyBuilder(client)
+    assert legacy.supports(request()) is None
+    mount = tmp_path / "Dockerfile"
+    mount.write_text("FROM a\nRUN --mount=type=cache,target=/c make\n")
+    reason = legacy.supports(request(dockerfile=str(mount)))
+    assert reason is not None and "line 2: RUN --mount" in reason
+    assert "--secret" in (legacy.supports(request(extra_flags=("--secret", "id=s,src=f"))) or "")
+    cache = legacy.supports(request(extra_flags=("--cache-from=type=registry,ref=r/x:cache",)))
+    assert cache is not None and "silently ignores" in cache
+    assert legacy.supports(request(extra_flags=("--platform", "linux/amd64,linux/arm64"))) is not None
+    assert BuildKitBuilder(client).supports(request(dockerfile=str(mount))) is None
+
+
+def test_make_builder_by_name(client: DockerClient) -> None:
+    for name in ("legacy", "buildkit"):
+        builder = make_builder(name, client)
+        assert builder.name == name and isinstance(builder, Builder)
+    with pytest.raises(ValueError, match="unknown builder"):
+        make_builder("kaniko", client)
+
+
+class Replay:
+    """A runner that replays a recording, and writes the iidfile as the real build would."""
+
+    def __init__(self, fixture: str, image_id: str = "sha256:feed") -> None:
+        self.run = load_run(FIXTURES / f"{fixture}.jsonl")
+        self.image_id = image_id
+        self.calls: list[tuple[list[str], dict[str, str]]] = []
+
+    def __call__(self, argv: Sequence[str], env: Mapping[str, str]) -> ProcessRun:
+        self.calls.append((list(argv), dict(env)))
+        if self.run.exit_code == 0 and "--iidfile" in argv:
+            Path(argv[list(argv).index("--iidfile") + 1]).write_text(self.image_id)
+        return ProcessRun(list(argv), dict(env), self.run.lines, self.run.wall_s, self.run.exit_code)
+
+
+def test_build_records_the_command_it_ran_and_the_image_id(client: DockerClient) -> None:
+    replay = Replay("buildkit-nocache")
+    rec = BuildKitBuilder(client, runner=replay).build(request(target=None))
+    ((argv, env),) = replay.calls
+    assert rec.argv == argv and rec.env == env == {}
+    assert rec.outcome is Outcome.OK and rec.image_id == "sha256:feed"
+    assert not Path(after(argv, "--iidfile")[0]).exists(), "the scratch iidfile is cleaned up"
+
+
+def test_legacy_build_labels_stages_from_the_requested_dockerfile(client: DockerClient) -> None:
+    replay = Replay("legacy-fail")
+    rec = LegacyBuilder(client, runner=replay).build(request(dockerfile=str(TWOSTAGE / "Dockerfile.fail")))
+    assert rec.outcome is Outcome.FAILED and rec.image_id is None and rec.exit_code == 1
+    assert rec.env == {"DOCKER_BUILDKIT": "0"}
+    assert rec.steps[-1].stage == "broken" and rec.steps[-1].error is not None
+
+
+def test_run_timed_times_the_process_and_timestamps_lines_on_arrival() -> None:
+    script = 'echo "x=$BENCH_PROBE"; sleep 0.3; echo late >&2; exit 3'
+    run = run_timed(["sh", "-c", script], {"BENCH_PROBE": "42"})
+    assert run.exit_code == 3, "a failing process is reported, not raised"
+    assert run.env == {"BENCH_PROBE": "42"}
+    (first, out), (second, err) = [(line.t, line) for line in run.lines]
+    assert (out.source, out.text, err.source, err.text) == (STDOUT, "x=42", STDERR, "late")
+    assert second - first >= 0.25 and run.wall_s >= second
+
+
+def test_recordings_round_trip_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    run = ProcessRun(["docker"], {"A": "1"}, [OutputLine(0.5, STDOUT, b"caf\xe9 \xff\n")], 1.0, 0, {"k": "v"})
+    save_run(run, tmp_path / "run.jsonl")
+    assert load_run(tmp_path / "run.jsonl") == run
+
+
+def test_scripted_builder_follows_its_script() -> None:
+    fake = ScriptedBuilder("legacy", [1.0, 2.0], failing_calls={1}, cached_steps=1)
+    assert isinstance(fake, Builder) and fake.supports(request()) is None
+    ok, failed = fake.build(request()), fake.build(request(tag="t2"))
+    assert (ok.outcome, ok.wall_s, ok.steps_cached, ok.env) == (Outcome.OK, 1.0, 1, {"DOCKER_BUILDKIT": "0"})
+    assert failed.outcome is Outcome.FAILED and failed.steps[-1].error and failed.wall_s == 2.0
+    assert [r.tag for r in fake.requests] == ["bench/x:1", "t2"]
+    with pytest.raises(AssertionError, match="no scripted wall time"):
+        fake.build(request())

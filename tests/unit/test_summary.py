@@ -1,0 +1,242 @@
+"""Summary tables, terminal and Markdown output on a synthetic run with every kind of awkward cell."""
+
+from __future__ import annotations
+
+import io
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from rich.console import Console
+
+from bench import stats
+from bench.summary import markdown, terminal
+from bench.summary import table as tables
+
+N = 199  # resamples: the tables only need an interval, not a precise one
+
+BUILDKIT_ERROR = """#7 [build 2/3] RUN make
+#7 0.412 make: *** [Makefile:3: all] Error 2
+------
+ > [build 2/3] RUN make:
+------
+ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 2"""
+
+
+def make_builds() -> pd.DataFrame:
+    """Two scenarios. multistage: a clear BuildKit win cold (with a warmup, a flagged row and a planted
+    outlier), a cached cell where legacy has 1 ok and 2 failed builds. secrets: legacy unsupported."""
+    rows: list[dict[str, object]] = []
+
+    def add(
+        scenario: str,
+        builder: str,
+        cache: str,
+        change: str,
+        wall: float | None,
+        *,
+        outcome: str = "ok",
+        warmup: bool = False,
+        flags: list[str] | None = None,
+        error: str | None = None,
+    ) -> None:
+        rows.append(
+            {
+                "run_id": "2024-05-01_12-00-00",
+                "seq": len(rows),
+                "round": len(rows) // 8,
+                "cell": f"{scenario}|{builder}|{cache}|{change}",
+                "scenario": scenario,
+                "builder": builder,
+                "cache": cache,
+                "change": change,
+                "repetition": len(rows),
+                "warmup": warmup,
+                "outcome": outcome,
+                "wall_s": np.nan if wall is None else wall,
+                "reset_s": 1.0,
+                "prime_s": 0.0,
+                "steps_total": 5,
+                "steps_cached": 0,
+                "flags": flags or [],
+                "error_tail": error,
+            }
+        )
+
+    add("multistage", "legacy", "none", "none", 99.0, warmup=True)
+    add("multistage", "buildkit", "none", "none", 99.0, warmup=True)
+    for t in (20.1, 20.4, 19.8, 20.9, 20.2):
+        add("multistage", "legacy", "none", "none", t)
+    add("multistage", "legacy", "none", "none", 18.0, flags=["engine-not-empty"])
+    for t in (10.1, 10.3, 9.9, 10.0, 10.2, 16.0):  # 16.0: planted outlier
+        add("multistage", "buildkit", "none", "none", t)
+    add("multistage", "legacy", "local", "source", 4.0)
+    add("multistage", "legacy", "local", "source", None, outcome="failed", error=BUILDKIT_ERROR)
+    add("multistage", "legacy", "local", "source", None, outcome="failed", error="boom")
+    for t in (1.1, 1.2, 1.0, 1.15):
+        add("multistage", "buildkit", "local", "source", t)
+    for _ in range(3):
+        add(
+            "secrets",
+            "legacy",
+            "none",
+            "none",
+            None,
+            outcome="unsupported",
+            error="RUN --mount=type=secret needs BuildKit",
+        )
+    for t in (3.0, 3.1, 2.9, 3.05):
+        add("secrets", "buildkit", "none", "none", t, flags=["cold-had-cached-steps"] if t == 2.9 else [])
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def builds() -> pd.DataFrame:
+    return make_builds()
+
+
+@pytest.fixture(scope="module")
+def cells(builds: pd.DataFrame) -> pd.DataFrame:
+    return tables.cell_table(builds, n_resamples=N)
+
+
+def _cell(cells: pd.DataFrame, cell: str) -> pd.Series:
+    match = cells[cells["cell"] == cell]
+    assert len(match) == 1, cell
+    return match.iloc[0]
+
+
+def test_cell_table_counts_and_excludes_warmups(cells: pd.DataFrame) -> None:
+    assert len(cells) == 6
+    legacy = _cell(cells, "multistage|legacy|none|none")
+    assert (legacy.n_ok, legacy.n_warmup, legacy.n_flagged) == (6, 1, 1)
+    assert legacy.flag_counts == {"engine-not-empty": 1}
+    assert legacy.median_s == pytest.approx(np.median([20.1, 20.4, 19.8, 20.9, 20.2, 18.0]))  # no 99.0
+    assert legacy.q1_s == pytest.approx(np.percentile([20.1, 20.4, 19.8, 20.9, 20.2, 18.0], 25))
+    assert legacy.ci_low_s <= legacy.median_s <= legacy.ci_high_s
+
+
+def test_cell_table_counts_outliers_but_keeps_them(cells: pd.DataFrame) -> None:
+    bk = _cell(cells, "multistage|buildkit|none|none")
+    assert bk.n_outliers == 1
+    assert bk.n_ok == 6
+    assert bk.median_s == pytest.approx(np.median([10.1, 10.3, 9.9, 10.0, 10.2, 16.0]))
+
+
+def test_cell_table_failed_unsupported_and_single_ok(cells: pd.DataFrame) -> None:
+    one = _cell(cells, "multistage|legacy|local|source")
+    assert (one.n_ok, one.n_failed, one.median_s) == (1, 2, 4.0)
+    assert math.isnan(one.ci_low_s) and "fewer than 3" in one.ci_note
+    unsupported = _cell(cells, "secrets|legacy|none|none")
+    assert (unsupported.n_ok, unsupported.n_unsupported) == (0, 3)
+    assert math.isnan(unsupported.median_s)
+
+
+def test_cell_table_order_puts_none_first_and_legacy_before_buildkit(cells: pd.DataFrame) -> None:
+    assert cells["cell"].tolist()[:4] == [
+        "multistage|legacy|none|none",
+        "multistage|buildkit|none|none",
+        "multistage|legacy|local|source",
+        "multistage|buildkit|local|source",
+    ]
+
+
+def test_speedup_table_verdicts_and_notes(builds: pd.DataFrame) -> None:
+    speed = tables.speedup_table(builds, n_resamples=N).set_index(["scenario", "cache", "change"])
+    cold = speed.loc[("multistage", "none", "none")]
+    assert cold.verdict == stats.FASTER
+    assert cold.speedup == pytest.approx(cold.legacy_median_s / cold.buildkit_median_s)
+    assert cold.ci_low > 1 and cold.note == ""
+    cached = speed.loc[("multistage", "local", "source")]
+    assert cached.verdict == stats.INSUFFICIENT_DATA
+    assert "legacy: 1 ok (2 failed)" in cached.note
+    assert "legacy: 0 ok (3 unsupported)" in speed.loc[("secrets", "none", "none")].note
+
+
+def test_failed_cells_lists_each_outcome_with_its_first_error_line(builds: pd.DataFrame) -> None:
+    failed = tables.failed_cells(builds)
+    assert failed[["cell", "outcome", "n"]].values.tolist() == [
+        ["multistage|legacy|local|source", "failed", 2],
+        ["secrets|legacy|none|none", "unsupported", 3],
+    ]
+    assert failed.iloc[0].first_error == "#7 0.412 make: *** [Makefile:3: all] Error 2"
+    assert failed.iloc[1].first_error == "RUN --mount=type=secret needs BuildKit"
+
+
+def test_first_error_line_falls_back_to_last_line_and_truncates() -> None:
+    assert tables.first_error_line("step 1\nstep 2\nexit code 3\n") == "exit code 3"
+    assert tables.first_error_line(None) == ""
+    assert len(tables.first_error_line("error " + "x" * 500)) == tables.ERROR_LINE_MAX
+
+
+def test_flag_list_accepts_what_the_store_returns() -> None:
+    assert tables.flag_list(np.array(["a", "b"])) == ["a", "b"]
+    assert tables.flag_list(None) == [] and tables.flag_list(float("nan")) == []
+
+
+def test_terminal_summary_renders_awkward_cells(builds: pd.DataFrame) -> None:
+    console = Console(file=io.StringIO(), width=160, color_system=None)
+    terminal.print_summary(builds, console, n_resamples=N)
+    out = console.file.getvalue()
+    assert "scenario: multistage" in out and "scenario: secrets" in out
+    assert "faster" in out
+    assert "failed multistage|legacy|local|source x2" in out
+    assert "unsupported secrets|legacy|none|none x3" in out
+    assert "Error 2" in out  # markup-like brackets in the error line survive
+    assert "engine-not-empty (1)" in out and "cold-had-cached-steps (1)" in out
+    assert "outliers multistage|buildkit|none|none: 1" in out
+    secrets_row = next(ln for ln in out.splitlines() if "legacy" in ln and "none" in ln and " - " in ln)
+    assert secrets_row.count(" - ") >= 3  # n, median, IQR, CI all shown as "-"
+
+
+def test_terminal_summary_of_nothing(builds: pd.DataFrame) -> None:
+    console = Console(file=io.StringIO(), width=120, color_system=None)
+    terminal.print_summary(builds.iloc[0:0], console, n_resamples=N)
+    assert "No builds" in console.file.getvalue()
+
+
+def test_markdown_table_escapes_pipes_and_newlines() -> None:
+    text = markdown.markdown_table(["a", "b"], [["x|y", "1\n2"]], right=[False, True])
+    assert text.splitlines() == ["| a | b |", "| --- | ---: |", "| x\\|y | 1 2 |"]
+
+
+def test_render_summary_md_has_every_section(builds: pd.DataFrame) -> None:
+    env = {"docker": "27.3.1", "buildkit": "v0.16.0", "kernel": "6.8.0"}
+    text = markdown.render_summary_md(builds, env, "scenario: multistage\nrepetitions: 5\n", n_resamples=N)
+    assert text.startswith("# Build benchmark summary")
+    assert "### Scenario `multistage`" in text and "### Scenario `secrets`" in text
+    assert "](summary.png)" in text
+    assert "| scenario | cache | change | legacy median (s) |" in text
+    assert "BuildKit faster" in text
+    assert "`multistage\\|legacy\\|local\\|source` | failed | 2 |" in text
+    assert "- `engine-not-empty` (1 build; `multistage|legacy|none|none`): before a cold build" in text
+    assert "- docker: 27.3.1" in text
+    assert "```yaml\nscenario: multistage\nrepetitions: 5\n```" in text
+    assert "Outliers: 2 ok build(s)" in text  # the planted 16.0 and the flagged 18.0
+
+
+def test_write_summary_md_without_figure(builds: pd.DataFrame, tmp_path: Path) -> None:
+    path = markdown.write_summary_md(builds, tmp_path / "run", {}, "a: 1\n", figure=False, n_resamples=N)
+    assert path == tmp_path / "run" / "summary.md"
+    text = path.read_text()
+    assert "summary.png" not in text and "Not recorded." in text
+    assert not (tmp_path / "run" / "summary.png").exists()
+
+
+def test_write_summary_md_draws_the_figure_it_links(builds: pd.DataFrame, tmp_path: Path) -> None:
+    path = markdown.write_summary_md(builds, tmp_path, {"engine": "x"}, "", n_resamples=N)
+    png = tmp_path / "summary.png"
+    assert "](summary.png)" in path.read_text()
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_summary_modules_do_not_load_matplotlib_until_a_figure_is_drawn() -> None:
+    code = (
+        "import sys, bench.summary.markdown, bench.summary.terminal, bench.summary.table\n"
+        "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
