@@ -93,7 +93,8 @@ def run_experiment(
     rounds = config.warmup + config.repetitions
     console.print(
         f"[bold]bench run[/] {scenario.name}: {len(plan)} builds ({len(plan) // rounds} cells x "
-        f"{config.warmup} warmup + {config.repetitions} repetitions) on engine {config.engine.name!r} -> {run_dir}",
+        f"{config.warmup} warmup + {config.repetitions} repetitions) on engine {config.engine.name!r}"
+        f" -> {run_dir}",
         highlight=False,
     )
     on_start, on_row = _progress(console, len(plan))
