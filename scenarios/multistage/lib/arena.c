@@ -25,7 +25,7 @@ ck_arena *ck_arena_new(size_t chunk_size)
 
 void *ck_arena_alloc(ck_arena *a, size_t n)
 {
-    size_t align = sizeof(max_align_t);
+    size_t align = _Alignof(max_align_t);
     n = (n + align - 1) / align * align;
     if (!a->head || a->head->size - a->head->used < n) {
         size_t size = n > a->chunk_size ? n : a->chunk_size;

@@ -41,10 +41,16 @@ int cmd_demo(int argc, char **argv)
     free(b32);
     free(a85);
 
-    section("compression");
-    uint8_t *packed = malloc(ck_lzss_bound(len));
-    if (packed)
-        printf("lzss    %zu -> %zu bytes\n", len, ck_lzss_encode((const uint8_t *)sample, len, packed));
+    section("compression (the sample 20 times)");
+    size_t biglen = 20 * len;
+    uint8_t *big = malloc(biglen), *packed = malloc(ck_lzss_bound(biglen) + ck_packbits_bound(biglen));
+    if (big && packed) {
+        for (size_t i = 0; i < 20; i++)
+            memcpy(big + i * len, sample, len);
+        printf("lzss     %zu -> %zu bytes\n", biglen, ck_lzss_encode(big, biglen, packed));
+        printf("packbits %zu -> %zu bytes\n", biglen, ck_packbits_encode(big, biglen, packed));
+    }
+    free(big);
     free(packed);
 
     section("words");

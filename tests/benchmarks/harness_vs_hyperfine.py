@@ -1,0 +1,124 @@
+"""Does the harness time a build as an outside tool would? Prints harness/hyperfine ratios per builder.
+
+For each round and builder (order shuffled per round), the same cold build is timed twice: once by the
+harness (`Runner.measure`, monotonic clock around the docker subprocess) and once by hyperfine running
+the identical argv (`-N`, no shell) after `bench engine reset` as its --prepare step. Target: the ratio of
+medians within 1.00 +/- 0.03.
+
+    .venv/bin/python tests/benchmarks/harness_vs_hyperfine.py [ROUNDS] [HYDRA OVERRIDES...]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+from omegaconf import OmegaConf
+from python_on_whales import DockerClient
+
+from bench.builders import make_builder
+from bench.changes import copy_scenario
+from bench.cli import _register
+from bench.config import CONF_DIR, BuilderName, CacheSource, ChangeKind
+from bench.engine import reset
+from bench.plan import Cell, Measurement
+from bench.records import BuildRequest
+from bench.results import RunWriter
+from bench.runner import Runner
+from bench.scenario import load_scenario
+from bench.stats import ratio_of_medians_ci
+
+BENCH = str(Path(sys.executable).with_name("bench"))
+
+
+def hyperfine_once(argv: list[str], env: dict[str, str], overrides: list[str]) -> float:
+    """One hyperfine run of argv after a cold reset; returns its measured seconds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "h.json"
+        prepare = shlex.join([BENCH, "engine", "reset", *overrides])
+        subprocess.run(
+            [
+                "hyperfine",
+                "-N",
+                "--runs",
+                "1",
+                "--style",
+                "none",
+                "--prepare",
+                prepare,
+                "--export-json",
+                str(export),
+                shlex.join(argv),
+            ],
+            check=True,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+        )
+        return json.loads(export.read_text())["results"][0]["times"][0]
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    overrides = sys.argv[2:]
+    _register()
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        config = OmegaConf.to_object(compose(config_name="config", overrides=["cache=none", *overrides]))
+    scenario = load_scenario(config.scenario)
+    docker = DockerClient(context=config.engine.context)
+    builders = {b.value: make_builder(b.value, docker) for b in config.builder.names}
+    workdir = Path(tempfile.mkdtemp(prefix="bench-hf-"))
+    runner = Runner(
+        run_id="hyperfine-check",
+        scenario=scenario,
+        engine=config.engine,
+        builders=builders,
+        reset=lambda: reset.make_cold(docker, config.engine, config.tag_prefix),
+        writer=RunWriter(workdir / "run", {"run_id": "hyperfine-check"}),
+        network=config.network,
+        tag_prefix=config.tag_prefix,
+    )
+    harness: dict[str, list[float]] = {b: [] for b in builders}
+    outside: dict[str, list[float]] = {b: [] for b in builders}
+    context = copy_scenario(scenario.directory, parent=workdir)
+    rng = random.Random(0)
+    for round_ in range(rounds):
+        order = list(builders)
+        rng.shuffle(order)
+        for name in order:
+            cell = Cell(scenario.name, BuilderName(name), CacheSource.none, ChangeKind.none)
+            row, _ = runner.measure(Measurement(round_, round_, round_, False, cell))
+            harness[name].append(row["wall_s"])
+            request = BuildRequest(
+                str(context),
+                str(context / scenario.dockerfile),
+                f"bench-run/hf:{name}",
+                dict(scenario.build_args),
+                scenario.target,
+                config.network,
+            )
+            argv, env = builders[name].command(request, None)
+            outside[name].append(hyperfine_once(argv, env, overrides))
+            print(
+                f"round {round_ + 1}/{rounds} {name:<8} harness {harness[name][-1]:6.2f} s   "
+                f"hyperfine {outside[name][-1]:6.2f} s",
+                flush=True,
+            )
+    print(f"\nscenario {scenario.name}, cold builds, {rounds} rounds, engine {config.engine.name!r}")
+    for name in builders:
+        ratio = ratio_of_medians_ci(harness[name], outside[name])
+        print(
+            f"{name:<8} harness/hyperfine median ratio {ratio.estimate:.3f} "
+            f"[95% CI {ratio.low:.3f}, {ratio.high:.3f}]  "
+            f"(harness median {sorted(harness[name])[len(harness[name]) // 2]:.2f} s)"
+        )
+
+
+if __name__ == "__main__":
+    main()
