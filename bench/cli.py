@@ -72,6 +72,7 @@ def _run(args: list[str]) -> int:
     def task(cfg) -> None:
         from bench.app import run_experiment
 
+        result["started"] = 1
         try:
             config = _typed(cfg)
             run_dir = Path(HydraConfig.get().runtime.output_dir)
@@ -82,7 +83,12 @@ def _run(args: list[str]) -> int:
                 raise SystemExit(result["code"]) from None
 
     sys.argv = ["bench run", *args]
-    task()
+    try:
+        task()
+    except SystemExit as exit_:
+        if "started" not in result and exit_.code == 1:
+            return 2  # Hydra refused the config and printed why; bad input is exit 2 everywhere in bench
+        raise
     return result["code"]
 
 
