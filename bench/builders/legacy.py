@@ -35,9 +35,12 @@ class LegacyBuilder:
         self._runner = runner
 
     def command(self, request: BuildRequest, iidfile: str | None) -> tuple[list[str], dict[str, str]]:
-        """argv and the environment variables the harness sets (DOCKER_BUILDKIT=0)."""
+        """argv and the environment variables the harness sets (DOCKER_BUILDKIT=0).
+
+        `--force-rm`: a failed legacy build otherwise leaves its exited container on the engine.
+        """
         cmd = self._client.client_config.docker_cmd  # a fresh python-on-whales Command
-        cmd.append("build")
+        cmd.extend(["build", "--force-rm"])
         add_request_flags(cmd, request, iidfile)
         return [str(word) for word in cmd], dict(LEGACY_ENV)
 
