@@ -20,15 +20,10 @@ from bench.changes import apply_change, copy_scenario
 from bench.config import CacheSource, EngineConfig
 from bench.engine.contents import EngineContents
 from bench.plan import Measurement
+from bench.quality import COLD_HAD_CACHED_STEPS, ENGINE_NOT_EMPTY, ENGINE_NOT_OWNED, WARM_NO_CACHED_STEPS
 from bench.records import BuildRecord, BuildRequest, Outcome
 from bench.results import RunWriter
 from bench.scenario import Scenario
-
-# Quality flags a row can carry; the summary explains them.
-FLAG_COLD_CACHED = "cold-had-cached-steps"
-FLAG_ENGINE_NOT_EMPTY = "engine-not-empty"
-FLAG_WARM_MISSED = "warm-no-cached-steps"
-FLAG_NOT_OWNED = "engine-not-owned"
 
 Reset = Callable[[], EngineContents]
 
@@ -54,16 +49,16 @@ def quality_flags(
     """Checks that what a row claims is what happened (DESIGN.md, "verify what you claim")."""
     flags = []
     if not owned:
-        flags.append(FLAG_NOT_OWNED)
+        flags.append(ENGINE_NOT_OWNED)
     if record.outcome is not Outcome.OK:
         return flags
     if m.cell.cache is CacheSource.none:
         if record.steps_cached:
-            flags.append(FLAG_COLD_CACHED)
+            flags.append(COLD_HAD_CACHED_STEPS)
         if before is not None and not before.empty:
-            flags.append(FLAG_ENGINE_NOT_EMPTY)
+            flags.append(ENGINE_NOT_EMPTY)
     elif record.steps_cached == 0:
-        flags.append(FLAG_WARM_MISSED)
+        flags.append(WARM_NO_CACHED_STEPS)
     return flags
 
 

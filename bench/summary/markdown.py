@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench import stats
+from bench import quality, stats
 from bench.summary import formatting as fmt
 from bench.summary import table as tables
 
@@ -19,12 +19,6 @@ SUMMARY_MD = "summary.md"
 SUMMARY_PNG = "summary.png"
 
 #: What each quality flag means; a flag missing here is still listed, with its name only.
-FLAG_DESCRIPTIONS: dict[str, str] = {
-    "cold-had-cached-steps": "a build measured from the cold state reported cached steps, so it was not fully"
-    " cold and its time is likely too short",
-    "engine-not-empty": "before a cold build the engine still held image content, build cache or snapshots"
-    ' (see ENGINE.md, "Cold is harder than it looks")',
-}
 
 
 def _escape(value: object) -> str:
@@ -148,7 +142,7 @@ def _flags_section(cells: pd.DataFrame) -> list[str]:
         out.append("")
         for name, n in seen.items():
             where = ", ".join(f"`{c['cell']}`" for _, c in cells.iterrows() if name in c["flag_counts"])
-            description = FLAG_DESCRIPTIONS.get(name, "no description recorded for this flag")
+            description = quality.DESCRIPTIONS.get(name, "no description recorded for this flag")
             out.append(f"- `{name}` ({n} build{'s' if n != 1 else ''}; {where}): {description}.")
     else:
         out.append("No quality flags were raised.")

@@ -10,8 +10,9 @@ from fakes import ScriptedBuilder
 from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, make_plan
+from bench.quality import COLD_HAD_CACHED_STEPS, ENGINE_NOT_EMPTY, ENGINE_NOT_OWNED, WARM_NO_CACHED_STEPS
 from bench.results import RunWriter, load
-from bench.runner import FLAG_COLD_CACHED, FLAG_ENGINE_NOT_EMPTY, FLAG_NOT_OWNED, FLAG_WARM_MISSED, Runner
+from bench.runner import Runner
 from bench.scenario import Scenario
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
@@ -73,13 +74,13 @@ def test_quality_flags_name_what_went_wrong(tmp_path: Path) -> None:
     runner = _runner(tmp_path, {"buildkit": cold_cached}, reset=lambda: LEFTOVER)
     runner.run(make_plan(_cells(CacheSource.none), repetitions=1, warmup=0, seed=0))
     cold_row = load(tmp_path / "run").builds.iloc[0]
-    assert set(cold_row["flags"]) == {FLAG_COLD_CACHED, FLAG_ENGINE_NOT_EMPTY}
+    assert set(cold_row["flags"]) == {COLD_HAD_CACHED_STEPS, ENGINE_NOT_EMPTY}
 
     warm_missed = ScriptedBuilder("buildkit", [1.0, 1.0], cached_steps=0)
     runner = _runner(tmp_path / "b", {"buildkit": warm_missed}, owned=False)
     runner.run(make_plan(_cells(CacheSource.local), repetitions=1, warmup=0, seed=0))
     warm_row = load(tmp_path / "b" / "run").builds.iloc[0]
-    assert set(warm_row["flags"]) == {FLAG_WARM_MISSED, FLAG_NOT_OWNED}
+    assert set(warm_row["flags"]) == {WARM_NO_CACHED_STEPS, ENGINE_NOT_OWNED}
 
 
 def test_shared_engine_cold_uses_no_cache(tmp_path: Path) -> None:

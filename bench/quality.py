@@ -1,0 +1,21 @@
+"""Quality flags a build row can carry: what the harness checked and found not as claimed.
+
+A flagged row stays in the data and the statistics; reports name the flags and say what each means.
+"""
+
+from __future__ import annotations
+
+COLD_HAD_CACHED_STEPS = "cold-had-cached-steps"
+ENGINE_NOT_EMPTY = "engine-not-empty"
+WARM_NO_CACHED_STEPS = "warm-no-cached-steps"
+ENGINE_NOT_OWNED = "engine-not-owned"
+
+DESCRIPTIONS: dict[str, str] = {
+    COLD_HAD_CACHED_STEPS: "a build measured from the cold state reported cached steps, so it was not fully"
+    " cold and its time is likely too short",
+    ENGINE_NOT_EMPTY: "before a cold build the engine still held images, build cache, containerd content or"
+    " snapshots (pruning alone leaves pulled blobs behind on the containerd image store)",
+    WARM_NO_CACHED_STEPS: "a warm build took no step from the cache, so it measured a cold build",
+    ENGINE_NOT_OWNED: "the engine is not the harness's own: cold builds used --no-cache and may have found"
+    " base images already present",
+}
