@@ -13,6 +13,7 @@ from pathlib import Path
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
+NATIVE_PLATFORM = "native"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONF_DIR = PROJECT_ROOT / "conf"
 
@@ -70,6 +71,16 @@ class ChangeConfig:
 
 
 @dataclass
+class PlatformConfig:
+    """Target platforms, each a cell dimension: `native` (the engine's own) or an OCI platform string.
+
+    Passed to the builders as `--platform`; `native` passes nothing.
+    """
+
+    names: list[str] = field(default_factory=lambda: [NATIVE_PLATFORM])
+
+
+@dataclass
 class EngineConfig:
     """A docker context plus what the harness may do to it.
 
@@ -95,6 +106,7 @@ class BenchConfig:
     builder: BuilderConfig = field(default_factory=BuilderConfig)
     cache: CacheConfig = field(default_factory=CacheConfig)
     change: ChangeConfig = field(default_factory=ChangeConfig)
+    platform: PlatformConfig = field(default_factory=PlatformConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
     repetitions: int = 3
     warmup: int = 1
@@ -109,6 +121,8 @@ class BenchConfig:
             raise ValueError(f"warmup must be 0 or more, got {self.warmup}")
         if not self.builder.names:
             raise ValueError("builder.names is empty: name at least one of legacy, buildkit")
+        if not self.platform.names:
+            raise ValueError("platform.names is empty: name at least `native`")
         if not self.cache.sources:
             raise ValueError("cache.sources is empty: name at least one of none, local")
 

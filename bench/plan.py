@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from bench.config import BenchConfig, BuilderName, CacheSource, ChangeKind
+from bench.config import NATIVE_PLATFORM, BenchConfig, BuilderName, CacheSource, ChangeKind
 
 
 @dataclass(frozen=True)
@@ -21,10 +21,12 @@ class Cell:
     builder: BuilderName
     cache: CacheSource
     change: ChangeKind
+    platform: str = NATIVE_PLATFORM
 
     @property
     def id(self) -> str:
-        return f"{self.scenario}|{self.builder.value}|{self.cache.value}|{self.change.value}"
+        base = f"{self.scenario}|{self.builder.value}|{self.cache.value}|{self.change.value}"
+        return base if self.platform == NATIVE_PLATFORM else f"{base}|{self.platform}"
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,13 @@ class Measurement:
 
 
 def cells(config: BenchConfig, scenario_name: str) -> list[Cell]:
-    """Builders x cache sources; a cold build has nothing to change against, so its change is `none`."""
+    """Platforms x builders x cache sources; a cold build has nothing to change against (change `none`)."""
     found = []
-    for builder in config.builder.names:
-        for cache in config.cache.sources:
-            change = ChangeKind.none if cache is CacheSource.none else config.change.kind
-            found.append(Cell(scenario_name, BuilderName(builder), CacheSource(cache), change))
+    for platform in config.platform.names:
+        for builder in config.builder.names:
+            for cache in config.cache.sources:
+                change = ChangeKind.none if cache is CacheSource.none else config.change.kind
+                found.append(Cell(scenario_name, BuilderName(builder), CacheSource(cache), change, platform))
     return found
 
 

@@ -37,6 +37,7 @@ BUILD_COLUMNS = (
     "builder",
     "cache",
     "change",
+    "platform",
     "engine",
     "outcome",
     "wall_s",

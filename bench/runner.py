@@ -17,7 +17,7 @@ from typing import Any
 
 from bench.builders.protocol import Builder
 from bench.changes import apply_change, copy_scenario
-from bench.config import CacheSource, EngineConfig
+from bench.config import NATIVE_PLATFORM, CacheSource, EngineConfig
 from bench.engine.contents import EngineContents
 from bench.plan import Measurement
 from bench.quality import COLD_HAD_CACHED_STEPS, ENGINE_NOT_EMPTY, ENGINE_NOT_OWNED, WARM_NO_CACHED_STEPS
@@ -85,6 +85,7 @@ def build_row(
         "builder": m.cell.builder.value,
         "cache": m.cell.cache.value,
         "change": m.cell.change.value,
+        "platform": m.cell.platform,
         "engine": engine,
         "outcome": record.outcome.value,
         "wall_s": record.wall_s,
@@ -158,6 +159,8 @@ class Runner:
         extra: tuple[str, ...] = ()
         if m.cell.cache is CacheSource.none and not self.engine.owned:
             extra = ("--no-cache",)  # the only cold the harness may make on an engine it does not own
+        if m.cell.platform != NATIVE_PLATFORM:
+            extra = (*extra, "--platform", m.cell.platform)
         return BuildRequest(
             context_dir=str(context_dir),
             dockerfile=str(context_dir / self.scenario.dockerfile),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bench.config import BenchConfig, BuilderName, CacheConfig, CacheSource, ChangeKind
+from bench.config import BenchConfig, BuilderName, CacheConfig, CacheSource, ChangeKind, PlatformConfig
 from bench.plan import cells, make_plan
 
 
@@ -42,3 +42,14 @@ def test_order_is_shuffled_per_round_and_reproducible() -> None:
     assert [m.cell.id for m in plan] == [m.cell.id for m in again]
     other = make_plan(_cells(), repetitions=8, warmup=0, seed=4)
     assert [m.cell.id for m in plan] != [m.cell.id for m in other]
+
+
+def test_platforms_multiply_cells_and_name_them() -> None:
+    config = BenchConfig(
+        cache=CacheConfig([CacheSource.none]), platform=PlatformConfig(["native", "linux/arm64"])
+    )
+    found = cells(config, "s")
+    assert len(found) == 4
+    assert {c.platform for c in found} == {"native", "linux/arm64"}
+    ids = {c.id for c in found}
+    assert "s|buildkit|none|none" in ids and "s|buildkit|none|none|linux/arm64" in ids
