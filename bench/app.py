@@ -15,12 +15,15 @@ from python_on_whales import DockerClient
 from rich.console import Console
 
 from bench.builders import make_builder
-from bench.config import BenchConfig
-from bench.engine import environment, probe, reset
+from bench.config import BenchConfig, BuilderName
+from bench.engine import environment, link, package_index, probe, reset
+from bench.engine.link import LinkProfile
+from bench.engine.observer import EngineObserver
+from bench.engine.transfer import CliTransfer
 from bench.plan import Measurement, cells, make_plan
 from bench.results import RunWriter, load
 from bench.runner import Runner
-from bench.scenario import load_scenario
+from bench.scenario import Scenario, load_scenario
 
 EXIT_OK, EXIT_FAILED_BUILDS, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -28,8 +31,9 @@ EXIT_OK, EXIT_FAILED_BUILDS, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 def _progress(console: Console, total: int):
     def on_start(m: Measurement) -> None:
         kind = "warmup" if m.warmup else f"rep {m.repetition + 1}"
+        where = "" if m.cell.platform == "native" else f"{m.cell.platform} "
         console.print(
-            f"[dim]{m.seq + 1:>3}/{total}[/] {m.cell.builder.value:<8} cache={m.cell.cache.value:<5} "
+            f"[dim]{m.seq + 1:>3}/{total}[/] {where}{m.cell.builder.value:<8} cache={m.cell.cache.value:<5} "
             f"change={m.cell.change.value:<6} {kind:<7} ",
             end="",
         )
@@ -50,18 +54,39 @@ def _progress(console: Console, total: int):
     return on_start, on_row
 
 
+def _platform_check(docker: DockerClient, config: BenchConfig, scenario: Scenario):
+    """The runner's check that each built image is for its cell's platform (bench/engine/image_platform)."""
+    from bench.engine.image_platform import check_image
+
+    def check(cell_platform: str, image_id: str | None, tag: str) -> str | None:
+        return check_image(docker, config.engine, cell_platform, image_id, tag, scenario.arch_probe)
+
+    return check
+
+
+def _port(address: str) -> int:
+    return int(address.rpartition(":")[2])
+
+
 def run_experiment(
     config: BenchConfig, config_yaml: str, run_dir: Path, console: Console | None = None
 ) -> int:
     """Plan, measure, write rows and the summary; returns the exit code."""
     console = console or Console()
     scenario = load_scenario(config.scenario)
-    missing = probe.preflight(config.engine)
+    missing = probe.preflight(config.engine, config.platform.names)
     if missing is not None:
         console.print(f"[red]{missing.name}: {missing.detail}[/]; fix: {missing.fix}", highlight=False)
         return EXIT_UNUSABLE
+    if "PACKAGE_INDEX" in scenario.build_args and not package_index.reachable(config.engine):
+        console.print(
+            f"[red]package index {config.engine.package_index} does not answer[/]; fix: bench engine up",
+            highlight=False,
+        )
+        return EXIT_UNUSABLE
     docker = DockerClient(context=config.engine.context)
-    builders = {name.value: make_builder(name.value, docker) for name in config.builder.names}
+    # every builder, not only the measured ones: cache=cross-builder primes with the other one
+    builders = {name.value: make_builder(name.value, docker) for name in BuilderName}
     plan = make_plan(cells(config, scenario.name), config.repetitions, config.warmup, config.seed)
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     meta = {
@@ -107,10 +132,17 @@ def run_experiment(
         writer=writer,
         network=config.network,
         tag_prefix=config.tag_prefix,
+        check_image=_platform_check(docker, config, scenario),
         on_row=on_row,
         on_start=on_start,
+        transfer=CliTransfer(docker),
+        observer=EngineObserver(docker, config.engine),
     )
-    tally = runner.run(plan)
+    profile = LinkProfile(config.link.name, config.link.rate_mbit, config.link.delay_ms)
+    ports = [_port(config.engine.registry), _port(config.engine.package_index)]
+    with link.shaped(profile, ports, config.engine.run_dir, say=console.print) as applied:
+        runner.link = applied
+        tally = runner.run(plan)
     reset.remove_own_images(docker, config.tag_prefix)
     status = "interrupted" if tally.interrupted else "complete"
     writer.finish(

@@ -1,6 +1,8 @@
 """What changes between the primed build and the measured one, applied to a copy of the scenario.
 
-The shipped scenario files are never edited: each measurement builds from its own copy.
+The shipped scenario files are never edited: each measurement builds from its own copy. `source` and
+`deps` edit one file of the copy; `base` edits no file but swaps the base images the build args name
+(every build arg ending in `IMAGE`) for their variant tags, which `bench engine up` pushes.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from bench.config import ChangeKind
 # The file a `source` change touches when a scenario names none: a new file at the root of the build
 # context invalidates every step that copies the whole context (`COPY . .`), as an edit would.
 GENERIC_CHANGE_FILE = ".bench-change"
+#: A base image's variant is the same image plus one file under this tag suffix (bench/engine/base_images).
+VARIANT_SUFFIX = "-variant"
+_COMMENT_SUFFIXES = {".c", ".h", ".cc", ".cpp", ".go", ".rs", ".java", ".js", ".ts"}
 
 
 def copy_scenario(scenario_dir: Path, parent: Path | None = None) -> Path:
@@ -24,25 +29,75 @@ def copy_scenario(scenario_dir: Path, parent: Path | None = None) -> Path:
     return target
 
 
-def apply_change(context_dir: Path, kind: ChangeKind, source_file: str | None, token: str) -> str | None:
-    """Apply the change; returns the path it edited (relative to the context), or None for `none`.
+def apply_change(
+    context_dir: Path,
+    kind: ChangeKind,
+    source_file: str | None,
+    token: str,
+    deps_manifest: str | None = None,
+) -> str | None:
+    """Apply a file change; returns the path it edited (relative to the context), or None.
 
-    `token` makes each edit unique, so two measurements never share a cache key by accident.
+    `none` and `base` edit no file. `deps` appends a comment line to the dependency manifest: its
+    checksum changes, so the `COPY` of the manifest and the install step after it are invalidated, as
+    any edit of the manifest would. `token` makes each edit unique, so two measurements never share a
+    cache key by accident.
     """
-    if kind is ChangeKind.none:
+    if kind in (ChangeKind.none, ChangeKind.base):
         return None
-    relative = source_file or GENERIC_CHANGE_FILE
+    if kind is ChangeKind.deps:
+        if not deps_manifest:
+            raise FileNotFoundError(
+                "change=deps needs the scenario's dependency manifest: set deps_manifest in its "
+                "bench.yaml or pass scenario.deps_manifest=PATH"
+            )
+        relative, setting = deps_manifest, "scenario.deps_manifest"
+    else:
+        relative, setting = source_file or GENERIC_CHANGE_FILE, "scenario.source_change"
     path = context_dir / relative
-    if source_file and not path.is_file():
+    if relative != GENERIC_CHANGE_FILE and not path.is_file():
         raise FileNotFoundError(
-            f"scenario.source_change names {source_file}, which is not a file of the "
-            "scenario; fix bench.yaml or pass scenario.source_change=PATH"
+            f"{setting} names {relative}, which is not a file of the scenario; fix bench.yaml or "
+            f"pass {setting}=PATH"
         )
     comment = (
         f"\n/* bench change {token} */\n"
-        if path.suffix in {".c", ".h", ".cc", ".cpp", ".go", ".rs", ".java", ".js", ".ts"}
+        if path.suffix in _COMMENT_SUFFIXES
         else f"\n# bench change {token}\n"
     )
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(comment)
     return relative
+
+
+def unsupported_change(kind: ChangeKind, deps_manifest: str | None, build_args: dict[str, str]) -> str | None:
+    """Why this scenario cannot take the change (the cell is then unsupported), or None."""
+    if kind is ChangeKind.deps and not deps_manifest:
+        return "change=deps needs the scenario's dependency manifest (deps_manifest in its bench.yaml)"
+    if kind is ChangeKind.base and not any(name.upper().endswith("IMAGE") for name in build_args):
+        return "change=base needs the base images as build args ending in IMAGE (e.g. BASE_IMAGE)"
+    return None
+
+
+def variant_ref(ref: str) -> str:
+    """`host:5000/bench/busybox:latest` -> `host:5000/bench/busybox:latest-variant` (a ref without a tag
+    is `:latest`). Digest-pinned refs have no variant tag and are refused."""
+    if "@" in ref:
+        raise ValueError(f"change=base cannot swap the digest-pinned base image {ref}; give it by tag")
+    name, _, tag = ref.rpartition(":")
+    if not name or "/" in tag:  # no tag: the colon (if any) was the registry's port
+        name, tag = ref, "latest"
+    return f"{name}:{tag}{VARIANT_SUFFIX}"
+
+
+def changed_build_args(kind: ChangeKind, build_args: dict[str, str]) -> dict[str, str]:
+    """The build args of the measured build: under `base`, every `*IMAGE` arg names its variant."""
+    if kind is not ChangeKind.base:
+        return dict(build_args)
+    images = {name: value for name, value in build_args.items() if name.upper().endswith("IMAGE")}
+    if not images:
+        raise ValueError(
+            "change=base swaps the base images named by build args ending in IMAGE (e.g. BASE_IMAGE); "
+            "this scenario passes none"
+        )
+    return {**build_args, **{name: variant_ref(value) for name, value in images.items()}}

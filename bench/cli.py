@@ -5,6 +5,11 @@ bench doctor [OVERRIDES...]       what the engine can do, and how to fix what it
 bench engine up|down|reset|status [OVERRIDES...]   the dedicated engine, registry, QEMU, base images;
                                   reset empties it (cold), e.g. as hyperfine's --prepare
 bench summary RUN_DIR             the terminal table and summary.md of a run directory again
+bench report RUN_DIR... [--out DIR]   report.md + self-contained report.html (figures, claims) per run,
+                                  or one merged report of several runs into DIR
+bench compare BASE NEW [--threshold 0.05] [--strict-env]   per-cell change with intervals; exit 1 on a
+                                  regression (for CI gates)
+bench publish RUN_DIR... --out DIR    a static site: an index of runs and one page each
 """
 
 from __future__ import annotations
@@ -139,7 +144,75 @@ def _summary(args: list[str]) -> int:
     return 0 if path else 1
 
 
-COMMANDS = {"run": _run, "doctor": _doctor, "engine": _engine, "summary": _summary}
+def _parser(command: str, description: str):
+    import argparse
+
+    return argparse.ArgumentParser(prog=f"bench {command}", description=description)
+
+
+def _resamples(parser) -> None:
+    parser.add_argument("--resamples", type=int, default=9999, help="bootstrap resamples (default 9999)")
+
+
+def _report(args: list[str]) -> int:
+    from rich.console import Console
+
+    from bench.report import commands
+
+    parser = _parser("report", "Write report.md and report.html into each run directory (or --out).")
+    parser.add_argument("run_dirs", nargs="+", type=Path, metavar="RUN_DIR")
+    parser.add_argument("--out", type=Path, help="write one merged report of all the runs here")
+    _resamples(parser)
+    ns = parser.parse_args(args)
+    return commands.report(ns.run_dirs, ns.out, Console(), n_resamples=ns.resamples)
+
+
+def _compare(args: list[str]) -> int:
+    from rich.console import Console
+
+    from bench.report import commands
+
+    parser = _parser("compare", "Per-cell change of NEW against BASE; exit 1 when a cell regressed.")
+    parser.add_argument("base", type=Path, metavar="BASE")
+    parser.add_argument("new", type=Path, metavar="NEW")
+    parser.add_argument(
+        "--threshold", type=float, default=0.05, help="smallest change that counts (0.05 = 5%%)"
+    )
+    parser.add_argument("--strict-env", action="store_true", help="refuse runs from different environments")
+    _resamples(parser)
+    ns = parser.parse_args(args)
+    return commands.compare(
+        ns.base,
+        ns.new,
+        Console(),
+        threshold=ns.threshold,
+        strict_environment=ns.strict_env,
+        n_resamples=ns.resamples,
+    )
+
+
+def _publish(args: list[str]) -> int:
+    from rich.console import Console
+
+    from bench.report import commands
+
+    parser = _parser("publish", "Write a static site of the runs: index.html and runs/<id>/index.html.")
+    parser.add_argument("run_dirs", nargs="+", type=Path, metavar="RUN_DIR")
+    parser.add_argument("--out", type=Path, required=True, help="the site's directory")
+    _resamples(parser)
+    ns = parser.parse_args(args)
+    return commands.publish(ns.run_dirs, ns.out, Console(), n_resamples=ns.resamples)
+
+
+COMMANDS = {
+    "run": _run,
+    "doctor": _doctor,
+    "engine": _engine,
+    "summary": _summary,
+    "report": _report,
+    "compare": _compare,
+    "publish": _publish,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,21 +26,37 @@ class BuilderName(StrEnum):
 
 
 class CacheSource(StrEnum):
-    """Where a measured build may take cached steps from.
+    """Where a measured build may take cached steps from (bench/caches/ says how each is primed).
 
     `none` is a cold build on an empty engine; `local` is the engine's own cache left by a primed build
-    of the same scenario (the warm rebuild every developer knows).
+    of the same scenario (the warm rebuild every developer knows). The registry sources (`inline`,
+    `registry_min`, `registry_max`) and `local_dir` are primed, exported, and then measured on an engine
+    emptied again: only the exported cache survives. `mounts` is `local` with the scenario's
+    `RUN --mount=type=cache` Dockerfile; `cross_builder` primes with the other builder (are caches shared?).
+    YAML names the members (`registry_max`); rows carry the values (`registry-max`).
     """
 
     none = "none"
     local = "local"
+    inline = "inline"
+    registry_min = "registry-min"
+    registry_max = "registry-max"
+    local_dir = "local-dir"
+    mounts = "mounts"
+    cross_builder = "cross-builder"
 
 
 class ChangeKind(StrEnum):
-    """What differs between the primed build and the measured one (only meaningful with a warm cache)."""
+    """What differs between the primed build and the measured one (only meaningful with a warm cache).
+
+    `source`: one application file edited; `deps`: the dependency manifest edited; `base`: the base
+    images swapped for their `-variant` tags (same rootfs plus one file: a new digest, a full pull).
+    """
 
     none = "none"
     source = "source"
+    deps = "deps"
+    base = "base"
 
 
 @dataclass
@@ -53,6 +69,9 @@ class ScenarioConfig:
     target: str | None = None
     build_args: dict[str, str] = field(default_factory=dict)
     source_change: str | None = None
+    deps_manifest: str | None = None
+    mounts_dockerfile: str | None = None
+    network: str | None = None  # overrides the run's --network (host: the scenario reaches 127.0.0.1)
 
 
 @dataclass
@@ -81,6 +100,16 @@ class PlatformConfig:
 
 
 @dataclass
+class LinkConfig:
+    """The link to the registry and package index: unshaped loopback, or a rate (and round-trip delay)
+    applied with tc on their ports for the whole run (bench/engine/link.py). Sweep with -m link=lan,wan."""
+
+    name: str = "loopback"
+    rate_mbit: float | None = None
+    delay_ms: float = 0.0
+
+
+@dataclass
 class EngineConfig:
     """A docker context plus what the harness may do to it.
 
@@ -96,6 +125,8 @@ class EngineConfig:
     run_dir: str = "/run/bench/engine"
     registry: str = "127.0.0.1:5000"
     registry_dir: str = "/var/lib/bench/registry"
+    # PEP 503 index of wheels downloaded at set-up, served on this address (scenarios with dependencies)
+    package_index: str = "127.0.0.1:5080"
 
 
 @dataclass
@@ -108,6 +139,7 @@ class BenchConfig:
     change: ChangeConfig = field(default_factory=ChangeConfig)
     platform: PlatformConfig = field(default_factory=PlatformConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
+    link: LinkConfig = field(default_factory=LinkConfig)
     repetitions: int = 3
     warmup: int = 1
     seed: int = 0
@@ -123,6 +155,11 @@ class BenchConfig:
             raise ValueError("builder.names is empty: name at least one of legacy, buildkit")
         if not self.platform.names:
             raise ValueError("platform.names is empty: name at least `native`")
+        from bench.platforms import unknown
+
+        bad_platform = unknown(self.platform.names)
+        if bad_platform:
+            raise ValueError(bad_platform)
         if not self.cache.sources:
             raise ValueError("cache.sources is empty: name at least one of none, local")
 

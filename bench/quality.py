@@ -9,6 +9,8 @@ COLD_HAD_CACHED_STEPS = "cold-had-cached-steps"
 ENGINE_NOT_EMPTY = "engine-not-empty"
 WARM_NO_CACHED_STEPS = "warm-no-cached-steps"
 ENGINE_NOT_OWNED = "engine-not-owned"
+CACHE_IMPORT_MISSED = "cache-import-missed"
+LINK_DELAY_NOT_EMULATED = "link-delay-not-emulated"
 
 DESCRIPTIONS: dict[str, str] = {
     COLD_HAD_CACHED_STEPS: "a build measured from the cold state reported cached steps, so it was not fully"
@@ -16,6 +18,11 @@ DESCRIPTIONS: dict[str, str] = {
     ENGINE_NOT_EMPTY: "before a cold build the engine still held images, build cache, containerd content or"
     " snapshots (pruning alone leaves pulled blobs behind on the containerd image store)",
     WARM_NO_CACHED_STEPS: "a warm build took no step from the cache, so it measured a cold build",
+    CACHE_IMPORT_MISSED: "a build told to import a cache (registry, inline image or directory) took no"
+    " Dockerfile step from it: the cache ref was missing or unusable (BuildKit only warns), so it measured"
+    " a cache miss",
+    LINK_DELAY_NOT_EMULATED: "the link profile names a round-trip delay the kernel could not emulate (no"
+    " sch_netem): the rate was applied, the delay was not (the row's link_delay_ms is what was applied)",
     ENGINE_NOT_OWNED: "the engine is not the harness's own: cold builds used --no-cache and may have found"
     " base images already present",
 }

@@ -23,6 +23,10 @@ class Scenario:
     target: str | None = None
     source_change: str | None = None
     description: str = ""
+    arch_probe: tuple[str, ...] = ()  # argv run in the built image to ask what machine it was built for
+    deps_manifest: str | None = None  # the file a `deps` change edits (e.g. requirements.txt)
+    mounts_dockerfile: str | None = None  # the same build with `RUN --mount=type=cache` (cache `mounts`)
+    network: str | None = None  # the --network its builds need, when not the run's (host: a local index)
 
 
 def _resolve_dir(path: str) -> Path:
@@ -55,4 +59,8 @@ def load_scenario(config: ScenarioConfig) -> Scenario:
         target=config.target or extra.get("target"),
         source_change=config.source_change or extra.get("source_change"),
         description=str(extra.get("description", "")),
+        arch_probe=tuple(str(word) for word in extra.get("arch_probe") or ()),
+        deps_manifest=config.deps_manifest or extra.get("deps_manifest"),
+        mounts_dockerfile=config.mounts_dockerfile or extra.get("mounts_dockerfile"),
+        network=config.network or extra.get("network"),
     )

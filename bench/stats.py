@@ -261,7 +261,9 @@ def mann_whitney(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarra
     if m == 0 or n == 0:
         return MannWhitney(math.nan, math.nan, math.nan, (m, n))
     res = scipy.stats.mannwhitneyu(x, y, alternative="two-sided")
-    p_min = min(1.0, 2.0 / math.comb(m + n, m))
+    # 2 / C(m+n, m) in log space: C(m+n, m) overflows a float from m = n = 520 on (large runs)
+    log_comb = math.lgamma(m + n + 1) - math.lgamma(m + 1) - math.lgamma(n + 1)
+    p_min = min(1.0, math.exp(math.log(2.0) - log_comb))
     return MannWhitney(float(res.statistic), float(res.pvalue), p_min, (m, n))
 
 

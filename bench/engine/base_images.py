@@ -1,8 +1,16 @@
 """Base images made on this machine and served from the local registry (there is no Docker Hub here).
 
 - busybox: `FROM scratch` + Debian's static busybox: a 3 MB base with a shell, for runtime stages.
+  For amd64, arm64 and arm/v7 (foreign ones from Debian's packages for that architecture).
 - debian-gcc: a debootstrapped bookworm minbase with gcc, libc6-dev and make, for compile stages.
-Each is made once (kept under the engine's state dir) and pushed only when the registry lacks its tag.
+  For amd64 and arm64 (the arm64 one debootstrapped under QEMU: minutes, done once).
+- debian-python: a debootstrapped bookworm minbase with python3, venv and pip, for scenarios that install
+  Python dependencies (from the harness's own package index, bench/engine/package_index.py).
+- debian-cross: debian-gcc plus Debian's cross-compilers for arm64 and armhf, for compile stages that
+  run on the build platform (`FROM --platform=$BUILDPLATFORM`), amd64 only.
+An image for several platforms is one manifest list, so `FROM` resolves per platform. Each root file
+system is made once (kept under the engine's state dir); an image is pushed only when the registry
+lacks its tag or one of its platforms.
 """
 
 from __future__ import annotations
@@ -18,39 +26,54 @@ from pathlib import Path
 from python_on_whales import DockerClient
 
 from bench.config import EngineConfig
-from bench.engine import registry
+from bench.engine import foreign_debs, multiplatform, registry
 from bench.engine.packages import debian_mirror
+from bench.platforms import host_platform
+
+CROSS_COMPILERS = "gcc-aarch64-linux-gnu,libc6-dev-arm64-cross,gcc-arm-linux-gnueabihf,libc6-dev-armhf-cross"
 
 
 @dataclass(frozen=True)
 class BaseImage:
     repository: str
     tag: str
-    make_rootfs: Callable[[Path], None]
+    make_rootfs: Callable[[Path, str], None]  # (empty root directory, OCI platform)
     cmd: str
+    platforms: tuple[str, ...] = ()  # empty: the host's platform only
 
     def ref(self, engine: EngineConfig) -> str:
         return f"{engine.registry}/{self.repository}:{self.tag}"
 
+    def wanted_platforms(self) -> tuple[str, ...]:
+        return self.platforms or (host_platform(),)
 
-def _busybox_rootfs(root: Path) -> None:
-    (root / "bin").mkdir(parents=True)
-    shutil.copy2("/bin/busybox", root / "bin" / "busybox")
-    applets = subprocess.run(["/bin/busybox", "--list"], capture_output=True, text=True, check=True).stdout
+
+def _busybox_rootfs(root: Path, platform: str) -> None:
+    binary = root / "bin" / "busybox"
+    if platform == host_platform():
+        (root / "bin").mkdir(parents=True)
+        shutil.copy2("/bin/busybox", binary)
+    else:
+        foreign_debs.unpack("busybox-static", platform, root)  # its own bin/busybox (and docs)
+        shutil.rmtree(root / "usr" / "share", ignore_errors=True)
+    # The applet list of the image's own busybox (a foreign one runs under QEMU through binfmt_misc).
+    applets = subprocess.run([str(binary), "--list"], capture_output=True, text=True, check=True).stdout
     for applet in applets.split():
-        if applet != "busybox":
+        if applet != "busybox" and not (root / "bin" / applet).exists():
             (root / "bin" / applet).symlink_to("busybox")
     for directory in ("tmp", "etc", "root"):
-        (root / directory).mkdir()
+        (root / directory).mkdir(exist_ok=True)
     (root / "tmp").chmod(0o1777)
 
 
-def _debian_gcc_rootfs(root: Path) -> None:
+def _debootstrap(root: Path, platform: str, include: str) -> None:
+    """A bookworm minbase; for a foreign platform dpkg runs under QEMU (binfmt_misc with the F flag)."""
     subprocess.run(
         [
             "debootstrap",
+            f"--arch={foreign_debs.debian_arch(platform)}",
             "--variant=minbase",
-            "--include=gcc,libc6-dev,make",
+            f"--include={include}",
             "bookworm",
             str(root),
             debian_mirror(),
@@ -61,33 +84,68 @@ def _debian_gcc_rootfs(root: Path) -> None:
     shutil.rmtree(root / "var" / "cache" / "apt" / "archives", ignore_errors=True)
 
 
+def _debian_gcc_rootfs(root: Path, platform: str) -> None:
+    _debootstrap(root, platform, "gcc,libc6-dev,make")
+
+
+def _debian_python_rootfs(root: Path, platform: str) -> None:
+    _debootstrap(root, platform, "python3,python3-venv,python3-pip")
+
+
+def _debian_cross_rootfs(root: Path, platform: str) -> None:
+    _debootstrap(root, platform, f"gcc,libc6-dev,make,{CROSS_COMPILERS}")
+
+
 BASE_IMAGES = (
-    BaseImage("bench/busybox", "latest", _busybox_rootfs, "sh"),
-    BaseImage("bench/debian-gcc", "bookworm", _debian_gcc_rootfs, "bash"),
+    BaseImage(
+        "bench/busybox", "latest", _busybox_rootfs, "sh", ("linux/amd64", "linux/arm64", "linux/arm/v7")
+    ),
+    BaseImage("bench/debian-gcc", "bookworm", _debian_gcc_rootfs, "bash", ("linux/amd64", "linux/arm64")),
+    BaseImage("bench/debian-cross", "bookworm", _debian_cross_rootfs, "bash"),
+    BaseImage("bench/debian-python", "bookworm", _debian_python_rootfs, "python3"),
 )
 
 
+def missing_platforms(engine: EngineConfig, image: BaseImage) -> list[str]:
+    """The platforms of `image` the registry does not serve under its tag (all of them when it is absent)."""
+    served = registry.platforms(engine, image.repository, image.tag)
+    return [p for p in image.wanted_platforms() if p not in served]
+
+
+def _archive(cache_dir: Path, image: BaseImage, platform: str, say) -> Path:
+    """The image's root file system for `platform` as a tar, made once and kept."""
+    name = f"{image.repository.replace('/', '_')}_{image.tag}"
+    if platform != host_platform():  # the host's keeps the name it had before images were multi-platform
+        name += f"_{multiplatform.archive_slug(platform)}"
+    archive = cache_dir / f"{name}.tar"
+    if archive.exists():
+        return archive
+    say(f"making base image {image.repository}:{image.tag} for {platform}")
+    with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
+        root = Path(tmp) / "rootfs"
+        root.mkdir()
+        image.make_rootfs(root, platform)
+        partial = archive.with_suffix(".partial")
+        with tarfile.open(partial, "w") as tar:
+            tar.add(root, arcname=".")
+        partial.rename(archive)
+    return archive
+
+
 def seed(engine: EngineConfig, docker: DockerClient, say=print) -> list[str]:
-    """Make and push every base image the registry lacks; returns the references pushed now."""
+    """Make and push every base image the registry lacks (or lacks a platform of); returns those pushed."""
     pushed = []
     cache_dir = Path(engine.state_dir) / "base-images"
     cache_dir.mkdir(parents=True, exist_ok=True)
     for image in BASE_IMAGES:
-        if registry.has_tag(engine, image.repository, image.tag):
+        if not missing_platforms(engine, image):
             continue
         ref = image.ref(engine)
-        archive = cache_dir / f"{image.repository.replace('/', '_')}_{image.tag}.tar"
-        if not archive.exists():
-            say(f"making base image {ref}")
-            with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
-                root = Path(tmp) / "rootfs"
-                root.mkdir()
-                image.make_rootfs(root)
-                partial = archive.with_suffix(".partial")
-                with tarfile.open(partial, "w") as tar:
-                    tar.add(root, arcname=".")
-                partial.rename(archive)
-        docker.image.import_(archive, tag=ref, changes=[f'CMD ["{image.cmd}"]'])
-        docker.image.push(ref, quiet=True)
+        archives = {p: _archive(cache_dir, image, p, say) for p in image.wanted_platforms()}
+        if len(archives) == 1:
+            docker.image.import_(next(iter(archives.values())), tag=ref, changes=[f'CMD ["{image.cmd}"]'])
+            docker.image.push(ref, quiet=True)
+        else:
+            multiplatform.push_index(docker, engine.context, ref, archives, image.cmd, cache_dir)
         pushed.append(ref)
     return pushed

@@ -1,12 +1,13 @@
 """`bench engine up|down|status`: everything the dedicated engine needs, in order, idempotently.
 
-up: Debian packages -> QEMU binfmt -> dedicated dockerd + docker context -> local registry -> base images.
+up: Debian packages -> QEMU binfmt -> dedicated dockerd + docker context -> local registry -> base images
+(and their `-variant` tags, for change=base) -> package index (wheels for scenarios/pydeps).
 """
 
 from __future__ import annotations
 
 from bench.config import EngineConfig
-from bench.engine import base_images, binfmt, daemon, packages, registry
+from bench.engine import base_images, base_variants, binfmt, daemon, package_index, packages, registry
 from bench.engine.errors import EngineError
 
 
@@ -30,8 +31,12 @@ def up(engine: EngineConfig, say=print) -> None:
     if registry.start(engine):
         say(f"started registry on {engine.registry}")
     pushed = base_images.seed(engine, daemon.client(engine), say)
+    pushed += base_variants.seed(engine, daemon.client(engine), say)
     for ref in pushed:
         say(f"pushed base image {ref}")
+    package_index.download(engine, say)
+    if package_index.start(engine):
+        say(f"started package index on {engine.package_index}")
     say(f"engine {engine.name!r} is up: context {engine.context!r}, registry {engine.registry}")
 
 
@@ -56,3 +61,4 @@ def down(engine: EngineConfig, say=print) -> None:
         raise EngineError(f"engine {engine.name!r} is not owned by bench; it will not be stopped")
     say("stopped dockerd" if daemon.stop(engine) else "dockerd was not running")
     say("stopped registry" if registry.stop(engine) else "registry was not started by bench")
+    say("stopped package index" if package_index.stop(engine) else "package index was not started by bench")

@@ -23,6 +23,7 @@ FROM_BOOKWORM = (
     "goss",
     "hyperfine",
     "iproute2",
+    "chromium",  # the report's browser test opens report.html headless
 )
 # Each package's command, to tell whether it is already there without asking apt.
 COMMANDS = {
@@ -37,6 +38,7 @@ COMMANDS = {
     "goss": "goss",
     "hyperfine": "hyperfine",
     "iproute2": "tc",
+    "chromium": "chromium",
 }
 
 

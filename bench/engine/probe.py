@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,6 +142,22 @@ def platforms(docker: DockerClient) -> Capability:
     )
 
 
+def platform_emulation(cell_platforms: Sequence[str], emulators: Mapping[str, str]) -> Capability:
+    """Every foreign platform a run asks for has its QEMU emulator registered in binfmt_misc."""
+    from bench.platforms import missing_emulators
+
+    missing = missing_emulators(cell_platforms, emulators)
+    if not missing:
+        return Capability("platform emulation", True, "every foreign platform has its emulator")
+    names = ", ".join(f"{platform} needs {emulator}" for platform, emulator in missing)
+    return Capability(
+        "platform emulation",
+        False,
+        f"no QEMU emulator registered in binfmt_misc: {names}",
+        f"{UP} (registers QEMU binfmt with the F flag)",
+    )
+
+
 def registry_reachable(engine: EngineConfig) -> Capability:
     ok = registry.reachable(engine)
     return Capability(
@@ -149,9 +166,11 @@ def registry_reachable(engine: EngineConfig) -> Capability:
 
 
 def seeded_base_images(engine: EngineConfig) -> Capability:
-    missing = [
-        i.ref(engine) for i in base_images.BASE_IMAGES if not registry.has_tag(engine, i.repository, i.tag)
-    ]
+    missing = []
+    for image in base_images.BASE_IMAGES:
+        lacking = base_images.missing_platforms(engine, image)
+        if lacking:
+            missing.append(f"{image.ref(engine)} ({', '.join(lacking)})")
     detail = "all present" if not missing else "missing: " + ", ".join(missing)
     return Capability("base images", not missing, detail, UP)
 
@@ -179,8 +198,11 @@ def doctor(engine: EngineConfig) -> list[Capability]:
     return found
 
 
-def preflight(engine: EngineConfig) -> Capability | None:
+def preflight(engine: EngineConfig, cell_platforms: Sequence[str] = ()) -> Capability | None:
     """The cheap checks `bench run` needs; returns the first missing capability, or None."""
+    emulation = platform_emulation(cell_platforms, binfmt.emulators())
+    if not emulation.ok:
+        return emulation
     checks = [engine_answers(engine)]
     if checks[0].ok:
         checks += [registry_reachable(engine)]

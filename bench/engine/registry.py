@@ -83,3 +83,44 @@ def stop(engine: EngineConfig) -> bool:
     finally:
         pidfile.unlink(missing_ok=True)
     return True
+
+
+_MANIFEST_TYPES = ", ".join(
+    (
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+    )
+)
+
+
+def _get_json(url: str, accept: str | None = None) -> dict:
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def platforms(engine: EngineConfig, repository: str, reference: str) -> list[str]:
+    """The OCI platforms repository:reference serves, e.g. ['linux/amd64', 'linux/arm64']; [] when absent.
+
+    A manifest list gives its entries' platforms (attestation entries, `unknown/unknown`, are left out);
+    a single manifest gives the platform its image config names.
+    """
+    from bench.platforms import config_platform
+
+    base = f"http://{engine.registry}/v2/{repository}"
+    try:
+        manifest = _get_json(f"{base}/manifests/{reference}", _MANIFEST_TYPES)
+        if "manifests" in manifest:
+            found = []
+            for entry in manifest["manifests"]:
+                p = entry.get("platform") or {}
+                if p.get("os") in (None, "unknown"):
+                    continue
+                found.append(config_platform(p.get("os"), p.get("architecture"), p.get("variant")))
+            return found
+        config = _get_json(f"{base}/blobs/{manifest['config']['digest']}")
+    except (urllib.error.URLError, OSError, ValueError, KeyError):
+        return []
+    return [config_platform(config.get("os"), config.get("architecture"), config.get("variant"))]

@@ -124,16 +124,19 @@ def plot_medians(
     dpi: int = 150,
     n_resamples: int = stats.DEFAULT_RESAMPLES,
     seed: int | None = stats.DEFAULT_SEED,
+    cells: pd.DataFrame | None = None,
 ) -> Path:
     """Draw one panel per scenario: for each (cache, change) group the builders side by side.
 
     Each builder shows its median as a wide tick with the 95% bootstrap interval as an error bar, and every
     ok repetition as a point, spread sideways in execution order (so drift within a cell shows as a slope).
     Outliers (Tukey) are drawn hollow, quality-flagged builds as crosses; cells without an ok build say why.
-    The y axis becomes logarithmic when medians span more than LOG_SCALE_RATIO.
+    The y axis becomes logarithmic when medians span more than LOG_SCALE_RATIO. `cells` is the
+    `cell_table` of `builds` when the caller already has it (the report), to skip recomputing intervals.
     """
     path = Path(path)
-    cells = tables.cell_table(builds, n_resamples=n_resamples, seed=seed)
+    if cells is None:
+        cells = tables.cell_table(builds, n_resamples=n_resamples, seed=seed)
     measured = tables.measured(builds)
     builders = [b for b in tables.BUILDER_ORDER if b in set(cells["builder"])]
     builders += sorted(set(cells["builder"]) - set(builders))

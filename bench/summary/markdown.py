@@ -116,6 +116,36 @@ def _speedup_section(speedups: pd.DataFrame) -> list[str]:
     return [*out, ""] if notes else out
 
 
+def _pull_vs_rebuild_section(builds: pd.DataFrame, seed: int | None) -> list[str]:
+    """Registry-cache import against the cold rebuild, with the crossover (bench.pull_vs_rebuild)."""
+    from bench import pull_vs_rebuild as pvr
+
+    if "registry_pulled_bytes" not in builds:
+        return []
+    found = pvr.pull_vs_rebuild(builds, seed=stats.DEFAULT_SEED if seed is None else seed)
+    if not found:
+        return []
+    right = [False] * 5 + [True] * 7 + [False]
+    return [
+        "## Pull or rebuild",
+        "",
+        pvr.EXPLANATION,
+        "",
+        markdown_table(pvr.HEADERS, pvr.table_rows(found), right),
+        "",
+    ]
+
+
+def _shared_caches_section(builds: pd.DataFrame) -> list[str]:
+    """Each builder warmed by itself and by the other one (bench.shared_caches), when the run has both."""
+    from bench.shared_caches import shared_cache_evidence, summary_lines
+
+    found = shared_cache_evidence(builds)
+    if not any(e.primed_by != e.builder for e in found):
+        return []
+    return ["## Are the builders' caches shared?", "", *(f"- {line}" for line in summary_lines(found)), ""]
+
+
 def _failed_section(failed: pd.DataFrame) -> list[str]:
     out = ["## Failed and unsupported cells", ""]
     if failed.empty:
@@ -207,6 +237,8 @@ def render_summary_md(
         ]
     lines += [
         *_speedup_section(speedups),
+        *_pull_vs_rebuild_section(builds, seed),
+        *_shared_caches_section(builds),
         *_failed_section(failed),
         *_flags_section(cells),
         *_environment_section(env),

@@ -85,6 +85,8 @@ def print_summary(
     )
     for _, s in speedups[speedups["note"] != ""].iterrows():
         console.print(f"[dim]- {escape(_label(s, tables.comparison_keys(builds)))}: {escape(s['note'])}[/]")
+    _print_pull_vs_rebuild(builds, console, seed)
+    _print_shared_caches(builds, console)
     for _, f in failed.iterrows():
         style = "red" if f["outcome"] == "failed" else "yellow"
         error = f": {f['first_error']}" if f["first_error"] else ""
@@ -104,3 +106,31 @@ def print_summary(
 
 def _label(row: pd.Series, keys: list[str]) -> str:
     return "|".join(str(row[k]) for k in keys)
+
+
+def _print_pull_vs_rebuild(builds: pd.DataFrame, console: Console, seed: int | None) -> None:
+    """The pull-or-rebuild table when the run has registry-import cells next to cold ones."""
+    from bench import pull_vs_rebuild as pvr
+
+    if "registry_pulled_bytes" not in builds:
+        return
+    found = pvr.pull_vs_rebuild(builds, seed=stats.DEFAULT_SEED if seed is None else seed)
+    if not found:
+        return
+    table = Table(title="pull or rebuild")
+    for header in pvr.HEADERS:
+        table.add_column(header)
+    for row in pvr.table_rows(found):
+        table.add_row(*(escape(cell) for cell in row))
+    console.print(table)
+    console.print(f"[dim]{escape(pvr.EXPLANATION)}[/]")
+
+
+def _print_shared_caches(builds: pd.DataFrame, console: Console) -> None:
+    from bench.shared_caches import shared_cache_evidence, summary_lines
+
+    found = shared_cache_evidence(builds)
+    if any(e.primed_by != e.builder for e in found):
+        console.print("[bold]are the builders' caches shared?[/]")
+        for line in summary_lines(found):
+            console.print(f"  {escape(line)}")

@@ -38,3 +38,36 @@ def test_missing_change_file_says_how_to_fix(tmp_path: Path) -> None:
     copy = copy_scenario(_scenario(tmp_path), parent=tmp_path)
     with pytest.raises(FileNotFoundError, match=r"scenario\.source_change"):
         apply_change(copy, ChangeKind.source, "src/gone.c", token="t")
+
+
+def test_deps_change_edits_the_manifest_and_needs_one(tmp_path: Path) -> None:
+    copy = copy_scenario(_scenario(tmp_path), parent=tmp_path)
+    (copy / "requirements.txt").write_text("six==1.16.0\n")
+    assert apply_change(copy, ChangeKind.deps, "src/main.c", "t3", deps_manifest="requirements.txt") == (
+        "requirements.txt"
+    )
+    assert "# bench change t3" in (copy / "requirements.txt").read_text()
+    assert "bench change" not in (copy / "src" / "main.c").read_text()
+    with pytest.raises(FileNotFoundError, match=r"deps_manifest"):
+        apply_change(copy, ChangeKind.deps, None, "t4")
+
+
+def test_base_change_names_variants_of_every_image_arg() -> None:
+    from bench.changes import changed_build_args, variant_ref
+
+    args = {
+        "BASE_IMAGE": "127.0.0.1:5000/bench/debian-gcc:bookworm",
+        "RUNTIME_IMAGE": "127.0.0.1:5000/x",
+        "N": "3",
+    }
+    changed = changed_build_args(ChangeKind.base, args)
+    assert changed == {
+        "BASE_IMAGE": "127.0.0.1:5000/bench/debian-gcc:bookworm-variant",
+        "RUNTIME_IMAGE": "127.0.0.1:5000/x:latest-variant",
+        "N": "3",
+    }
+    assert changed_build_args(ChangeKind.source, args) == args
+    with pytest.raises(ValueError, match="IMAGE"):
+        changed_build_args(ChangeKind.base, {"N": "3"})
+    with pytest.raises(ValueError, match="digest"):
+        variant_ref("r/x@sha256:abc")

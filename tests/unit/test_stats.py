@@ -145,4 +145,6 @@ def test_mann_whitney_wraps_scipy_and_reports_smallest_reachable_p(rng: np.rando
     assert (mw.u, mw.p_value) == pytest.approx((direct.statistic, direct.pvalue))
     assert mw.p_min == pytest.approx(2 / math.comb(12, 5))
     assert stats.mann_whitney([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]).p_min == pytest.approx(0.1)
+    big = stats.mann_whitney(rng.normal(size=25_000), rng.normal(size=25_000))  # C(50000, 25000): no float
+    assert big.p_min == 0.0 and 0.0 <= big.p_value <= 1.0
     assert math.isnan(stats.mann_whitney([], [1.0]).p_value)

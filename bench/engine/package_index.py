@@ -1,0 +1,138 @@
+"""A Python package index on 127.0.0.1, served by the harness from wheels downloaded at set-up.
+
+Scenarios whose expensive step installs dependencies (scenarios/pydeps) stay offline: `bench engine up`
+downloads the wheels their requirements name once (pip, from PyPI), lays them out as a PEP 503 "simple"
+index under the engine's state dir, and serves it on `engine.package_index` (bench/engine/index_server.py:
+a static file server with PyPI's caching headers).
+The dependency step of a build is then real HTTP traffic to this machine only.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from bench.config import PROJECT_ROOT, EngineConfig
+from bench.engine.errors import EngineError
+
+#: Requirements whose wheels the index serves (every shipped scenario that installs Python packages).
+REQUIREMENTS = (PROJECT_ROOT / "scenarios" / "pydeps" / "requirements.txt",)
+#: The wheels must install on the base image's Python (Debian bookworm: CPython 3.11, x86_64).
+PIP_TARGET = ("--python-version", "3.11", "--implementation", "cp", "--abi", "cp311")
+PIP_PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_17_x86_64", "manylinux_2_28_x86_64", "any")
+
+
+def index_root(engine: EngineConfig) -> Path:
+    return Path(engine.state_dir) / "package-index"
+
+
+def normalize(name: str) -> str:
+    """PEP 503 project name normalisation."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def wheel_project(filename: str) -> str:
+    """The normalised project of a wheel file (`charset_normalizer-3.3.2-...whl` -> charset-normalizer)."""
+    return normalize(filename.split("-", 1)[0])
+
+
+def write_simple_index(root: Path) -> int:
+    """(Re)write root/simple/<project>/index.html for every wheel in root/files; returns the project count."""
+    files = sorted(p.name for p in (root / "files").glob("*.whl"))
+    projects: dict[str, list[str]] = {}
+    for name in files:
+        projects.setdefault(wheel_project(name), []).append(name)
+    simple = root / "simple"
+    simple.mkdir(parents=True, exist_ok=True)
+    links = "".join(f'<a href="{p}/">{p}</a>\n' for p in sorted(projects))
+    (simple / "index.html").write_text(f"<!DOCTYPE html>\n<html><body>\n{links}</body></html>\n")
+    for project, wheels in projects.items():
+        (simple / project).mkdir(exist_ok=True)
+        anchors = "".join(f'<a href="../../files/{html.escape(w)}">{html.escape(w)}</a>\n' for w in wheels)
+        (simple / project / "index.html").write_text(
+            f"<!DOCTYPE html>\n<html><body>\n{anchors}</body></html>\n"
+        )
+    return len(projects)
+
+
+def download(engine: EngineConfig, say=print) -> bool:
+    """Download the wheels of REQUIREMENTS that are missing; returns True when pip ran."""
+    root = index_root(engine)
+    stamp = root / "requirements.stamp"
+    wanted = "".join(r.read_text() for r in REQUIREMENTS if r.is_file())
+    if stamp.is_file() and stamp.read_text() == wanted:
+        return False
+    (root / "files").mkdir(parents=True, exist_ok=True)
+    say("downloading wheels for the package index (pip download, once)")
+    platforms = [word for p in PIP_PLATFORMS for word in ("--platform", p)]
+    for requirements in REQUIREMENTS:
+        result = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+             "--only-binary=:all:", *PIP_TARGET, *platforms,
+             "--dest", str(root / "files"), "-r", str(requirements)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if result.returncode != 0:
+            last = (result.stderr.strip().splitlines() or ["pip failed"])[-1]
+            raise EngineError(
+                f"could not download the wheels of {requirements}: {last}", fix="check PyPI access"
+            )
+    write_simple_index(root)
+    stamp.write_text(wanted)
+    return True
+
+
+def reachable(engine: EngineConfig, timeout_s: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://{engine.package_index}/simple/", timeout=timeout_s) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def start(engine: EngineConfig, timeout_s: float = 10.0) -> bool:
+    """Serve the index unless something already answers there; returns True when started now."""
+    if reachable(engine):
+        return False
+    host, _, port = engine.package_index.rpartition(":")
+    run_dir = Path(engine.run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    log = open(run_dir / "package-index.log", "ab")  # noqa: SIM115 - handed to the server, which outlives us
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.engine.index_server", port, host, str(index_root(engine))],
+        stdout=log,
+        stderr=log,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    (run_dir / "package-index.pid").write_text(str(process.pid))
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if reachable(engine):
+            return True
+        time.sleep(0.2)
+    raise EngineError(
+        f"the package index did not answer on {engine.package_index}",
+        fix=f"read {run_dir}/package-index.log",
+    )
+
+
+def stop(engine: EngineConfig) -> bool:
+    pidfile = Path(engine.run_dir) / "package-index.pid"
+    if not pidfile.exists():
+        return False
+    try:
+        os.kill(int(pidfile.read_text()), signal.SIGTERM)
+    except (ProcessLookupError, ValueError):
+        return False
+    finally:
+        pidfile.unlink(missing_ok=True)
+    return True

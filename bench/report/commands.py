@@ -1,0 +1,88 @@
+"""The library side of `bench report|compare|publish`: load runs, call the report, say what was written.
+
+cli.py parses arguments and calls these; each returns the command's exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from bench import stats
+from bench.results import ResultsError, Run, load
+
+EXIT_OK, EXIT_REGRESSION, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def load_runs(paths: Sequence[Path]) -> list[Run]:
+    """Load every run directory, refusing anything that is not one with a message naming it."""
+    runs = []
+    for path in paths:
+        if not Path(path).is_dir():
+            raise ResultsError(f"{path} is not a directory; give run directories that `bench run` wrote")
+        runs.append(load(path))
+    return runs
+
+
+def _say_partial(runs: Sequence[Run], console: Console) -> None:
+    from bench.report.completeness import completeness
+
+    for run in runs:
+        c = completeness(run)
+        if not c.complete:
+            console.print(f"[yellow]partial run[/]: {escape(c.sentence())}", highlight=False)
+        if run.builds.empty:
+            console.print(f"[yellow]{escape(str(run.path))} has no build rows yet[/]", highlight=False)
+
+
+def report(
+    paths: Sequence[Path], out: Path | None, console: Console, n_resamples: int = stats.DEFAULT_RESAMPLES
+) -> int:
+    """One report per run directory, written into it; with `out`, one merged report of all runs there."""
+    from bench.report.exporter import write_report
+    from bench.report.model import build_report
+
+    runs = load_runs(paths)
+    _say_partial(runs, console)
+    groups = [(runs, Path(out))] if out is not None else [([r], r.path) for r in runs]
+    for group, target in groups:
+        written = write_report(build_report(group, n_resamples=n_resamples), target)
+        console.print("wrote " + ", ".join(escape(str(p)) for p in written), highlight=False)
+    return EXIT_OK
+
+
+def compare(
+    base: Path,
+    new: Path,
+    console: Console,
+    *,
+    threshold: float,
+    strict_environment: bool,
+    n_resamples: int = stats.DEFAULT_RESAMPLES,
+) -> int:
+    """Exit 1 when any cell regressed beyond the threshold, so CI can gate on it."""
+    from bench.report.compare import compare_runs
+    from bench.report.compare_terminal import print_comparison
+
+    base_run, new_run = load_runs([base, new])
+    _say_partial([base_run, new_run], console)
+    result = compare_runs(
+        base_run, new_run, threshold=threshold, strict_environment=strict_environment, n_resamples=n_resamples
+    )
+    print_comparison(result, console, str(base), str(new))
+    return EXIT_REGRESSION if len(result.regressions) else EXIT_OK
+
+
+def publish(
+    paths: Sequence[Path], out: Path, console: Console, n_resamples: int = stats.DEFAULT_RESAMPLES
+) -> int:
+    from bench.report.publish import publish as publish_site
+
+    runs = load_runs(paths)
+    _say_partial(runs, console)
+    index = publish_site(runs, out, n_resamples=n_resamples)
+    console.print(f"wrote {escape(str(index))} ({len(runs)} run page(s))", highlight=False)
+    return EXIT_OK

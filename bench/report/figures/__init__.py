@@ -1,0 +1,36 @@
+"""The report's figures: each module draws one kind to a PNG and says what it shows.
+
+matplotlib's object API (Figure + Agg canvas) as in `bench.summary.figure`: no pyplot state, no window.
+Imported only when a report is drawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bench.report.model import Report
+
+
+@dataclass(frozen=True)
+class FigureFile:
+    """A drawn figure: its file name beside the report, a heading and the alt text / caption."""
+
+    name: str
+    title: str
+    caption: str
+
+
+def draw_all(report: Report, out_dir: Path) -> list[FigureFile]:
+    """Every figure the report's data allows, in reading order; none when no build succeeded."""
+    from bench.report.figures import distributions, heatmap, speedups, timeline
+
+    if not report.has_ok_builds:
+        return []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    found: list[FigureFile] = []
+    for module in (distributions, speedups, heatmap, timeline):
+        found += module.draw(report, out_dir)
+    return found

@@ -1,0 +1,168 @@
+"""The content of a report, computed once from one or more runs and shared by every exporter.
+
+Runs of several directories are merged (Hydra multirun writes one directory per scenario); their rows keep
+their run_id. Environments that differ between the merged runs are listed, since mixing them is
+questionable (pyperf and asv warn the same way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from bench import stats
+from bench.report import claims as claim_checks
+from bench.report.cache_speedups import cache_speedup_table
+from bench.report.completeness import Completeness, completeness
+from bench.results import Run
+from bench.summary import table as tables
+
+NATIVE_PLATFORM = "native"
+#: Environment fields a reader needs first, in this order; the rest follow as recorded.
+ENVIRONMENT_KEYS: tuple[str, ...] = (
+    "engine_version",
+    "buildx_version",
+    "buildkit_version",
+    "storage_driver",
+    "containerd_image_store",
+    "kernel",
+    "os",
+    "cpu_model",
+    "cpu_count",
+    "memory_bytes",
+    "emulators",
+    "python",
+    "python_on_whales",
+    "bench_git_sha",
+)
+#: Fields that make two runs' times incomparable when they differ (used by the report and by compare).
+COMPARABLE_KEYS: tuple[str, ...] = (
+    "engine_version",
+    "buildx_version",
+    "buildkit_version",
+    "storage_driver",
+    "containerd_image_store",
+    "kernel",
+    "cpu_model",
+    "cpu_count",
+)
+
+
+#: Bootstrap work for one interval is resamples x sample size; above this the report lowers the resamples
+#: (never below MIN_RESAMPLES), so a run of 100,000 builds is reported in seconds, not minutes.
+MAX_BOOTSTRAP_ELEMENTS = 10_000_000
+MIN_RESAMPLES = 999
+
+
+def effective_resamples(builds: pd.DataFrame, requested: int) -> int:
+    """The resamples to use for these rows: `requested`, or fewer when a cell has very many ok builds.
+
+    With thousands of builds a cell's interval is narrow and stable; 999 resamples keep its percentile
+    limits to about a percent of the interval width (Efron & Tibshirani 1993, ch. 19).
+    """
+    if builds.empty or "cell" not in builds.columns:
+        return requested
+    ok = tables.measured(builds)
+    largest = int(ok[ok["outcome"] == "ok"].groupby("cell", sort=False).size().max() or 0) if len(ok) else 0
+    if largest * requested <= MAX_BOOTSTRAP_ELEMENTS:
+        return requested
+    return max(MIN_RESAMPLES, min(requested, MAX_BOOTSTRAP_ELEMENTS // largest))
+
+
+@dataclass
+class Report:
+    """Everything a report shows; exporters only format it."""
+
+    runs: list[Run]
+    builds: pd.DataFrame
+    steps: pd.DataFrame
+    cells: pd.DataFrame
+    builder_speedups: pd.DataFrame
+    cache_speedups: pd.DataFrame
+    failed: pd.DataFrame
+    claims: list[claim_checks.ClaimVerdict]
+    completeness: list[Completeness]
+    environment: dict[str, Any]
+    environment_differences: list[str] = field(default_factory=list)
+    n_resamples: int = stats.DEFAULT_RESAMPLES
+    requested_resamples: int = stats.DEFAULT_RESAMPLES
+    seed: int | None = stats.DEFAULT_SEED
+
+    @property
+    def title(self) -> str:
+        scenarios = (
+            sorted({str(s) for s in self.builds["scenario"].dropna().unique()}) if len(self.builds) else []
+        )
+        names = scenarios or sorted({str(r.meta.get("scenario", {}).get("name", "?")) for r in self.runs})
+        return f"Build benchmark report: {', '.join(names)}"
+
+    @property
+    def run_ids(self) -> list[str]:
+        return [str(r.meta.get("run_id", r.path.name)) for r in self.runs]
+
+    @property
+    def has_ok_builds(self) -> bool:
+        return bool(tables.ok_times(self.builds).size) if len(self.builds) else False
+
+
+def environment_differences(runs: Sequence[Run], keys: Sequence[str] = COMPARABLE_KEYS) -> list[str]:
+    """Lines such as "kernel: 6.1 (run a) vs 6.8 (run b)" for every comparable field that differs."""
+    out = []
+    for key in keys:
+        values = [
+            (str(r.meta.get("run_id", r.path.name)), r.meta.get("environment", {}).get(key)) for r in runs
+        ]
+        if len({str(v) for _, v in values}) > 1:
+            out.append(f"{key}: " + " vs ".join(f"{v} ({rid})" for rid, v in values))
+    return out
+
+
+def ordered_environment(env: dict[str, Any]) -> dict[str, Any]:
+    """The environment with the fields a reader needs first (ENVIRONMENT_KEYS), then the rest."""
+    first = {k: env[k] for k in ENVIRONMENT_KEYS if k in env}
+    return {**first, **{k: v for k, v in env.items() if k not in first}}
+
+
+def _platform_column(builds: pd.DataFrame) -> pd.DataFrame:
+    """Runs before platforms existed have no platform (null): drop the column when no row has one, else
+    call the missing ones `native` (the engine's own platform, as bench.config names it)."""
+    if "platform" not in builds.columns:
+        return builds
+    if builds["platform"].isna().all():
+        return builds.drop(columns=["platform"])
+    return builds.assign(platform=builds["platform"].fillna(NATIVE_PLATFORM))
+
+
+def build_report(
+    runs: Sequence[Run], *, n_resamples: int = stats.DEFAULT_RESAMPLES, seed: int | None = stats.DEFAULT_SEED
+) -> Report:
+    """Merge the runs' rows and compute every table, speedup and claim verdict once."""
+    if not runs:
+        raise ValueError("a report needs at least one run directory")
+    builds = _platform_column(pd.concat([r.builds for r in runs], ignore_index=True))
+    non_empty_steps = [r.steps for r in runs if not r.steps.empty]
+    steps = pd.concat(non_empty_steps, ignore_index=True) if non_empty_steps else runs[0].steps
+    requested, n_resamples = n_resamples, effective_resamples(builds, n_resamples)
+    cells = tables.cell_table(builds, n_resamples=n_resamples, seed=seed)
+    builder_speedups = tables.speedup_table(builds, n_resamples=n_resamples, seed=seed)
+    cache_speedups = cache_speedup_table(builds, n_resamples=n_resamples, seed=seed)
+    evidence = claim_checks.Evidence(builds, steps, builder_speedups, cache_speedups)
+    return Report(
+        runs=list(runs),
+        builds=builds,
+        steps=steps,
+        cells=cells,
+        builder_speedups=builder_speedups,
+        cache_speedups=cache_speedups,
+        failed=tables.failed_cells(builds),
+        claims=claim_checks.assess(evidence),
+        completeness=[completeness(r) for r in runs],
+        environment=ordered_environment(runs[0].meta.get("environment", {}) or {}),
+        environment_differences=environment_differences(runs),
+        n_resamples=n_resamples,
+        requested_resamples=requested,
+        seed=seed,
+    )

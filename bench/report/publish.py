@@ -1,0 +1,70 @@
+"""`bench publish RUN_DIR... --out DIR`: a static site, an index of runs and one page each, ready to host.
+
+Each run gets runs/<run id>/ with index.html (self-contained), report.md and the figures; the index links
+them. Relative links only, no scripts and no network, so any static host (or a file:// browser) serves it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench import stats
+from bench.report.figures import draw_all
+from bench.report.html import HtmlExporter, page
+from bench.report.markdown import MarkdownExporter
+from bench.report.model import build_report
+from bench.results import Run
+
+INDEX = "index.html"
+NAV = '<nav><a href="../../index.html">all runs</a></nav>\n'
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "run"
+
+
+def _index_row(run: Run, href: str, verdict: str) -> str:
+    meta = run.meta
+    cells = [
+        f'<a href="{html.escape(href)}">{html.escape(str(meta.get("run_id", run.path.name)))}</a>',
+        html.escape(str(meta.get("scenario", {}).get("name", "-"))),
+        html.escape(str(meta.get("started_at", "-"))),
+        html.escape(str(meta.get("status", "-"))),
+        str(len(run.builds)),
+        html.escape(verdict),
+    ]
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def publish(
+    runs: Sequence[Run],
+    out_dir: Path,
+    *,
+    n_resamples: int = stats.DEFAULT_RESAMPLES,
+    seed: int | None = stats.DEFAULT_SEED,
+) -> Path:
+    """Write the site; returns the index page. Existing run pages of the same id are replaced."""
+    out_dir = Path(out_dir)
+    rows = []
+    for run in sorted(runs, key=lambda r: str(r.meta.get("started_at", "")), reverse=True):
+        run_slug = slug(str(run.meta.get("run_id", run.path.name)))
+        report = build_report([run], n_resamples=n_resamples, seed=seed)
+        target = out_dir / "runs" / run_slug
+        figures = draw_all(report, target)
+        MarkdownExporter().export(report, figures, target)
+        HtmlExporter(INDEX, nav=NAV).export(report, figures, target)
+        c1 = next((v.verdict for v in report.claims if v.claim.id == "C1"), "-")
+        rows.append(_index_row(run, f"runs/{run_slug}/{INDEX}", c1))
+    body = (
+        "<h1>Build benchmark runs</h1>\n<table>\n<thead><tr><th>run</th><th>scenario</th><th>started</th>"
+        "<th>status</th><th>builds</th><th>C1: BuildKit faster cold</th></tr></thead>\n<tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>\n"
+    )
+    index = out_dir / INDEX
+    out_dir.mkdir(parents=True, exist_ok=True)
+    index.write_text(page("Build benchmark runs", body), encoding="utf-8")
+    return index
