@@ -130,9 +130,9 @@ def quality_flags(
     starts_empty = m.cell.cache is CacheSource.none or strategy.empties_engine
     if starts_empty and before is not None and not before.empty:
         flags.append(ENGINE_NOT_EMPTY)
-    if strategy.expects_cache_hits and record.steps_cached == 0:
-        flags.append(WARM_NO_CACHED_STEPS)
     rebuilds_all = m.cell.change is ChangeKind.base  # a new base image invalidates every step
+    if strategy.expects_cache_hits and not rebuilds_all and record.steps_cached == 0:
+        flags.append(WARM_NO_CACHED_STEPS)
     if strategy.empties_engine and not rebuilds_all and not cached_work(record.steps):
         flags.append(CACHE_IMPORT_MISSED)
     return flags
