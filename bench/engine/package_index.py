@@ -10,17 +10,15 @@ The dependency step of a build is then real HTTP traffic to this machine only.
 from __future__ import annotations
 
 import html
-import os
 import re
-import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from bench.config import PROJECT_ROOT, EngineConfig
+from bench.engine import service
 from bench.engine.errors import EngineError
 
 #: Requirements whose wheels the index serves (every shipped scenario that installs Python packages).
@@ -103,36 +101,17 @@ def start(engine: EngineConfig, timeout_s: float = 10.0) -> bool:
     if reachable(engine):
         return False
     host, _, port = engine.package_index.rpartition(":")
-    run_dir = Path(engine.run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    log = open(run_dir / "package-index.log", "ab")  # noqa: SIM115 - handed to the server, which outlives us
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.engine.index_server", port, host, str(index_root(engine))],
-        stdout=log,
-        stderr=log,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
+    argv = [sys.executable, "-m", "bench.engine.index_server", port, host, str(index_root(engine))]
+    service.start(
+        "package-index",
+        argv,
+        engine.run_dir,
+        lambda: reachable(engine),
+        f"the package index on {engine.package_index}",
+        timeout_s,
     )
-    (run_dir / "package-index.pid").write_text(str(process.pid))
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if reachable(engine):
-            return True
-        time.sleep(0.2)
-    raise EngineError(
-        f"the package index did not answer on {engine.package_index}",
-        fix=f"read {run_dir}/package-index.log",
-    )
+    return True
 
 
 def stop(engine: EngineConfig) -> bool:
-    pidfile = Path(engine.run_dir) / "package-index.pid"
-    if not pidfile.exists():
-        return False
-    try:
-        os.kill(int(pidfile.read_text()), signal.SIGTERM)
-    except (ProcessLookupError, ValueError):
-        return False
-    finally:
-        pidfile.unlink(missing_ok=True)
-    return True
+    return service.stop("package-index", engine.run_dir)

@@ -6,14 +6,12 @@ No Docker Hub on this kind of machine: every base image a scenario uses is serve
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from bench.config import EngineConfig
-from bench.engine.errors import EngineError
+from bench.engine import service
 
 
 def _config(engine: EngineConfig) -> str:
@@ -47,42 +45,23 @@ def start(engine: EngineConfig, timeout_s: float = 20.0) -> bool:
     """Start the registry unless it already answers; returns True when it was started now."""
     if reachable(engine):
         return False
-    run_dir = Path(engine.run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
     Path(engine.registry_dir).mkdir(parents=True, exist_ok=True)
-    config = run_dir / "registry.yml"
+    Path(engine.run_dir).mkdir(parents=True, exist_ok=True)
+    config = Path(engine.run_dir) / "registry.yml"
     config.write_text(_config(engine))
-    log = open(run_dir / "registry.log", "ab")  # noqa: SIM115 - handed to the registry, which outlives us
-    process = subprocess.Popen(
+    service.start(
+        "registry",
         ["docker-registry", "serve", str(config)],
-        stdout=log,
-        stderr=log,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
+        engine.run_dir,
+        lambda: reachable(engine),
+        f"the registry on {engine.registry}",
+        timeout_s,
     )
-    (run_dir / "registry.pid").write_text(str(process.pid))
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if reachable(engine):
-            return True
-        time.sleep(0.2)
-    raise EngineError(f"the registry did not answer on {engine.registry}", fix=f"read {run_dir}/registry.log")
+    return True
 
 
 def stop(engine: EngineConfig) -> bool:
-    pidfile = Path(engine.run_dir) / "registry.pid"
-    if not pidfile.exists():
-        return False
-    import os
-    import signal
-
-    try:
-        os.kill(int(pidfile.read_text()), signal.SIGTERM)
-    except (ProcessLookupError, ValueError):
-        return False
-    finally:
-        pidfile.unlink(missing_ok=True)
-    return True
+    return service.stop("registry", engine.run_dir)
 
 
 _MANIFEST_TYPES = ", ".join(

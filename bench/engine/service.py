@@ -1,0 +1,49 @@
+"""Background servers the harness starts for an engine (registry, package index): start, wait, stop.
+
+Each outlives the `bench` process that started it (its own session, its log and pid file in the engine's
+run dir), so that `bench engine up` once serves many runs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.engine.errors import EngineError
+
+
+def start(
+    name: str, argv: list[str], run_dir: str, answers: Callable[[], bool], what: str, timeout_s: float = 20.0
+) -> None:
+    """Start `argv` detached, logging to RUN_DIR/NAME.log, and wait until `answers()` is true."""
+    directory = Path(run_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / f"{name}.log", "ab") as log:
+        process = subprocess.Popen(
+            argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+    (directory / f"{name}.pid").write_text(str(process.pid))
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if answers():
+            return
+        time.sleep(0.2)
+    raise EngineError(f"{what} did not answer within {timeout_s:.0f}s", fix=f"read {directory}/{name}.log")
+
+
+def stop(name: str, run_dir: str) -> bool:
+    """Stop a server this harness started (by its pid file); False when there was none running."""
+    pidfile = Path(run_dir) / f"{name}.pid"
+    if not pidfile.exists():
+        return False
+    try:
+        os.kill(int(pidfile.read_text()), signal.SIGTERM)
+    except (ProcessLookupError, ValueError):
+        return False
+    finally:
+        pidfile.unlink(missing_ok=True)
+    return True
