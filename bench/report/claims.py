@@ -348,7 +348,7 @@ def assess(evidence: Evidence) -> list[ClaimVerdict]:
                 ClaimVerdict(
                     claim,
                     NOT_MEASURED,
-                    [f"no cells of this kind in bench yet; what would measure it: {claim.measured_by}"],
+                    [f"bench has no check of this claim yet; what would measure it: {claim.measured_by}"],
                 )
             )
         else:
