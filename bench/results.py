@@ -13,6 +13,8 @@ Schema history (as pyperf and asv keep theirs; add an `_update_to_N` for every c
   (RUN/COPY/ADD only), cache_ref, registry_pulled_bytes, registry_pushed_bytes, index_wheel_downloads,
   index_pulled_bytes (what the package index served), cache_bytes, image_bytes, image_layers, notes,
   link, link_rate_mbit, link_delay_ms (v1 rows: all over loopback).
+- 3: image checks and more cell dimensions. New build columns, null in migrated rows: those listed in
+  V3_BUILD_COLUMNS (add a column there, with a line here saying what it holds).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META_FILE = "run.json"
 BUILDS_FILE = "builds.jsonl"
 STEPS_FILE = "steps.jsonl"
@@ -54,6 +56,9 @@ V2_BUILD_COLUMNS = (
     "link_rate_mbit",
     "link_delay_ms",
 )
+#: Build columns added by schema 3; rows of older runs get them as null. Features that add row fields
+#: append them here (and describe them in the history above).
+V3_BUILD_COLUMNS: tuple[str, ...] = ()
 BUILD_COLUMNS = (
     "run_id",
     "seq",
@@ -83,6 +88,7 @@ BUILD_COLUMNS = (
     "engine_before",
     "started_at",
     *V2_BUILD_COLUMNS,
+    *V3_BUILD_COLUMNS,
 )
 STEP_COLUMNS = (
     "run_id",
@@ -118,9 +124,19 @@ def _update_to_2(
     return builds, steps
 
 
+def _update_to_3(
+    builds: list[dict[str, Any]], steps: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """v2 -> v3: the image-check and dimension columns, null (v2 runs measured none of them)."""
+    for row in builds:
+        for column in V3_BUILD_COLUMNS:
+            row.setdefault(column, None)
+    return builds, steps
+
+
 def _migrations() -> dict[int, Any]:
     """`{n: f}` where f turns a version-n row set into version n+1."""
-    return {1: _update_to_2}
+    return {1: _update_to_2, 2: _update_to_3}
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -245,12 +261,10 @@ def _read_steps_fast(path: Path) -> pd.DataFrame | None:
         return None
 
 
-def load(run_dir: str | Path) -> Run:
-    """Load a run directory into DataFrames, migrating older schema versions in memory."""
+def _load_tables(run_dir: Path, meta: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both tables from the JSON lines, migrated to the current schema."""
     import pandas as pd
 
-    run_dir = Path(run_dir)
-    meta = read_meta(run_dir)
     builds = _read_rows(run_dir / BUILDS_FILE)
     current = meta["schema_version"] == SCHEMA_VERSION
     step_frame = _read_steps_fast(run_dir / STEPS_FILE) if current else None
@@ -261,4 +275,27 @@ def load(run_dir: str | Path) -> Run:
     if step_frame is None:
         step_frame = pd.DataFrame(steps, columns=list(STEP_COLUMNS))
     build_frame["wall_s"] = pd.to_numeric(build_frame["wall_s"], errors="coerce")
-    return Run(run_dir, meta, build_frame, step_frame)
+    return build_frame, step_frame
+
+
+def load(run_dir: str | Path) -> Run:
+    """Load a run directory into DataFrames, migrating older schema versions in memory.
+
+    Reads the Parquet copies of the tables when they are current (bench/columnar.py) and makes them
+    when not, so that the second load of a large run is several times faster than the first."""
+    from bench import columnar
+
+    run_dir = Path(run_dir)
+    meta = read_meta(run_dir)
+    sources = (run_dir / BUILDS_FILE, run_dir / STEPS_FILE)
+    if not all(source.exists() for source in sources):
+        return Run(run_dir, meta, *_load_tables(run_dir, meta))
+    key = f"{SCHEMA_VERSION}:{meta['schema_version']}"
+    copies = [columnar.read(source, key) for source in sources]
+    if copies[0] is not None and copies[1] is not None and list(copies[0].columns) == list(BUILD_COLUMNS):
+        return Run(run_dir, meta, copies[0], copies[1])
+    keys = [columnar.source_key(source, key) for source in sources]
+    builds, steps = _load_tables(run_dir, meta)
+    for source, source_key, frame in zip(sources, keys, (builds, steps), strict=True):
+        columnar.write(source, source_key, frame)
+    return Run(run_dir, meta, builds, steps)
