@@ -1,39 +1,36 @@
 """The claims of the talk (/work/shared/CLAIMS.md) as small functions: data in, verdict and numbers out.
 
-Each check takes the `Evidence` of a report and returns a `ClaimVerdict`: "supported", "not supported" or
-"not measured" (the run has no cells that speak to it), with the numbers it rests on. A later feature that
-measures a claim adds its function to `CHECKS`; a claim without one is listed as not measured with what
-would measure it, never given a verdict.
+Each check takes the `Evidence` of a report and returns a `ClaimVerdict` (bench/report/verdicts.py):
+"supported", "not supported" or "not measured" (the run has no cells that speak to it), with the numbers
+it rests on. A feature that measures a claim writes its check in its own module (claims_<topic>.py,
+importing the types from verdicts.py) and adds it to `CHECKS` here; a claim without one is listed as not
+measured with what would measure it, never given a verdict.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from bench import quality, stats
+from bench.report.verdicts import (
+    NOT_MEASURED,
+    NOT_SUPPORTED,
+    SUPPORTED,
+    Check,
+    Claim,
+    ClaimVerdict,
+    Evidence,
+    Verdict,
+)
 from bench.summary import formatting as fmt
 from bench.summary import table as tables
 
-Verdict = Literal["supported", "not supported", "not measured"]
-SUPPORTED: Verdict = "supported"
-NOT_SUPPORTED: Verdict = "not supported"
-NOT_MEASURED: Verdict = "not measured"
+__all__ = ["CHECKS", "CLAIMS", "Claim", "ClaimVerdict", "Evidence", "Verdict", "assess"]
 
 #: Cache sources that pull a previous build from a registry (C2, C3): the inline cache of the previous
 #: image, or a registry cache export (min/max mode); `registry` is the generic name.
 REGISTRY_CACHES = frozenset({"inline", "registry", "registry-min", "registry-max"})
-
-
-@dataclass(frozen=True)
-class Claim:
-    id: str
-    text: str
-    measured_by: str
 
 
 CLAIMS: tuple[Claim, ...] = (
@@ -105,26 +102,6 @@ CLAIMS: tuple[Claim, ...] = (
         "the debug command sees the target's processes and sockets; the target is unchanged",
     ),
 )
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What the checks read: build and step rows, and the speedup tables the report already computed."""
-
-    builds: pd.DataFrame
-    steps: pd.DataFrame
-    builder_speedups: pd.DataFrame
-    cache_speedups: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class ClaimVerdict:
-    claim: Claim
-    verdict: Verdict
-    numbers: list[str] = field(default_factory=list)
-
-
-Check = Callable[[Claim, Evidence], ClaimVerdict]
 
 
 BUILD_KEY = ["run_id", "seq"]

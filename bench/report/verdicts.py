@@ -1,0 +1,45 @@
+"""What a claim check is: the claim, the evidence it reads and the verdict it gives (bench/report/claims.py).
+
+Kept apart from the checks so that each feature's checks live in their own module (claims_<topic>.py)
+and claims.py can import and register them without an import cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+Verdict = Literal["supported", "not supported", "not measured"]
+SUPPORTED: Verdict = "supported"
+NOT_SUPPORTED: Verdict = "not supported"
+NOT_MEASURED: Verdict = "not measured"
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    text: str
+    measured_by: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the checks read: build and step rows, and the speedup tables the report already computed."""
+
+    builds: pd.DataFrame
+    steps: pd.DataFrame
+    builder_speedups: pd.DataFrame
+    cache_speedups: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ClaimVerdict:
+    claim: Claim
+    verdict: Verdict
+    numbers: list[str] = field(default_factory=list)
+
+
+Check = Callable[[Claim, Evidence], ClaimVerdict]
