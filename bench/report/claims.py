@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from bench import quality, stats
+from bench.report.claims_caches import check_c4
+from bench.report.claims_platforms import check_c7
 from bench.report.verdicts import (
     NOT_MEASURED,
     NOT_SUPPORTED,
@@ -312,7 +314,13 @@ def check_c3(claim: Claim, ev: Evidence) -> ClaimVerdict:
     return ClaimVerdict(claim, SUPPORTED if all_faster else NOT_SUPPORTED, numbers)
 
 
-CHECKS: dict[str, Check] = {"C1": check_c1, "C2": check_c2, "C3": check_c3}
+CHECKS: dict[str, Check] = {
+    "C1": check_c1,
+    "C2": check_c2,
+    "C3": check_c3,
+    "C4": check_c4,
+    "C7": check_c7,
+}
 
 
 def assess(evidence: Evidence) -> list[ClaimVerdict]:
