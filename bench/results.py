@@ -14,7 +14,8 @@ Schema history (as pyperf and asv keep theirs; add an `_update_to_N` for every c
   index_pulled_bytes (what the package index served), cache_bytes, image_bytes, image_layers, notes,
   link, link_rate_mbit, link_delay_ms (v1 rows: all over loopback).
 - 3: image checks and more cell dimensions. New build columns, null in migrated rows: those listed in
-  V3_BUILD_COLUMNS (add a column there, with a line here saying what it holds).
+  V3_BUILD_COLUMNS (add a column there, with a line here saying what it holds). Rows without a platform
+  (runs from before platforms) get `native`.
 """
 
 from __future__ import annotations
@@ -127,10 +128,13 @@ def _update_to_2(
 def _update_to_3(
     builds: list[dict[str, Any]], steps: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """v2 -> v3: the image-check and dimension columns, null (v2 runs measured none of them)."""
+    """v2 -> v3: the image-check and dimension columns, null (v2 runs measured none of them); rows of runs
+    from before platforms were a dimension built for the engine's own platform, `native`."""
     for row in builds:
         for column in V3_BUILD_COLUMNS:
             row.setdefault(column, None)
+        if row.get("platform") is None:
+            row["platform"] = "native"
     return builds, steps
 
 

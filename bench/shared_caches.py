@@ -23,6 +23,7 @@ class SharedCacheEvidence:
     builds: int
     work_steps: int  # RUN/COPY/ADD steps of one measured build (median)
     cached_work_steps: int  # of which cached (median)
+    most_cached_work_steps: int  # of which cached, in the build that reused most
 
     @property
     def verdict(self) -> str:
@@ -42,6 +43,7 @@ def shared_cache_evidence(builds: pd.DataFrame) -> list[SharedCacheEvidence]:
     other = {"legacy": "buildkit", "buildkit": "legacy"}
     rows = builds[(builds["outcome"] == "ok") & ~builds["warmup"].astype(bool)]
     rows = rows[rows["cache"].isin(["local", "cross-builder"])]
+    rows = rows[rows["work_steps_total"].notna() & rows["work_steps_cached"].notna()]  # v1 rows lack them
     found = []
     for (scenario, builder, cache), group in rows.groupby(["scenario", "builder", "cache"], sort=True):
         counts = list(zip(group["work_steps_total"], group["work_steps_cached"], strict=True))
@@ -53,6 +55,7 @@ def shared_cache_evidence(builds: pd.DataFrame) -> list[SharedCacheEvidence]:
                 builds=len(counts),
                 work_steps=int(np.median([c[0] for c in counts])),
                 cached_work_steps=int(np.median([c[1] for c in counts])),
+                most_cached_work_steps=int(max(c[1] for c in counts)),
             )
         )
     return found

@@ -25,6 +25,7 @@ def _row(builder: str, cache: str, work_cached: int, **extra) -> dict:
         "wall_s": 3.0,
         "steps_cached": work_cached + 1,
         "work_steps_cached": work_cached,
+        "work_steps_total": 5,
         "argv": ["docker", "build", "--file", "/tmp/ctx/Dockerfile", "/tmp/ctx"],
         "error_tail": None,
         **extra,
@@ -42,18 +43,21 @@ def test_c4_supported_when_no_work_step_came_from_the_other_builder() -> None:
     verdict = check_c4(C4, _evidence(rows))
     assert verdict.verdict == SUPPORTED
     text = "\n".join(verdict.numbers)
-    assert "buildkit after a legacy build took 0 RUN/COPY/ADD steps" in text
-    assert "control, buildkit after its own build: median 4" in text
+    assert "tiny: buildkit warmed by legacy: 0 of 5 RUN/COPY/ADD steps cached (median of 3)" in text
+    assert "tiny: buildkit warmed by buildkit: 4 of 5 RUN/COPY/ADD steps cached" in text
 
 
 def test_c4_not_supported_when_one_build_reused_the_other_builders_cache() -> None:
-    rows = [_row("buildkit", "cross-builder", 0), _row("buildkit", "cross-builder", 2)]
+    rows = [_row("buildkit", "cross-builder", 0) for _ in range(2)] + [_row("buildkit", "cross-builder", 2)]
     verdict = check_c4(C4, _evidence(rows))
-    assert verdict.verdict == NOT_SUPPORTED and "1 of 2 builds took any" in verdict.numbers[0]
+    assert verdict.verdict == NOT_SUPPORTED
+    assert "a buildkit build warmed by legacy took 2 RUN/COPY/ADD steps" in verdict.numbers[-1]
 
 
-def test_c4_not_measured_without_cross_builder_rows() -> None:
+def test_c4_not_measured_without_cross_builder_rows_or_with_v1_rows() -> None:
     assert check_c4(C4, _evidence([_row("buildkit", "local", 3)])).verdict == NOT_MEASURED
+    v1 = _row("buildkit", "cross-builder", 0, work_steps_cached=None, work_steps_total=None)
+    assert check_c4(C4, _evidence([v1])).verdict == NOT_MEASURED
 
 
 def _foreign(builder: str, outcome: str, dockerfile: str, platform: str = "linux/arm64") -> dict:

@@ -59,3 +59,24 @@ def test_newer_schema_is_refused_and_non_runs_are_named(tmp_path: Path) -> None:
         load(tmp_path)
     with pytest.raises(ResultsError, match="not a bench run directory"):
         load(tmp_path / "elsewhere")
+
+
+def test_v1_rows_get_native_platform_and_summarize_without_work_step_columns(tmp_path: Path) -> None:
+    """Runs from before platforms and work-step counts load with `native` and print a summary."""
+    from rich.console import Console
+
+    from bench.summary.terminal import print_summary
+
+    RunWriter(tmp_path, {"run_id": "r1"})
+    meta = json.loads((tmp_path / META_FILE).read_text())
+    meta["schema_version"] = 1
+    (tmp_path / META_FILE).write_text(json.dumps(meta))
+    rows = [{**_row(seq, 2.0 + seq / 10), "cache": cache, "scenario": "s"} for seq, cache in
+            enumerate(["local", "cross-builder"] * 3)]  # fmt: skip
+    (tmp_path / BUILDS_FILE).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    run = load(tmp_path)
+    assert set(run.builds["platform"]) == {"native"}
+    assert run.builds["work_steps_cached"].isna().all()
+    console = Console(record=True, width=120)
+    print_summary(run.builds, console=console)
+    assert "cross-builder" in console.export_text()
