@@ -208,6 +208,37 @@ def _failed(report: Report) -> list[str]:
     ]
 
 
+def _platform_steps(report: Report) -> list[str]:
+    """Only for runs with multi-platform builds: step seconds per platform inside one build."""
+    from bench.report.platform_steps import platform_step_table
+
+    table = platform_step_table(report.builds, report.steps)
+    if table.empty:
+        return []
+    rows = [
+        [
+            f"{r['scenario']} {r['builder']} `{r['cell_platform']}`",
+            f"`{r['step_platform']}`",
+            r["builds"],
+            f"{r['steps']:g}",
+            fmt.seconds(r["median_step_s"]),
+            fmt.seconds(r["median_wall_s"]),
+        ]
+        for _, r in table.iterrows()
+    ]
+    header = ["cell", "steps run for", "builds", "steps", "step seconds (median)", "build wall (median)"]
+    return [
+        "## Time per platform inside multi-platform builds",
+        "",
+        "Uncached step seconds summed per platform of one build (median over builds). `A->B` steps ran on"
+        " platform A for target B (a cross-compiler); plain `B` steps ran for B (under QEMU when B is"
+        " foreign). Platforms build in parallel, so the sums can exceed the wall time.",
+        "",
+        markdown_table(header, rows, [False, False, True, True, True, True]),
+        "",
+    ]
+
+
 def _flags(report: Report) -> list[str]:
     seen: dict[str, int] = {}
     for counts in report.cells["flag_counts"]:
@@ -286,6 +317,7 @@ def render_markdown(report: Report, figures: Sequence[FigureFile], src: Callable
             *_cells(report),
             *_speedups(report),
             *_failed(report),
+            *_platform_steps(report),
             *_figures(figures, src),
             *_flags(report),
         ]
