@@ -129,10 +129,6 @@ def _cells(report: Report) -> list[str]:
     return out
 
 
-def _verdict(value: str, subject: str) -> str:
-    return f"{subject} {value}" if value in (stats.FASTER, stats.SLOWER) else value
-
-
 def _speedups(report: Report) -> list[str]:
     out = [
         "## Speedups",
@@ -148,12 +144,7 @@ def _speedups(report: Report) -> list[str]:
         rows = [
             [
                 *(s[d] for d in dims),
-                fmt.seconds(s["legacy_median_s"]),
-                fmt.seconds(s["buildkit_median_s"]),
-                fmt.ratio(s["speedup"]),
-                fmt.ratio_interval(s["ci_low"], s["ci_high"]),
-                fmt.p_value(s["p_value"]),
-                _verdict(s["verdict"], "BuildKit"),
+                *fmt.speedup_cells(s, "legacy_median_s", "buildkit_median_s", "BuildKit"),
             ]
             for _, s in b.iterrows()
         ]
@@ -172,12 +163,7 @@ def _speedups(report: Report) -> list[str]:
         rows = [
             [
                 *(s[d] for d in dims),
-                fmt.seconds(s["cold_median_s"]),
-                fmt.seconds(s["cached_median_s"]),
-                fmt.ratio(s["speedup"]),
-                fmt.ratio_interval(s["ci_low"], s["ci_high"]),
-                fmt.p_value(s["p_value"]),
-                _verdict(s["verdict"], "cached"),
+                *fmt.speedup_cells(s, "cold_median_s", "cached_median_s", "cached"),
             ]
             for _, s in c.iterrows()
         ]

@@ -28,7 +28,7 @@ COLUMNS = [
 def platform_step_table(builds: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
     """One row per (cell, step platform) for cells whose builds ran steps for two or more platforms:
     the median over ok builds of the summed uncached step seconds, and the builds' median wall time."""
-    if builds.empty or steps.empty or "platform" not in steps.columns:
+    if builds.empty or steps.empty or "platform" not in steps.columns or "platform" not in builds.columns:
         return pd.DataFrame(columns=COLUMNS)
     ok = tables.measured(builds)
     ok = ok[ok["outcome"] == "ok"][["run_id", "seq", "scenario", "builder", "platform", "wall_s"]]

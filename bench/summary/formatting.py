@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 MISSING = "-"
 
@@ -50,3 +51,21 @@ def flags(counts: object) -> str:
     if not isinstance(counts, dict) or not counts:
         return ""
     return ", ".join(f"{name} ({n})" for name, n in counts.items())
+
+
+def verdict(value: str, subject: str) -> str:
+    """ "BuildKit faster" / "cached slower"; other verdicts (no difference, insufficient data) as they are."""
+    return f"{subject} {value}" if value in ("faster", "slower") else value
+
+
+def speedup_cells(row: Mapping[str, Any], reference: str, candidate: str, subject: str) -> list[str]:
+    """The six cells every speedup table shows after its dimensions: the two medians (columns named
+    `reference` and `candidate`), the ratio, its interval, the Mann-Whitney p-value and the verdict."""
+    return [
+        seconds(row[reference]),
+        seconds(row[candidate]),
+        ratio(row["speedup"]),
+        ratio_interval(row["ci_low"], row["ci_high"]),
+        p_value(row["p_value"]),
+        verdict(row["verdict"], subject),
+    ]

@@ -93,12 +93,7 @@ def _speedup_section(speedups: pd.DataFrame) -> list[str]:
     rows = [
         [
             *(s[d] for d in dims),
-            fmt.seconds(s["legacy_median_s"]),
-            fmt.seconds(s["buildkit_median_s"]),
-            fmt.ratio(s["speedup"]),
-            fmt.ratio_interval(s["ci_low"], s["ci_high"]),
-            fmt.p_value(s["p_value"]),
-            f"BuildKit {s['verdict']}" if s["verdict"] in (stats.FASTER, stats.SLOWER) else s["verdict"],
+            *fmt.speedup_cells(s, "legacy_median_s", "buildkit_median_s", "BuildKit"),
         ]
         for _, s in speedups.iterrows()
     ]
