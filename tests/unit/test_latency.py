@@ -70,3 +70,26 @@ def test_bulk_data_arrives_intact_and_is_not_slowed_per_chunk(echo: str) -> None
             sender.join()
     assert bytes(received) == payload
     assert elapsed < 3.5, elapsed  # 128 chunks x 50 ms would be 6.4 s if chunks were not pipelined
+
+
+def test_relayed_only_when_tc_could_not_apply_the_delay(echo: str) -> None:
+    from bench.config import EngineConfig
+    from bench.engine.latency import readdressed, relayed
+    from bench.engine.link import AppliedLink, LinkProfile
+
+    engine = EngineConfig(registry=echo, package_index=echo)
+    wan = LinkProfile("wan", 50.0, 40.0)
+    with relayed(AppliedLink(wan, 40.0), engine, say=lambda _: None) as (applied, via):
+        assert via is engine and applied.delay_ms == 40.0  # netem did it
+    said: list[str] = []
+    with relayed(AppliedLink(wan, 0.0, "no netem"), engine, say=said.append) as (applied, via):
+        assert applied.delay_ms == 40.0 and "relay" in said[0]
+        assert via.registry != echo and via.registry.startswith("127.0.0.1:")
+        args = {"BASE_IMAGE": f"{echo}/bench/busybox:latest", "OTHER": "x"}
+        assert readdressed(args, engine, via) == {
+            "BASE_IMAGE": f"{via.registry}/bench/busybox:latest",
+            "OTHER": "x",
+        }
+        host, _, port = via.registry.rpartition(":")
+        with socket.create_connection((host, int(port))) as sock:
+            assert _exchange(sock, b"through the relay") == b"through the relay"
