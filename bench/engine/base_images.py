@@ -3,7 +3,7 @@
 - busybox: `FROM scratch` + Debian's static busybox: a 3 MB base with a shell, for runtime stages.
   For amd64, arm64 and arm/v7 (foreign ones from Debian's packages for that architecture).
 - debian-gcc: a debootstrapped bookworm minbase with gcc, libc6-dev and make, for compile stages.
-  For amd64 and arm64 (the arm64 one debootstrapped under QEMU: minutes, done once).
+  For amd64, arm64 and arm/v7 (the foreign ones debootstrapped under QEMU: minutes each, done once).
 - debian-python: a debootstrapped bookworm minbase with python3, venv and pip, for scenarios that install
   Python dependencies (from the harness's own package index, bench/engine/package_index.py).
 - debian-cross: debian-gcc plus Debian's cross-compilers for arm64 and armhf, for compile stages that
@@ -100,7 +100,13 @@ BASE_IMAGES = (
     BaseImage(
         "bench/busybox", "latest", _busybox_rootfs, "sh", ("linux/amd64", "linux/arm64", "linux/arm/v7")
     ),
-    BaseImage("bench/debian-gcc", "bookworm", _debian_gcc_rootfs, "bash", ("linux/amd64", "linux/arm64")),
+    BaseImage(
+        "bench/debian-gcc",
+        "bookworm",
+        _debian_gcc_rootfs,
+        "bash",
+        ("linux/amd64", "linux/arm64", "linux/arm/v7"),
+    ),
     BaseImage("bench/debian-cross", "bookworm", _debian_cross_rootfs, "bash"),
     BaseImage("bench/debian-python", "bookworm", _debian_python_rootfs, "python3"),
 )

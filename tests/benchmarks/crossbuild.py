@@ -2,15 +2,17 @@
 
 Three cold BuildKit builds of scenarios/crossbuild, interleaved in an order shuffled per round:
   native   Dockerfile.emulate, no --platform: the same compile work on the host's own CPU
-  emulate  Dockerfile.emulate --platform linux/arm64: every RUN of the compile stage under QEMU
-  cross    Dockerfile.cross --platform linux/arm64: the compile stage on the build platform, cross gcc
+  emulate  Dockerfile.emulate --platform TARGET: every RUN of the compile stage under QEMU
+  cross    Dockerfile.cross --platform TARGET: the compile stage on the build platform, cross gcc
 Each build starts from an empty engine (`bench engine reset`'s make_cold, outside the timed span) and
-its image is checked to be arm64 (or native) afterwards; a build that fails either is reported, not
+its image is checked to be for TARGET (or native) afterwards; a build that fails either is reported, not
 counted. Three figures per build: the whole build (the build process's wall time); the compile stage
 (first start to last end of the stage `compile`'s executed steps, base image pull included); the compile
 step (its `RUN ... make` alone: the compile work itself).
 
-    .venv/bin/python tests/benchmarks/crossbuild.py [ROUNDS] [HYDRA OVERRIDES...]
+    .venv/bin/python tests/benchmarks/crossbuild.py [ROUNDS] [--target linux/arm/v7] [HYDRA OVERRIDES...]
+
+TARGET is linux/arm64 unless --target names another platform.
 """
 
 from __future__ import annotations
@@ -31,11 +33,10 @@ from bench.records import BuildRecord, BuildRequest, Outcome
 from bench.scenario import load_scenario
 from bench.stats import Interval, median, ratio_of_medians_ci
 
-CELLS = {  # name -> (crossbuild strategy, platform)
-    "native": ("emulate", "native"),
-    "emulate": ("emulate", "linux/arm64"),
-    "cross": ("cross", "linux/arm64"),
-}
+
+def cells(target: str) -> dict[str, tuple[str, str]]:
+    """name -> (crossbuild strategy, platform)"""
+    return {"native": ("emulate", "native"), "emulate": ("emulate", target), "cross": ("cross", target)}
 
 
 def compile_span(record: BuildRecord) -> float | None:
@@ -57,6 +58,10 @@ def _fmt(i: Interval) -> str:
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     overrides = sys.argv[2:]
+    target = "linux/arm64"
+    if overrides[:1] == ["--target"] and len(overrides) > 1:
+        target, overrides = overrides[1], overrides[2:]
+    plan_cells = cells(target)
     _register()
     configs = {}
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
@@ -68,15 +73,15 @@ def main() -> None:
     engine = configs["emulate"].engine
     docker = DockerClient(context=engine.context)
     builder = BuildKitBuilder(docker)
-    totals: dict[str, list[float]] = {c: [] for c in CELLS}
-    compiles: dict[str, list[float]] = {c: [] for c in CELLS}
-    makes: dict[str, list[float]] = {c: [] for c in CELLS}
+    totals: dict[str, list[float]] = {c: [] for c in plan_cells}
+    compiles: dict[str, list[float]] = {c: [] for c in plan_cells}
+    makes: dict[str, list[float]] = {c: [] for c in plan_cells}
     rng = random.Random(0)
     for round_ in range(rounds):
-        order = list(CELLS)
+        order = list(plan_cells)
         rng.shuffle(order)
         for cell in order:
-            strategy, platform = CELLS[cell]
+            strategy, platform = plan_cells[cell]
             scenario = load_scenario(configs[strategy].scenario)
             tag = f"bench-run/crossbuild-bench:{cell}"
             request = BuildRequest(
@@ -109,8 +114,10 @@ def main() -> None:
                 flush=True,
             )
     reset.remove_own_images(docker, "bench-run")
-    print(f"\nscenarios/crossbuild, cold BuildKit builds, {rounds} rounds, engine {engine.name!r}")
-    for cell in CELLS:
+    print(
+        f"\nscenarios/crossbuild for {target}, cold BuildKit builds, {rounds} rounds, engine {engine.name!r}"
+    )
+    for cell in plan_cells:
         print(
             f"{cell:<8} median build {median(totals[cell]):7.2f} s   "
             f"median compile stage {median(compiles[cell]):7.2f} s   "
