@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from python_on_whales import DockerClient
 from rich.console import Console
 
+from bench.audit.after_build import AfterBuild
+from bench.audit.run_equivalence import write_equivalence
 from bench.builders import make_builder
 from bench.config import BenchConfig, BuilderName
-from bench.engine import environment, link, package_index, probe, reset
+from bench.engine import environment, latency, link, package_index, probe, reset
+from bench.engine.capabilities import engine_lacks
+from bench.engine.fleet import context_endpoint
 from bench.engine.link import LinkProfile
 from bench.engine.observer import EngineObserver
 from bench.engine.transfer import CliTransfer
@@ -24,6 +29,7 @@ from bench.plan import Measurement, cells, make_plan
 from bench.results import RunWriter, load
 from bench.runner import Runner
 from bench.scenario import Scenario, load_scenario
+from bench.secrets.run import SecretRun, with_leak_audit
 
 EXIT_OK, EXIT_FAILED_BUILDS, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -71,8 +77,23 @@ def _port(address: str) -> int:
 def run_experiment(
     config: BenchConfig, config_yaml: str, run_dir: Path, console: Console | None = None
 ) -> int:
-    """Plan, measure, write rows and the summary; returns the exit code."""
+    """Plan, measure, write rows and the summary; returns the exit code. Holds the engine's lock
+    (bench/engine/lock.py) for the whole run and never writes into another run's directory."""
+    from bench.engine.lock import engine_lock
+    from bench.results import META_FILE
+
     console = console or Console()
+    with engine_lock(config.engine, str(run_dir), say=lambda text: console.print(text, highlight=False)):
+        if (Path(run_dir) / META_FILE).exists():  # checked under the lock: two jobs of one engine cannot race
+            console.print(
+                f"[red]{run_dir} already holds a run[/]; refusing to mix rows: give each run its own folder",
+                highlight=False,
+            )
+            return EXIT_UNUSABLE
+        return _measure(config, config_yaml, run_dir, console)
+
+
+def _measure(config: BenchConfig, config_yaml: str, run_dir: Path, console: Console) -> int:
     scenario = load_scenario(config.scenario)
     missing = probe.preflight(config.engine, config.platform.names)
     if missing is not None:
@@ -87,7 +108,15 @@ def run_experiment(
     docker = DockerClient(context=config.engine.context)
     # every builder, not only the measured ones: cache=cross-builder primes with the other one
     builders = {name.value: make_builder(name.value, docker) for name in BuilderName}
-    plan = make_plan(cells(config, scenario.name), config.repetitions, config.warmup, config.seed)
+    if scenario.kind == "compose":  # `docker compose build` under each builder (bench/builders/compose.py)
+        from bench.builders.compose import compose_builders
+
+        builders = dict(compose_builders(docker))
+    secret = SecretRun.open(scenario, config.engine, docker, run_dir)  # a secrets scenario: token, server
+    if secret is not None:
+        builders = secret.wrap(builders)
+    plan_cells = cells(config, scenario.name, list(scenario.variants))
+    plan = make_plan(plan_cells, config.repetitions, config.warmup, config.seed)
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     meta = {
         "run_id": run_id,
@@ -103,6 +132,8 @@ def run_experiment(
             "name": config.engine.name,
             "context": config.engine.context,
             "owned": config.engine.owned,
+            "host": context_endpoint(config.engine),
+            "image_store": config.engine.image_store if config.engine.started_by_bench else None,
         },
         "config_hash": hashlib.sha256(config_yaml.encode()).hexdigest()[:16],
         "config_yaml": config_yaml,
@@ -137,18 +168,33 @@ def run_experiment(
         on_start=on_start,
         transfer=CliTransfer(docker),
         observer=EngineObserver(docker, config.engine),
+        after_build=with_leak_audit(
+            secret, AfterBuild(docker, scenario, run_dir, {b.value for b in config.builder.names})
+        ),
     )
+    runner.engine_lacks = engine_lacks(meta["environment"])
     profile = LinkProfile(config.link.name, config.link.rate_mbit, config.link.delay_ms)
     ports = [_port(config.engine.registry), _port(config.engine.package_index)]
-    with link.shaped(profile, ports, config.engine.run_dir, say=console.print) as applied:
-        runner.link = applied
+    with (
+        link.shaped(profile, ports, config.engine.run_dir, say=console.print) as shaped,
+        latency.relayed(shaped, config.engine, say=console.print) as (applied, via),
+    ):
+        runner.link, runner.engine = applied, via
+        runner.scenario = replace(
+            scenario, build_args=latency.readdressed(scenario.build_args, config.engine, via)
+        )
         tally = runner.run(plan)
     reset.remove_own_images(docker, config.tag_prefix)
+    equivalence = write_equivalence(run_dir)
+    if equivalence is not None:
+        console.print(f"images of the two builders compared: {equivalence}", highlight=False)
     status = "interrupted" if tally.interrupted else "complete"
     writer.finish(
         status, finished_at=datetime.now(UTC).isoformat(timespec="seconds"), measured=tally.measured
     )
     summarize(run_dir, console)
+    if secret is not None and secret.finish(run_dir, say=lambda text: console.print(text, highlight=False)):
+        return EXIT_FAILED_BUILDS  # the token reached the run's files or the harness's logs
     if tally.interrupted:
         console.print(
             f"[yellow]interrupted after {tally.measured} of {len(plan)} builds; "

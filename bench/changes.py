@@ -35,6 +35,7 @@ def apply_change(
     source_file: str | None,
     token: str,
     deps_manifest: str | None = None,
+    failing_test: tuple[str, str] | None = None,
 ) -> str | None:
     """Apply a file change; returns the path it edited (relative to the context), or None.
 
@@ -45,6 +46,8 @@ def apply_change(
     """
     if kind in (ChangeKind.none, ChangeKind.base):
         return None
+    if kind is ChangeKind.test:
+        return break_test(context_dir, failing_test)
     if kind is ChangeKind.deps:
         if not deps_manifest:
             raise FileNotFoundError(
@@ -70,8 +73,30 @@ def apply_change(
     return relative
 
 
-def unsupported_change(kind: ChangeKind, deps_manifest: str | None, build_args: dict[str, str]) -> str | None:
+def break_test(context_dir: Path, failing_test: tuple[str, str] | None) -> str:
+    """`test`: append the scenario's failing line (bench.yaml `failing_test: {file, append}`) to its test."""
+    if not failing_test:
+        raise FileNotFoundError("change=test needs failing_test (file, append) in the scenario's bench.yaml")
+    relative, line = failing_test
+    path = context_dir / relative
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"failing_test names {relative}, which is not a file of the scenario; fix bench.yaml"
+        )
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"\n{line}\n")
+    return relative
+
+
+def unsupported_change(
+    kind: ChangeKind,
+    deps_manifest: str | None,
+    build_args: dict[str, str],
+    failing_test: tuple[str, str] | None = None,
+) -> str | None:
     """Why this scenario cannot take the change (the cell is then unsupported), or None."""
+    if kind is ChangeKind.test and not failing_test:
+        return "change=test needs a test to break: failing_test (file, append) in the scenario's bench.yaml"
     if kind is ChangeKind.deps and not deps_manifest:
         return "change=deps needs the scenario's dependency manifest (deps_manifest in its bench.yaml)"
     if kind is ChangeKind.base and not any(name.upper().endswith("IMAGE") for name in build_args):

@@ -4,12 +4,21 @@ bench run [OVERRIDES...]          measure (Hydra: `bench run scenario=multistage
 bench doctor [OVERRIDES...]       what the engine can do, and how to fix what it cannot
 bench engine up|down|reset|status [OVERRIDES...]   the dedicated engine, registry, QEMU, base images;
                                   reset empties it (cold), e.g. as hyperfine's --prepare
+bench engine add NAME --host ssh://USER@HOST|tcp://HOST:2376 [--shared] [--tls-ca F --tls-cert F --tls-key F]
+                                  a docker context and conf/engine/NAME.yaml: `bench run engine=NAME`
+bench sweep SWEEP_DIR             which jobs of a multirun (-m) sweep are complete, partial or missing
 bench summary RUN_DIR             the terminal table and summary.md of a run directory again
 bench report RUN_DIR... [--out DIR]   report.md + self-contained report.html (figures, claims) per run,
                                   or one merged report of several runs into DIR
 bench compare BASE NEW [--threshold 0.05] [--strict-env]   per-cell change with intervals; exit 1 on a
                                   regression (for CI gates)
 bench publish RUN_DIR... --out DIR    a static site: an index of runs and one page each
+bench goss IMAGE --spec FILE [--context CTX]     check an image with a goss spec (exit 1: a check failed)
+bench equivalence IMAGE_A IMAGE_B [--out F]      compare two images file by file and config field by field
+bench audit IMAGE... --secret-file F [--dir DIR]  search layers, configs (or a directory) for a
+                                  secret, also hex/base64 encoded (exit 1: leaked, 2: bad input)
+bench debug CONTAINER [--verify] [-- CMD...]  a toolbox container in its PID and network namespaces
+bench debug --run RUN_DIR --seq N [-- CMD...]  a shell in the last state a failed build reached
 """
 
 from __future__ import annotations
@@ -87,14 +96,17 @@ def _run(args: list[str]) -> int:
             if not HydraConfig.get().mode.name == "MULTIRUN":
                 raise SystemExit(result["code"]) from None
 
+    from bench.report.sweep import LAST_SWEEP
+
     sys.argv = ["bench run", *args]
+    LAST_SWEEP.clear()
     try:
         task()
     except SystemExit as exit_:
         if "started" not in result and exit_.code == 1:
             return 2  # Hydra refused the config and printed why; bad input is exit 2 everywhere in bench
         raise
-    return result["code"]
+    return max(result["code"], LAST_SWEEP.get("code", 0))
 
 
 def _doctor(args: list[str]) -> int:
@@ -119,15 +131,32 @@ def _engine(args: list[str]) -> int:
     from bench.engine import lifecycle
 
     actions = {"up": lifecycle.up, "down": lifecycle.down, "reset": lifecycle.reset_cold}
-    if not args or args[0] not in (*actions, "status"):
-        print("bench: engine needs one of up, down, reset, status (e.g. `bench engine up`)", file=sys.stderr)
+    if not args or args[0] not in (*actions, "status", "add"):
+        known = "up, down, reset, status, add"
+        print(f"bench: engine needs one of {known} (e.g. `bench engine up`)", file=sys.stderr)
         return 2
     action, overrides = args[0], args[1:]
+    if action == "add":
+        from bench.engine.fleet_cli import add
+
+        return add(overrides)
     if action == "status":
         return _doctor(overrides)
     config = _compose(overrides)
     actions[action](config.engine)
     return 0
+
+
+def _sweep(args: list[str]) -> int:
+    from bench.report.sweep import print_sweep
+
+    if len(args) != 1:
+        print(
+            "bench: sweep needs one sweep directory, e.g. `bench sweep results/multirun/2026-...`",
+            file=sys.stderr,
+        )
+        return 2
+    return print_sweep(Path(args[0]))
 
 
 def _summary(args: list[str]) -> int:
@@ -204,14 +233,43 @@ def _publish(args: list[str]) -> int:
     return commands.publish(ns.run_dirs, ns.out, Console(), n_resamples=ns.resamples)
 
 
+def _goss(args: list[str]) -> int:
+    from bench.audit.commands import goss
+
+    return goss(args)
+
+
+def _equivalence(args: list[str]) -> int:
+    from bench.audit.commands import equivalence
+
+    return equivalence(args)
+
+
+def _audit(args: list[str]) -> int:
+    from bench.audit.leak_command import main as audit
+
+    return audit(args)
+
+
+def _debug(args: list[str]) -> int:
+    from bench.engine.debug import main as debug
+
+    return debug(args)
+
+
 COMMANDS = {
     "run": _run,
     "doctor": _doctor,
     "engine": _engine,
     "summary": _summary,
+    "sweep": _sweep,
     "report": _report,
     "compare": _compare,
     "publish": _publish,
+    "goss": _goss,
+    "equivalence": _equivalence,
+    "debug": _debug,
+    "audit": _audit,
 }
 
 

@@ -51,12 +51,15 @@ class ChangeKind(StrEnum):
 
     `source`: one application file edited; `deps`: the dependency manifest edited; `base`: the base
     images swapped for their `-variant` tags (same rootfs plus one file: a new digest, a full pull).
+    `test`: one test deliberately broken (the scenario's `failing_test` in bench.yaml): the measured build
+    must fail at the test stage (claim C10).
     """
 
     none = "none"
     source = "source"
     deps = "deps"
     base = "base"
+    test = "test"
 
 
 @dataclass
@@ -72,6 +75,8 @@ class ScenarioConfig:
     deps_manifest: str | None = None
     mounts_dockerfile: str | None = None
     network: str | None = None  # overrides the run's --network (host: the scenario reaches 127.0.0.1)
+    # variant name -> Dockerfile: a cell dimension (replaces the bench.yaml's `variants` when given)
+    variants: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -127,6 +132,23 @@ class EngineConfig:
     registry_dir: str = "/var/lib/bench/registry"
     # PEP 503 index of wheels downloaded at set-up, served on this address (scenarios with dependencies)
     package_index: str = "127.0.0.1:5080"
+    # the secrets scenario's token-protected artifact server, started per run (bench/secrets/server.py)
+    token_server: str = "127.0.0.1:5081"
+    # Several engines (bench/engine/fleet.py, README "Several engines"): the context's docker endpoint
+    # (None: the dedicated daemon's unix socket; or ssh://user@host, tcp://host:2376 with TLS)
+    host: str | None = None
+    # bench starts this engine's dockerd on this machine (`bench engine up`) and may wipe its data root;
+    # false for engines reached through a context bench only uses (`bench engine add`)
+    started_by_bench: bool = True
+    image_store: str = "containerd"  # for daemons bench starts: containerd | overlay2 (the classic store)
+    ssh_port: int | None = None  # bench engine up also serves this daemon over SSH on 127.0.0.1:PORT
+    # bench engine up also starts the registry, seeds base images and serves the package index (false:
+    # this engine uses those that `bench engine up` of the default engine started)
+    provisions_services: bool = True
+    # Runs on one engine never overlap (concurrent builds distort timings): a run waits this long for the
+    # engine's lock (RUN_DIR/engine.lock), then gives up; 0 refuses at once. true allows overlapping runs.
+    lock_wait_s: float = 3600.0
+    concurrent_runs: bool = False
 
 
 @dataclass

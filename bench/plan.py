@@ -8,6 +8,7 @@ Warmup rounds come first and are recorded but kept out of the statistics.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bench.config import NATIVE_PLATFORM, BenchConfig, BuilderName, CacheSource, ChangeKind
@@ -22,11 +23,13 @@ class Cell:
     cache: CacheSource
     change: ChangeKind
     platform: str = NATIVE_PLATFORM
+    variant: str | None = None  # one of the scenario's Dockerfile variants (bench.yaml `variants`)
 
     @property
     def id(self) -> str:
         base = f"{self.scenario}|{self.builder.value}|{self.cache.value}|{self.change.value}"
-        return base if self.platform == NATIVE_PLATFORM else f"{base}|{self.platform}"
+        base = base if self.platform == NATIVE_PLATFORM else f"{base}|{self.platform}"
+        return base if self.variant is None else f"{base}|{self.variant}"
 
 
 @dataclass(frozen=True)
@@ -40,14 +43,17 @@ class Measurement:
     cell: Cell
 
 
-def cells(config: BenchConfig, scenario_name: str) -> list[Cell]:
-    """Platforms x builders x cache sources; a cold build has nothing to change against (change `none`)."""
+def cells(config: BenchConfig, scenario_name: str, variants: Sequence[str] = ()) -> list[Cell]:
+    """Variants x platforms x builders x cache sources; a cold build has nothing to change against
+    (change `none`). A scenario without variants has one cell per combination, with `variant` None."""
     found = []
-    for platform in config.platform.names:
-        for builder in config.builder.names:
-            for cache in config.cache.sources:
-                change = ChangeKind.none if cache is CacheSource.none else config.change.kind
-                found.append(Cell(scenario_name, BuilderName(builder), CacheSource(cache), change, platform))
+    for variant in list(variants) or [None]:
+        for platform in config.platform.names:
+            for builder in config.builder.names:
+                for cache in config.cache.sources:
+                    change = ChangeKind.none if cache is CacheSource.none else config.change.kind
+                    builder_name, source = BuilderName(builder), CacheSource(cache)
+                    found.append(Cell(scenario_name, builder_name, source, change, platform, variant))
     return found
 
 

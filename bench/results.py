@@ -16,6 +16,12 @@ Schema history (as pyperf and asv keep theirs; add an `_update_to_N` for every c
 - 3: image checks and more cell dimensions. New build columns, null in migrated rows: those listed in
   V3_BUILD_COLUMNS (add a column there, with a line here saying what it holds). Rows without a platform
   (runs from before platforms) get `native`.
+  goss_passed/goss_failed/goss_failures/goss_s/goss_error: the scenario's goss spec run in the image;
+  image_files (path in the run dir)/image_files_s/image_files_error: the image's files kept for equivalence.
+  variant: the scenario's Dockerfile variant of the cell (null: the scenario has none);
+  leaked/leak_locations/audit_s/audit_bytes/audit_error: the secret audit of the image and the images
+  the build left (bench/audit/leak_check.py); locations name a layer and path or a config field;
+  engine_leak_locations: files of the owned engine's data root that came to hold the secret in that build.
 """
 
 from __future__ import annotations
@@ -59,7 +65,14 @@ V2_BUILD_COLUMNS = (
 )
 #: Build columns added by schema 3; rows of older runs get them as null. Features that add row fields
 #: append them here (and describe them in the history above).
-V3_BUILD_COLUMNS: tuple[str, ...] = ()
+V3_BUILD_COLUMNS: tuple[str, ...] = (
+    # goss checks of the built image (bench/audit/goss.py); image files kept for the equivalence
+    *("goss_passed", "goss_failed", "goss_failures", "goss_s", "goss_error"),
+    *("image_files", "image_files_s", "image_files_error"),
+    # the scenario's Dockerfile variant (a cell dimension); the secret audit after the build
+    *("variant", "leaked", "leak_locations", "audit_s", "audit_bytes", "audit_error"),
+    "engine_leak_locations",
+)
 BUILD_COLUMNS = (
     "run_id",
     "seq",

@@ -41,6 +41,8 @@ from bench.scenario import Scenario
 Reset = Callable[[], EngineContents]
 #: (cell platform, image id, tag) -> None when the image is for that platform, else what is wrong
 ImageCheck = Callable[[str, str | None, str], str | None]
+#: (measurement, its record) -> extra row fields, e.g. goss results (bench/audit/after_build.py)
+AfterBuild = Callable[[Measurement, BuildRecord], dict[str, Any]]
 
 #: Dockerfile instructions: the steps that do the project's work (BuildKit's other vertices, such as
 #: `[internal] load ...` or `exporting to image`, are the builder's own).
@@ -131,9 +133,10 @@ def quality_flags(
     if starts_empty and before is not None and not before.empty:
         flags.append(ENGINE_NOT_EMPTY)
     rebuilds_all = m.cell.change is ChangeKind.base  # a new base image invalidates every step
-    if strategy.expects_cache_hits and not rebuilds_all and record.steps_cached == 0:
+    judged = bool(record.steps)  # a build with no step data (legacy compose) cannot be judged on its steps
+    if strategy.expects_cache_hits and not rebuilds_all and judged and record.steps_cached == 0:
         flags.append(WARM_NO_CACHED_STEPS)
-    if strategy.empties_engine and not rebuilds_all and not cached_work(record.steps):
+    if strategy.empties_engine and not rebuilds_all and judged and not cached_work(record.steps):
         flags.append(CACHE_IMPORT_MISSED)
     return flags
 
@@ -167,6 +170,7 @@ def build_row(
         "cache": m.cell.cache.value,
         "change": m.cell.change.value,
         "platform": m.cell.platform,
+        "variant": m.cell.variant,
         "engine": engine,
         "outcome": record.outcome.value,
         "wall_s": wall_s,
@@ -200,6 +204,13 @@ def build_row(
         "image_layers": extras.image_layers,
         "notes": extras.notes,
     }
+
+
+def variant_dockerfile(scenario: Scenario, m: Measurement) -> str:
+    """The Dockerfile of the cell's variant, or the scenario's own when the cell has none."""
+    if m.cell.variant is None:
+        return scenario.dockerfile
+    return scenario.variants[m.cell.variant]
 
 
 def step_rows(run_id: str, m: Measurement, record: BuildRecord) -> list[dict[str, Any]]:
@@ -260,6 +271,7 @@ class Runner:
         transfer: ImageTransfer | None = None,
         observer: Observer | None = None,
         check_image: ImageCheck | None = None,
+        after_build: AfterBuild | None = None,
     ) -> None:
         self.run_id = run_id
         self.scenario = scenario
@@ -274,7 +286,10 @@ class Runner:
         self.transfer = transfer
         self.observer = observer
         self.link: AppliedLink | None = None  # set while a shaped link is up (bench/engine/link.py)
+        # why the engine cannot measure a cell (bench/engine/capabilities.py), set by the app
+        self.engine_lacks: Callable[[Measurement], str | None] | None = None
         self.check_image = check_image
+        self.after_build = after_build  # image checks outside the timed span (bench/audit/after_build.py)
         self.workroot = Path(tempfile.mkdtemp(prefix="bench-run-"))
 
     def _request(self, context_dir: Path, m: Measurement) -> BuildRequest:
@@ -288,7 +303,7 @@ class Runner:
             tag, extra = f"{self.engine.registry}/{tag}", (*extra, "--push")
         return BuildRequest(
             context_dir=str(context_dir),
-            dockerfile=str(context_dir / self.scenario.dockerfile),
+            dockerfile=str(context_dir / variant_dockerfile(self.scenario, m)),
             tag=tag,
             build_args=dict(self.scenario.build_args),
             target=self.scenario.target,
@@ -348,9 +363,15 @@ class Runner:
         return row, step_rows(self.run_id, m, record)
 
     def _unsupported(self, m: Measurement, strategy: CacheStrategy, job: CacheJob) -> str | None:
-        """Why the cell cannot be measured (the change, the cache source or the builder), or None."""
+        """Why the cell cannot be measured (engine, change, cache source or builder), or None."""
         return (
-            unsupported_change(m.cell.change, self.scenario.deps_manifest, job.request.build_args)
+            (self.engine_lacks(m) if self.engine_lacks is not None else None)
+            or unsupported_change(
+                m.cell.change,
+                self.scenario.deps_manifest,
+                job.request.build_args,
+                failing_test=self.scenario.failing_test,
+            )
             or strategy.supports(job.builder.name, self.scenario)
             or job.builder.supports(strategy.measured(job, job.request))
         )
@@ -363,6 +384,7 @@ class Runner:
             self.scenario.source_change,
             token=f"{self.run_id}-{m.seq}",
             deps_manifest=self.scenario.deps_manifest,
+            failing_test=self.scenario.failing_test,
         )
         return replace(request, build_args=changed_build_args(m.cell.change, request.build_args))
 
@@ -423,7 +445,10 @@ class Runner:
                 extras.reset_s += again_s
             record = self._measured_build(m, strategy, job, self._changed(context_dir, m, request), extras)
             flags = quality_flags(m, record, before, self.engine.owned)
-            return self._row(m, record, extras, before, started_at, flags)
+            row, steps = self._row(m, record, extras, before, started_at, flags)
+            if self.after_build is not None:
+                row.update(self.after_build(m, record))
+            return row, steps
         finally:
             shutil.rmtree(context_dir.parent, ignore_errors=True)
 

@@ -19,9 +19,17 @@ from python_on_whales.exceptions import DockerException
 from bench.config import EngineConfig
 from bench.engine.errors import EngineError
 
+IMAGE_STORES = ("containerd", "overlay2")
+
 
 def daemon_json(engine: EngineConfig) -> dict:
-    """dockerd settings: containerd image store (cache exporters need it), no bridge (no iptables here)."""
+    """dockerd settings: containerd image store (cache exporters need it) unless the engine asks for the
+    classic overlay2 store, no bridge (no iptables here)."""
+    if engine.image_store not in IMAGE_STORES:
+        raise EngineError(
+            f"engine.image_store={engine.image_store!r} is not one of {', '.join(IMAGE_STORES)}",
+            fix="engine.image_store=containerd",
+        )
     return {
         "data-root": f"{engine.state_dir}/data",
         "exec-root": f"{engine.run_dir}/exec",
@@ -30,7 +38,8 @@ def daemon_json(engine: EngineConfig) -> dict:
         "bridge": "none",
         "iptables": False,
         "ip6tables": False,
-        "features": {"containerd-snapshotter": True},
+        "features": {"containerd-snapshotter": engine.image_store == "containerd"},
+        **({"storage-driver": "overlay2"} if engine.image_store == "overlay2" else {}),
     }
 
 
@@ -96,7 +105,7 @@ def start(engine: EngineConfig, timeout_s: float = 60.0) -> bool:
 def ensure_context(engine: EngineConfig) -> None:
     """Create (or repoint) the docker context that names the dedicated engine."""
     docker = DockerClient()
-    host = f"unix://{engine.socket}"
+    host = engine.host or f"unix://{engine.socket}"
     existing = {c.name: c for c in docker.context.list()}
     if engine.context in existing:
         if existing[engine.context].endpoints["docker"].host == host:

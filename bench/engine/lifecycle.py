@@ -7,7 +7,16 @@ up: Debian packages -> QEMU binfmt -> dedicated dockerd + docker context -> loca
 from __future__ import annotations
 
 from bench.config import EngineConfig
-from bench.engine import base_images, base_variants, binfmt, daemon, package_index, packages, registry
+from bench.engine import (
+    base_images,
+    base_variants,
+    binfmt,
+    daemon,
+    package_index,
+    packages,
+    registry,
+    ssh_server,
+)
 from bench.engine.errors import EngineError
 
 
@@ -18,16 +27,29 @@ def up(engine: EngineConfig, say=print) -> None:
             "dedicated engine",
             fix="bench engine up engine=dedicated",
         )
+    if not engine.started_by_bench:
+        raise EngineError(
+            f"engine {engine.name!r} is reached through context {engine.context!r}; bench does not start it",
+            fix=f"bench doctor engine={engine.name}",
+        )
     installed = packages.install_packages(say)
     if installed:
         say(f"installed: {' '.join(installed)}")
+    if engine.ssh_port is not None:
+        ssh_server.install(say)
     binfmt.register()
+    if ssh_server.start(engine):
+        say(f"started sshd on 127.0.0.1:{engine.ssh_port} for context {engine.context!r} ({engine.host})")
     if daemon.start(engine):
         say(f"started dockerd on {engine.socket} (context {engine.context!r})")
     elif binfmt.emulators() and not _daemon_sees_emulators(engine):
         say("restarting dockerd so that BuildKit lists the emulated platforms")
         daemon.stop(engine)
         daemon.start(engine)
+    if not engine.provisions_services:
+        _check_shared_services(engine)
+        say(f"engine {engine.name!r} is up: context {engine.context!r}, registry {engine.registry}")
+        return
     if registry.start(engine):
         say(f"started registry on {engine.registry}")
     pushed = base_images.seed(engine, daemon.client(engine), say)
@@ -45,6 +67,28 @@ def _daemon_sees_emulators(engine: EngineConfig) -> bool:
     return any(p.startswith("linux/arm64") for p in (nodes[0].platforms if nodes else []))
 
 
+def _check_shared_services(engine: EngineConfig) -> None:
+    """An extra engine uses the registry and base images the default engine's `bench engine up` made
+    (`bench run` checks every platform it needs; here the registry and the host's images must be there)."""
+    from bench.platforms import host_platform
+
+    if not registry.reachable(engine):
+        raise EngineError(
+            f"engine {engine.name!r} uses the default engine's registry, and {engine.registry} does not "
+            "answer",
+            fix="bench engine up",
+        )
+    host = host_platform()
+    missing = [
+        i.ref(engine) for i in base_images.BASE_IMAGES if host in base_images.missing_platforms(engine, i)
+    ]
+    if missing:
+        raise EngineError(
+            f"engine {engine.name!r} uses the default engine's base images; missing: {', '.join(missing)}",
+            fix="bench engine up",
+        )
+
+
 def reset_cold(engine: EngineConfig, say=print) -> None:
     """Empty the owned engine as a cold measurement starts; for replaying a row outside the harness."""
     from bench.engine.reset import make_cold
@@ -57,8 +101,12 @@ def reset_cold(engine: EngineConfig, say=print) -> None:
 
 
 def down(engine: EngineConfig, say=print) -> None:
-    if not engine.owned:
-        raise EngineError(f"engine {engine.name!r} is not owned by bench; it will not be stopped")
+    if not engine.owned or not engine.started_by_bench:
+        raise EngineError(f"engine {engine.name!r} was not started by bench; it will not be stopped")
     say("stopped dockerd" if daemon.stop(engine) else "dockerd was not running")
+    if engine.ssh_port is not None:
+        say("stopped sshd" if ssh_server.stop(engine) else "sshd was not started by bench")
+    if not engine.provisions_services:
+        return
     say("stopped registry" if registry.stop(engine) else "registry was not started by bench")
     say("stopped package index" if package_index.stop(engine) else "package index was not started by bench")

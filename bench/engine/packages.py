@@ -13,7 +13,8 @@ from pathlib import Path
 
 TRIXIE_SOURCES = Path("/etc/apt/sources.list.d/bench-trixie.sources")
 TRIXIE_PIN = Path("/etc/apt/preferences.d/bench-trixie")
-FROM_TRIXIE = ("docker.io", "docker-buildx", "containerd")
+# docker-compose from trixie is Compose v2 (2.26, the `docker compose` plugin; bookworm has v1, 1.29)
+FROM_TRIXIE = ("docker.io", "docker-buildx", "containerd", "docker-compose")
 FROM_BOOKWORM = (
     "docker-registry",
     "qemu-user-static",
@@ -30,6 +31,7 @@ COMMANDS = {
     "docker.io": "dockerd",
     "docker-buildx": "/usr/libexec/docker/cli-plugins/docker-buildx",
     "containerd": "ctr",
+    "docker-compose": "/usr/libexec/docker/cli-plugins/docker-compose",
     "docker-registry": "docker-registry",
     "qemu-user-static": "qemu-aarch64-static",
     "binfmt-support": "update-binfmts",

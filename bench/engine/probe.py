@@ -39,11 +39,16 @@ def _first_line(error: Exception) -> str:
 
 
 def engine_answers(engine: EngineConfig) -> Capability:
+    from bench.engine.fleet import connection_error, unreachable_fix
+
     try:
         info = DockerClient(context=engine.context).system.info()
     except DockerException as error:
-        fix = UP if engine.owned else f"check `docker --context {engine.context} info`"
-        return Capability("engine", False, f"context {engine.context!r}: {_first_line(error)}", fix)
+        ssh_failure = connection_error(str(getattr(error, "stderr", None) or error))
+        fix = unreachable_fix(engine, ssh_failed=ssh_failure is not None)
+        return Capability(
+            "engine", False, f"context {engine.context!r}: {ssh_failure or _first_line(error)}", fix
+        )
     return Capability("engine", True, f"context {engine.context!r}: Docker Engine {info.server_version}")
 
 

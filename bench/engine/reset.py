@@ -29,7 +29,7 @@ def remove_own_images(docker: DockerClient, tag_prefix: str) -> None:
         docker.image.remove(ours, force=True)
 
 
-def _prune_owned(docker: DockerClient, engine: EngineConfig) -> None:
+def _prune_owned(docker: DockerClient, engine: EngineConfig, containerd: bool = True) -> None:
     containers = docker.container.list(all=True)
     if containers:
         docker.container.remove(containers, force=True, volumes=True)
@@ -40,6 +40,8 @@ def _prune_owned(docker: DockerClient, engine: EngineConfig) -> None:
             docker.image.remove(images, force=True)
     docker.image.prune(all=True)
     docker.buildx.prune(all=True)
+    if not containerd:
+        return
     socket = daemon.containerd_socket(engine)
     for lease in contents.lease_ids(socket):
         subprocess.run(
@@ -51,8 +53,8 @@ def _prune_owned(docker: DockerClient, engine: EngineConfig) -> None:
 
 def wipe(engine: EngineConfig) -> None:
     """Stop the dedicated daemon, delete its data root, start it again: nothing survives this."""
-    if not engine.owned:
-        raise PermissionError(f"refusing to wipe engine {engine.name!r}: the harness does not own it")
+    if not engine.owned or not engine.started_by_bench:
+        raise PermissionError(f"refusing to wipe engine {engine.name!r}: the harness did not start it")
     daemon.stop(engine)
     shutil.rmtree(Path(engine.state_dir) / "data", ignore_errors=True)
     daemon.start(engine)
@@ -62,6 +64,11 @@ def make_cold(docker: DockerClient, engine: EngineConfig, tag_prefix: str) -> En
     """Empty the engine as far as the harness may; returns what it still holds (measured, not assumed)."""
     if not engine.owned:
         remove_own_images(docker, tag_prefix)
+        return contents.measure(docker, None)
+    if not engine.started_by_bench:
+        # owned but reached through a context (bench engine add): prune through the API; its containerd
+        # and data root are on another machine, so what they still hold is not measured here
+        _prune_owned(docker, engine, containerd=False)
         return contents.measure(docker, None)
     socket = daemon.containerd_socket(engine)
     _prune_owned(docker, engine)

@@ -14,7 +14,12 @@ import pandas as pd
 
 from bench import quality, stats
 from bench.report.claims_caches import check_c4
+from bench.report.claims_compose import check_c11
+from bench.report.claims_debug import check_c13
+from bench.report.claims_engines import check_c12
+from bench.report.claims_images import check_c8, check_c9, check_c10
 from bench.report.claims_platforms import check_c7
+from bench.report.claims_secrets import check_c5
 from bench.report.verdicts import (
     NOT_MEASURED,
     NOT_SUPPORTED,
@@ -319,7 +324,14 @@ CHECKS: dict[str, Check] = {
     "C2": check_c2,
     "C3": check_c3,
     "C4": check_c4,
+    "C5": check_c5,
     "C7": check_c7,
+    "C8": check_c8,
+    "C9": check_c9,
+    "C10": check_c10,
+    "C11": check_c11,
+    "C12": check_c12,
+    "C13": check_c13,
 }
 
 

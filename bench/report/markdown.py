@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import quality, stats
+from bench.report.engines import engines_section
 from bench.report.figures import FigureFile
 from bench.report.model import Report
 from bench.summary import formatting as fmt
@@ -307,7 +308,7 @@ def render_markdown(report: Report, figures: Sequence[FigureFile], src: Callable
             *_figures(figures, src),
             *_flags(report),
         ]
-    lines = [*_intro(report), *body, *_environment(report), *_configuration(report)]
+    lines = [*_intro(report), *body, *engines_section(report), *_environment(report), *_configuration(report)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -149,7 +149,9 @@ def build_report(
     cells = tables.cell_table(builds, n_resamples=n_resamples, seed=seed)
     builder_speedups = tables.speedup_table(builds, n_resamples=n_resamples, seed=seed)
     cache_speedups = cache_speedup_table(builds, n_resamples=n_resamples, seed=seed)
-    evidence = claim_checks.Evidence(builds, steps, builder_speedups, cache_speedups)
+    evidence = claim_checks.Evidence(
+        builds, steps, builder_speedups, cache_speedups, run_dirs=tuple(r.path for r in runs)
+    )
     return Report(
         runs=list(runs),
         builds=builds,

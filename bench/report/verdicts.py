@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import pandas as pd
@@ -33,6 +34,8 @@ class Evidence:
     steps: pd.DataFrame
     builder_speedups: pd.DataFrame
     cache_speedups: pd.DataFrame
+    #: the run directories, for checks that read a run's other files (equivalence.json: C8, C9)
+    run_dirs: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)

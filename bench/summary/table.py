@@ -17,8 +17,10 @@ import pandas as pd
 from bench import stats
 
 #: Columns that identify a cell, in display order; optional ones are used when the frame has them.
-DIMENSIONS: tuple[str, ...] = ("scenario", "platform", "cache", "change", "builder")
-OPTIONAL_DIMENSIONS: frozenset[str] = frozenset({"platform"})
+DIMENSIONS: tuple[str, ...] = ("scenario", "variant", "engine", "platform", "cache", "change", "builder")
+OPTIONAL_DIMENSIONS: frozenset[str] = frozenset({"platform", "engine", "variant"})
+#: Dimensions only when the rows hold more than one value (a sweep over engines, variants or platforms).
+VARYING_DIMENSIONS: frozenset[str] = frozenset({"engine", "variant", "platform"})
 BUILDER_ORDER: tuple[str, ...] = ("legacy", "buildkit")
 #: The comparison reported everywhere: legacy median / BuildKit median = "BuildKit speedup".
 BASELINE_BUILDER = "legacy"
@@ -59,7 +61,12 @@ ERROR_LINE_MAX = 160
 
 def cell_keys(builds: pd.DataFrame) -> list[str]:
     """The dimension columns that identify a cell in this frame (optional ones only when present)."""
-    return [d for d in DIMENSIONS if d in builds.columns or d not in OPTIONAL_DIMENSIONS]
+    return [
+        d
+        for d in DIMENSIONS
+        if (d in builds.columns or d not in OPTIONAL_DIMENSIONS)
+        and (d not in VARYING_DIMENSIONS or builds[d].nunique(dropna=True) > 1)
+    ]
 
 
 def comparison_keys(builds: pd.DataFrame) -> list[str]:

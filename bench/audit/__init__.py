@@ -1,0 +1,1 @@
+"""Image checks after a build, outside its timed span: goss specs, equivalence of images, secret leaks."""

@@ -1,0 +1,176 @@
+"""Several engines: each a docker context plus what bench may do to it (conf/engine/NAME.yaml).
+
+Three kinds, all reached through a docker context, as the CLI would:
+- daemons bench starts on this machine (`bench engine up engine=NAME`): the default `dedicated`, the
+  classic-store `overlay2`, and `ssh-local`, the same kind of daemon reached over SSH (bench/engine/
+  ssh_server.py). Extra daemons reuse the registry, base images and package index of the default engine.
+- engines bench only uses (`bench engine add NAME --host ssh://user@host | tcp://host:2376 ...`): owned
+  (prunable through the Docker API) or `--shared` (only bench's own tags are removed, never a prune).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from python_on_whales import DockerClient
+from python_on_whales.exceptions import DockerException
+
+from bench.config import CONF_DIR, EngineConfig
+from bench.engine.errors import EngineError
+
+#: docker's own rule for context names, lower-cased so a config file name is the engine's name
+ENGINE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+SCHEMES = ("ssh", "tcp", "unix")
+
+
+def docker_endpoint(engine: EngineConfig) -> str:
+    """Where the engine's context points: its `host`, or the dedicated daemon's unix socket."""
+    return engine.host or f"unix://{engine.socket}"
+
+
+def over_ssh(endpoint: str | None) -> bool:
+    return bool(endpoint) and str(endpoint).startswith("ssh://")
+
+
+@dataclass(frozen=True)
+class Tls:
+    """Client certificate files for a tcp:// engine (docker context's ca, cert, key)."""
+
+    ca: Path
+    cert: Path
+    key: Path
+
+
+def check_host(host: str, tls: Tls | None) -> None:
+    """Refuse an endpoint the docker CLI could not use, or a tcp one without TLS, with what to give."""
+    parsed = urlparse(host)
+    if parsed.scheme not in SCHEMES:
+        raise EngineError(
+            f"--host {host!r} is not ssh://USER@HOST, tcp://HOST:PORT or unix:///PATH",
+            fix="e.g. --host ssh://builder@build1.example.org",
+        )
+    if parsed.scheme in ("ssh", "tcp") and not parsed.hostname:
+        raise EngineError(f"--host {host!r} names no host", fix="e.g. --host ssh://builder@build1")
+    if parsed.scheme == "tcp" and tls is None:
+        raise EngineError(
+            f"--host {host!r} is tcp without TLS: anyone reaching that port would be root on its host",
+            fix="give --tls-ca CA.pem --tls-cert CERT.pem --tls-key KEY.pem",
+        )
+    for path in (tls.ca, tls.cert, tls.key) if tls else ():
+        if not Path(path).is_file():
+            raise EngineError(f"TLS file {path} does not exist", fix="give the client's ca, cert and key")
+
+
+def engine_yaml(name: str, host: str, shared: bool) -> str:
+    """conf/engine/NAME.yaml for an engine bench uses but did not start."""
+    owned = "false" if shared else "true"
+    what = (
+        "shared: bench removes only the images it tagged itself and never prunes"
+        if shared
+        else "owned: bench may prune it (containers, images, build cache) through the Docker API"
+    )
+    return (
+        f"# Added by `bench engine add {name} --host {host}{' --shared' if shared else ''}`; {what}.\n"
+        f"# Measure on it: bench run engine={name} ...   probe it: bench doctor engine={name}\n"
+        f"name: {name}\ncontext: {name}\nhost: {host}\nowned: {owned}\nstarted_by_bench: false\n"
+        "provisions_services: false\n"
+        f"run_dir: /run/bench/{name}  # holds engine.lock: runs on one engine never overlap\n"
+        f"state_dir: /var/lib/bench/{name}\n"
+        f"socket: ''  # not a daemon bench starts: the context's host is the endpoint\n"
+    )
+
+
+def _context_host(docker: DockerClient, name: str) -> str | None:
+    for context in docker.context.list():
+        if context.name == name:
+            return context.endpoints["docker"].host
+    return None
+
+
+def add_engine(
+    name: str,
+    host: str,
+    *,
+    shared: bool,
+    tls: Tls | None = None,
+    conf_dir: Path = CONF_DIR / "engine",
+    force: bool = False,
+) -> Path:
+    """Create the docker context NAME for HOST and write conf/engine/NAME.yaml; returns the file.
+
+    An existing context or config of that name that says something else is left alone unless `force`:
+    bench does not replace what it did not create.
+    """
+    if not ENGINE_NAME.match(name):
+        raise EngineError(
+            f"engine name {name!r}: use lower-case letters, digits, '.', '_' or '-'", fix="e.g. build1"
+        )
+    check_host(host, tls)
+    target = Path(conf_dir) / f"{name}.yaml"
+    wanted = engine_yaml(name, host, shared)
+    if target.exists() and target.read_text() != wanted and not force:
+        raise EngineError(f"{target} already exists and says otherwise", fix="add --force to replace it")
+    docker = DockerClient()
+    existing = _context_host(docker, name)
+    if existing is not None and (existing != host or tls is not None):
+        if not force:
+            raise EngineError(
+                f"docker context {name!r} already exists (host {existing})", fix="add --force to replace it"
+            )
+        docker.context.remove(name, force=True)
+        existing = None
+    if existing is None:
+        endpoint: dict[str, object] = {"host": host}
+        if tls is not None:
+            endpoint.update(certificate_authority=tls.ca, certificate=tls.cert, key=tls.key)
+        try:
+            docker.context.create(name, docker=endpoint, description=f"bench engine {name} ({host})")
+        except DockerException as error:
+            raise EngineError(f"docker context create {name} failed: {_last_line(error)}") from None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(wanted)
+    return target
+
+
+def _last_line(error: DockerException) -> str:
+    text = str(getattr(error, "stderr", None) or error)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:200] if lines else type(error).__name__
+
+
+_SSH_FAILURE = re.compile(
+    r"command \[ssh (?P<argv>[^\]]*)\] has exited with exit status \d+.*?stderr=(?P<why>.*)$", re.S
+)
+
+
+def connection_error(text: str) -> str | None:
+    """One line for a context that cannot be reached over SSH (bad key, unknown host key, no route),
+    from the docker CLI's long error; None when `text` is not such an error."""
+    match = _SSH_FAILURE.search(text)
+    if match is None:
+        return None
+    why = " ".join(line.strip() for line in match.group("why").splitlines() if line.strip())
+    host = (match.group("argv").split(" -- ", 1)[-1].split() or ["?"])[0]
+    return f"ssh to {host} failed: {why or 'no reason given'}"
+
+
+def unreachable_fix(engine: EngineConfig, ssh_failed: bool = False) -> str:
+    """What to try when the engine's context does not answer."""
+    if engine.started_by_bench:
+        return f"bench engine up engine={engine.name}"
+    if ssh_failed or over_ssh(engine.host):
+        return (
+            f"check the key and host key: `docker --context {engine.context} info` runs ssh non-interactively"
+        )
+    return f"check `docker --context {engine.context} info`"
+
+
+def context_endpoint(engine: EngineConfig) -> str:
+    """The endpoint the engine's docker context really points at (what a run records), else the config's."""
+    try:
+        return str(DockerClient().context.inspect(engine.context).endpoints["docker"].host)
+    except (DockerException, KeyError, AttributeError):
+        return docker_endpoint(engine)

@@ -1,0 +1,136 @@
+"""C8 "both builders produce equivalent images" and C9 "`docker inspect` does not show that an image was
+built with BuildKit", from the equivalence.json a run writes when it built one configuration with both
+builders (bench/audit/run_equivalence.py); C10 "a test step can be a stage of a multi-stage build", from
+the step rows of a stage called `test` and from `change=test` cells (a deliberately broken test)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from bench.audit.run_equivalence import read_equivalence
+from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
+from bench.summary import formatting as fmt
+from bench.summary import table as tables
+
+TEST_STAGE = "test"  # the stage name a scenario's test stage has (scenarios/multistage)
+TEST_CHANGE = "test"  # change=test: the scenario's failing_test is applied before the measured build
+
+
+def _pairs(ev: Evidence) -> list[dict[str, Any]]:
+    pairs = []
+    for run_dir in ev.run_dirs:
+        found = read_equivalence(run_dir)
+        pairs += (found or {}).get("pairs", [])
+    return pairs
+
+
+def _classes(pair: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in pair["differences_by_class"].items()) or "none"
+
+
+def check_c8(claim: Claim, ev: Evidence) -> ClaimVerdict:
+    """Supported when every configuration built by both builders gave images with the same files (type,
+    mode, owner, size, content, link target) and config; mtimes, ids, history and metadata may differ."""
+    pairs = _pairs(ev)
+    if not pairs:
+        return ClaimVerdict(
+            claim,
+            NOT_MEASURED,
+            [f"no run compared the two builders' images (equivalence.json); {claim.measured_by}"],
+        )
+    numbers = []
+    for pair in pairs:
+        files = pair["files"]
+        verdict = (
+            "identical" if pair["identical"] else ("equivalent" if pair["equivalent"] else "NOT equivalent")
+        )
+        numbers.append(
+            f"{pair['key']}: legacy (build {pair['a']['seq']}) vs BuildKit (build {pair['b']['seq']}):"
+            f" {verdict}; {files['compared']} paths, {files['only_a']} only in legacy,"
+            f" {files['only_b']} only in BuildKit,"
+            f" {files['changed']} differ, {files['mtime_only']} differ in mtime only; differences by class:"
+            f" {_classes(pair)}"
+        )
+        numbers += [f"  differs: {c['path']} {c['differs']}" for c in files["changed_paths"][:5]]
+        numbers += [
+            f"  config {f['field']}: {f['a']!r} (legacy) vs {f['b']!r} (BuildKit)"
+            for f in pair["fields"]
+            if f["class"] == "config"
+        ][:5]
+    ok = all(p["equivalent"] for p in pairs)
+    return ClaimVerdict(claim, SUPPORTED if ok else NOT_SUPPORTED, numbers)
+
+
+def check_c9(claim: Claim, ev: Evidence) -> ClaimVerdict:
+    """Not supported when a field of `docker image inspect` differs in a way that names BuildKit or that one
+    builder fills and the other leaves empty; ids, dates and layer digests differ between any two builds."""
+    pairs = _pairs(ev)
+    if not pairs:
+        return ClaimVerdict(
+            claim,
+            NOT_MEASURED,
+            [f"no run compared the two builders' images (equivalence.json); {claim.measured_by}"],
+        )
+    numbers = []
+    for pair in pairs:
+        tells = pair["inspect_tells"]
+        numbers.append(
+            f"{pair['key']}: docker inspect fields that tell the builders apart: "
+            + (
+                "; ".join(f"{t['field']} {t['a']!r} (legacy) vs {t['b']!r} (BuildKit)" for t in tells)
+                or "none"
+            )
+        )
+    revealed = any(p["inspect_reveals_builder"] for p in pairs)
+    return ClaimVerdict(claim, NOT_SUPPORTED if revealed else SUPPORTED, numbers)
+
+
+def _test_steps(ev: Evidence, builds) -> Any:
+    keys = builds[["run_id", "seq"]].drop_duplicates()
+    steps = ev.steps.merge(keys, on=["run_id", "seq"], how="inner")
+    return steps[(steps["stage"] == TEST_STAGE) & steps["name"].str.upper().str.startswith("RUN")]
+
+
+def check_c10(claim: Claim, ev: Evidence) -> ClaimVerdict:
+    """Supported when the test stage's RUN is timed as its own step in ok builds and every build of a
+    `change=test` cell (one test deliberately broken) failed, at a step of the test stage."""
+    meas = tables.measured(ev.builds)
+    if ev.steps.empty or meas.empty:
+        return ClaimVerdict(claim, NOT_MEASURED, [claim.measured_by])
+    numbers: list[str] = []
+    timed = False
+    for builder, rows in meas[meas["outcome"] == "ok"].groupby("builder", sort=True):
+        steps = _test_steps(ev, rows)
+        uncached = steps[~steps["cached"].fillna(False).astype(bool) & steps["duration_s"].notna()]
+        if uncached.empty:
+            continue
+        timed = True
+        n_builds = len(uncached[["run_id", "seq"]].drop_duplicates())
+        numbers.append(
+            f"{builder}: the `{TEST_STAGE}` stage's RUN step ran in {n_builds}"
+            f" ok builds, median {fmt.seconds(float(np.median(uncached['duration_s'])))} s"
+        )
+    broken = meas[meas["change"] == TEST_CHANGE]
+    failed_at_test = 0
+    for builder, rows in broken.groupby("builder", sort=True):
+        failing = ev.steps.merge(rows[["run_id", "seq"]], on=["run_id", "seq"], how="inner")
+        failing = failing[failing["error"].notna()]
+        at_test = failing[failing["stage"] == TEST_STAGE][["run_id", "seq"]].drop_duplicates()
+        failed = int((rows["outcome"] == "failed").sum())
+        failed_at_test += len(at_test)
+        numbers.append(
+            f"{builder} change=test (a test broken): {failed} of {len(rows)} builds failed,"
+            f" {len(at_test)} at a step of the `{TEST_STAGE}` stage"
+        )
+    if not timed:
+        return ClaimVerdict(claim, NOT_MEASURED, [*numbers, f"no ok build ran a `{TEST_STAGE}` stage"])
+    if broken.empty:
+        return ClaimVerdict(
+            claim,
+            NOT_MEASURED,
+            [*numbers, "no change=test cells: a failing test was not tried (bench run change=test)"],
+        )
+    ok = failed_at_test == len(broken) and bool((broken["outcome"] == "failed").all())
+    return ClaimVerdict(claim, SUPPORTED if ok else NOT_SUPPORTED, numbers)

@@ -1,0 +1,82 @@
+"""The report's engines section: which engine each merged run measured on, and how they differ.
+
+A sweep over engines (`bench run -m engine=a,b`) writes one run per engine; the report merges them with
+the engine as a cell dimension (bench/summary/table.py) and lists here each engine's identity (its
+context and endpoint, the daemon's ID) and environment, so a figure can be traced to the machine behind it.
+Runs whose parent directory is a sweep add which of the sweep's jobs are missing (bench/report/sweep.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.report.model import Report
+from bench.summary.markdown import markdown_table
+
+COLUMNS = (
+    "engine",
+    "context",
+    "endpoint",
+    "owned",
+    "daemon",
+    "engine_version",
+    "storage",
+    "kernel",
+    "cpus",
+    "runs",
+)
+
+
+def engine_rows(report: Report) -> list[list[str]]:
+    """One row per distinct engine of the merged runs (name, context, endpoint, daemon ID)."""
+    rows: dict[tuple[str, ...], list[str]] = {}
+    for run in report.runs:
+        meta, env = run.meta.get("engine", {}) or {}, run.meta.get("environment", {}) or {}
+        store = str(env.get("storage_driver", "?")) + (
+            " (containerd store)" if env.get("containerd_image_store") else ""
+        )
+        row = [
+            str(meta.get("name", "?")),
+            str(meta.get("context", "?")),
+            str(meta.get("host") or "-"),
+            "owned" if meta.get("owned") else "shared",
+            str(env.get("engine_id") or "?")[:12],
+            str(env.get("engine_version", "?")),
+            store,
+            str(env.get("kernel", "?")),
+            str(env.get("cpu_count", "?")),
+        ]
+        key = tuple(row)
+        if key in rows:
+            rows[key][-1] = str(int(rows[key][-1]) + 1)
+        else:
+            rows[key] = [*row, "1"]
+    return list(rows.values())
+
+
+def _sweep_dirs(report: Report) -> list[Path]:
+    from bench.report.sweep import is_sweep
+
+    parents = {Path(run.path).resolve().parent for run in report.runs}
+    return sorted(p for p in parents if is_sweep(p))
+
+
+def engines_section(report: Report) -> list[str]:
+    """Markdown lines; empty for a report of one engine that is not part of a sweep."""
+    from bench.report.sweep import sweep_lines
+
+    rows = engine_rows(report)
+    sweeps = _sweep_dirs(report)
+    if len(rows) < 2 and not sweeps:
+        return []
+    out = ["## Engines", ""]
+    if len(rows) >= 2:
+        out += [
+            f"The runs measured on {len(rows)} engines; `engine` is a dimension of every table above.",
+            "",
+            markdown_table(list(COLUMNS), rows),
+            "",
+        ]
+    for sweep in sweeps:
+        out += [*sweep_lines(sweep), ""]
+    return out

@@ -1,0 +1,61 @@
+"""A token made for one run, in a private temporary directory that is removed whatever ends the run.
+
+The directory is on a memory file system when the machine has one (/dev/shm), mode 0700, and is removed
+by `remove()`, at interpreter exit, and on SIGTERM (turned into KeyboardInterrupt, which the runner
+already treats as Ctrl-C). Only a SIGKILL can leave it behind.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import secrets
+import shutil
+import signal
+import tempfile
+import threading
+from pathlib import Path
+
+from bench.audit.leaks import Secret
+
+TOKEN_FILE = "token"
+PREFIX = "bench-secret-"
+MEMORY_TMP = Path("/dev/shm")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+class RunToken:
+    """The token of one run: `path` is the file builds read (BuildKit `--secret src=`)."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        parent = directory or (MEMORY_TMP if MEMORY_TMP.is_dir() and os.access(MEMORY_TMP, os.W_OK) else None)
+        self.directory = Path(tempfile.mkdtemp(prefix=PREFIX, dir=parent))
+        os.chmod(self.directory, 0o700)
+        self.value = secrets.token_urlsafe(32)
+        self.path = self.directory / TOKEN_FILE
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(self.value)
+        self.secret = Secret(self.value.encode(), "run token")
+        self._previous_sigterm = None
+        if threading.current_thread() is threading.main_thread():
+            self._previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
+        atexit.register(self.remove)
+
+    @property
+    def fingerprint(self) -> str:
+        return self.secret.fingerprint
+
+    def remove(self) -> None:
+        """Delete the directory and restore the SIGTERM handler; safe to call more than once."""
+        shutil.rmtree(self.directory, ignore_errors=True)
+        if self._previous_sigterm is not None and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
+            self._previous_sigterm = None
+        atexit.unregister(self.remove)
+
+    def __repr__(self) -> str:
+        return f"RunToken(fingerprint={self.fingerprint}, directory={self.directory})"

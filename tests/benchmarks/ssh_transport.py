@@ -1,0 +1,96 @@
+"""What does reaching an engine over SSH cost? Cold builds on one daemon, through two docker contexts.
+
+The `ssh-local` engine's daemon is built on through its SSH context (`ssh://root@bench-ssh-local`: the
+docker CLI tunnels the API and the build context through `ssh ... docker system dial-stdio`) and through a
+context on its unix socket, interleaved in a shuffled order per round, each after a cold reset (outside the
+timed span). Prints both medians and the SSH/socket ratio of medians with a bootstrap interval.
+
+    .venv/bin/bench engine up engine=ssh-local
+    .venv/bin/python tests/benchmarks/ssh_transport.py [ROUNDS] [builder=buildkit|legacy] [scenario=tiny]
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+from omegaconf import OmegaConf
+from python_on_whales import DockerClient
+
+from bench.builders import make_builder
+from bench.cli import _register
+from bench.config import CONF_DIR, BuilderName, CacheSource, ChangeKind
+from bench.engine import reset
+from bench.engine.lock import engine_lock
+from bench.plan import Cell, Measurement
+from bench.results import RunWriter
+from bench.runner import Runner
+from bench.scenario import load_scenario
+from bench.stats import ratio_of_medians_ci
+
+SOCKET_CONTEXT = "bench-ssh-local-socket"
+
+
+def _socket_context(socket: str) -> str:
+    """A context of bench's own on the daemon's unix socket (created once)."""
+    docker = DockerClient()
+    if SOCKET_CONTEXT not in {c.name for c in docker.context.list()}:
+        docker.context.create(
+            SOCKET_CONTEXT, docker={"host": f"unix://{socket}"}, description="bench: ssh-local via its socket"
+        )
+    return SOCKET_CONTEXT
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    args = dict(a.split("=", 1) for a in sys.argv[2:])
+    builder = BuilderName(args.get("builder", "buildkit"))
+    _register()
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        overrides = ["engine=ssh-local", f"scenario={args.get('scenario', 'tiny')}", "cache=none"]
+        config = OmegaConf.to_object(compose(config_name="config", overrides=overrides))
+    scenario = load_scenario(config.scenario)
+    contexts = {"ssh": config.engine.context, "socket": _socket_context(config.engine.socket)}
+    workdir = Path(tempfile.mkdtemp(prefix="bench-transport-"))
+    runners = {}
+    for name, context in contexts.items():
+        docker = DockerClient(context=context)
+        runners[name] = Runner(
+            run_id=f"transport-{name}",
+            scenario=scenario,
+            engine=config.engine,
+            builders={builder.value: make_builder(builder.value, docker)},
+            reset=lambda docker=docker: reset.make_cold(docker, config.engine, config.tag_prefix),
+            writer=RunWriter(workdir / name, {"run_id": f"transport-{name}"}),
+            network=config.network,
+            tag_prefix=config.tag_prefix,
+        )
+    times: dict[str, list[float]] = {name: [] for name in contexts}
+    rng = random.Random(0)
+    cell = Cell(scenario.name, builder, CacheSource.none, ChangeKind.none)
+    with engine_lock(config.engine, "tests/benchmarks/ssh_transport.py"):
+        for round_ in range(rounds + 1):  # round 0 is a warmup of each
+            order = list(contexts)
+            rng.shuffle(order)
+            for name in order:
+                row, _ = runners[name].measure(Measurement(round_, round_, round_, round_ == 0, cell))
+                if row["outcome"] != "ok":
+                    raise SystemExit(f"{name}: build {row['outcome']}: {row.get('error_tail')}")
+                if round_:
+                    times[name].append(row["wall_s"])
+                print(f"round {round_}/{rounds} {name:<6} {row['wall_s']:6.2f} s", flush=True)
+    ratio = ratio_of_medians_ci(times["ssh"], times["socket"])
+    print(
+        f"\n{scenario.name}, {builder.value}, cold, {rounds} rounds, daemon of engine {config.engine.name!r}"
+    )
+    for name in contexts:
+        print(f"{name:<6} ({contexts[name]}): median {statistics.median(times[name]):.2f} s  {times[name]}")
+    print(f"ssh/socket ratio of medians {ratio.estimate:.2f} [95% CI {ratio.low:.2f}, {ratio.high:.2f}]")
+
+
+if __name__ == "__main__":
+    main()
