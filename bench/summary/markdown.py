@@ -79,6 +79,8 @@ def _cells_section(cells: pd.DataFrame) -> list[str]:
 
 
 def _speedup_section(speedups: pd.DataFrame) -> list[str]:
+    if speedups.empty:
+        return []  # the run measured one builder: nothing to compare
     dims = tables.comparison_keys(speedups)
     headers = [
         *dims,

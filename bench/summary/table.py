@@ -209,7 +209,7 @@ def speedup_table(
     for key, rows in _groups(builds, keys):
         base_rows = rows[rows["builder"] == BASELINE_BUILDER]
         cand_rows = rows[rows["builder"] == CANDIDATE_BUILDER]
-        if base_rows.empty and cand_rows.empty:
+        if base_rows.empty or cand_rows.empty:  # a builder the run did not measure: no comparison
             continue
         base, cand = ok_times(base_rows), ok_times(cand_rows)
         cmp = stats.compare(base, cand, confidence=confidence, n_resamples=n_resamples, seed=seed)
