@@ -240,3 +240,13 @@ def test_summary_modules_do_not_load_matplotlib_until_a_figure_is_drawn() -> Non
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_run_of_one_builder_has_no_builder_comparison(builds: pd.DataFrame, tmp_path: Path) -> None:
+    only_buildkit = builds[builds["builder"] == "buildkit"]
+    assert tables.speedup_table(only_buildkit, n_resamples=99).empty
+    out = io.StringIO()
+    terminal.print_summary(only_buildkit, console=Console(file=out, width=200), n_resamples=99)
+    markdown.write_summary_md(only_buildkit, tmp_path, {}, "a: 1\n", figure=False, n_resamples=99)
+    text = (tmp_path / "summary.md").read_text()
+    assert "## Build times" in text and "BuildKit speedup" not in text
