@@ -298,6 +298,12 @@ def check_c2(claim: Claim, ev: Evidence) -> ClaimVerdict:
     return ClaimVerdict(claim, SUPPORTED if ok and numbers else NOT_SUPPORTED, numbers)
 
 
+def _over_link(row: pd.Series) -> str:
+    """ " over link wan" when the comparison is one of several links, else nothing."""
+    link = row.get("link")
+    return f" over link {link}" if isinstance(link, str) and link else ""
+
+
 def check_c3(claim: Claim, ev: Evidence) -> ClaimVerdict:
     """Every remote cache source against a cold rebuild: faster only when the interval excludes 1."""
     remote = _remote_cache_rows(ev)
@@ -308,7 +314,7 @@ def check_c3(claim: Claim, ev: Evidence) -> ClaimVerdict:
             [f"the run has no registry cache cells; what would measure it: {claim.measured_by}"],
         )
     numbers = [
-        f"{r['scenario']} {r['builder']} cache={r['cache']}: {fmt.ratio(r['speedup'])}"
+        f"{r['scenario']} {r['builder']} cache={r['cache']}{_over_link(r)}: {fmt.ratio(r['speedup'])}"
         f" {_interval(r)} vs cold: {r['verdict']}"
         for _, r in remote.iterrows()
     ]

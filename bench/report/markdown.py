@@ -159,7 +159,9 @@ def _speedups(report: Report) -> list[str]:
     c = report.cache_speedups
     if not c.empty:
         dims = [
-            k for k in ("scenario", "platform", "builder", "cache", "change") if k in c and c[k].notna().any()
+            k
+            for k in ("scenario", "variant", "engine", "link", "platform", "builder", "cache", "change")
+            if k in c and c[k].notna().any()
         ]
         rows = [
             [

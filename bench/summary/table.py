@@ -17,10 +17,10 @@ import pandas as pd
 from bench import stats
 
 #: Columns that identify a cell, in display order; optional ones are used when the frame has them.
-DIMENSIONS: tuple[str, ...] = ("scenario", "variant", "engine", "platform", "cache", "change", "builder")
-OPTIONAL_DIMENSIONS: frozenset[str] = frozenset({"platform", "engine", "variant"})
-#: Dimensions only when the rows hold more than one value (a sweep over engines, variants or platforms).
-VARYING_DIMENSIONS: frozenset[str] = frozenset({"engine", "variant", "platform"})
+DIMENSIONS: tuple[str, ...] = ("scenario", "variant", "engine", "link", "platform", "cache", "change", "builder")
+OPTIONAL_DIMENSIONS: frozenset[str] = frozenset({"platform", "engine", "variant", "link"})
+#: Dimensions only when the rows hold more than one value (a sweep over engines, links, variants, platforms).
+VARYING_DIMENSIONS: frozenset[str] = frozenset({"engine", "variant", "platform", "link"})
 BUILDER_ORDER: tuple[str, ...] = ("legacy", "buildkit")
 #: The comparison reported everywhere: legacy median / BuildKit median = "BuildKit speedup".
 BASELINE_BUILDER = "legacy"
