@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from bench.audit.key_material import private_key_parts
+
 MIN_SECRET_BYTES = 8  # shorter values match by chance in any image of some size
 CHUNK_BYTES = 1 << 20
 UNTAGGED = "intermediate image"  # how an untagged image of an archive is named in findings
@@ -37,6 +39,9 @@ class Secret:
 
     value: bytes = field(repr=False)
     name: str = "secret"
+    #: pieces of the value that betray it on their own, searched as they are (an SSH key's base64 body
+    #: lines: a key re-wrapped, re-indented or with other line endings no longer holds the whole value)
+    parts: tuple[bytes, ...] = field(default=(), repr=False)
 
     @property
     def fingerprint(self) -> str:
@@ -55,6 +60,9 @@ class Secret:
                 stable = _stable_base64(self.value, shift, encode)
                 if len(stable) >= MIN_SECRET_BYTES and stable not in found.values():
                     found[f"{kind}@{shift}"] = stable  # URL-safe equals standard without + or /
+        for number, part in enumerate(self.parts, start=1):
+            if len(part) >= MIN_SECRET_BYTES and part not in found.values():
+                found[f"part {number}"] = part
         return found
 
     def __repr__(self) -> str:
@@ -83,7 +91,7 @@ def read_secret_file(path: str | Path) -> Secret:
             f"secret in {file} is {len(value)} bytes; at least {MIN_SECRET_BYTES} are needed to search"
             " for it without matching by chance"
         )
-    return Secret(value, file.name)
+    return Secret(value, file.name, private_key_parts(value))  # a key file: its body lines too
 
 
 @dataclass(frozen=True)

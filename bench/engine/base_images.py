@@ -6,6 +6,8 @@
   For amd64, arm64 and arm/v7 (the foreign ones debootstrapped under QEMU: minutes each, done once).
 - debian-python: a debootstrapped bookworm minbase with python3, venv and pip, for scenarios that install
   Python dependencies (from the harness's own package index, bench/engine/package_index.py).
+- debian-git: a debootstrapped bookworm minbase with git and the OpenSSH client, for steps that clone a
+  repository over SSH (scenarios/ssh).
 - debian-cross: debian-gcc plus Debian's cross-compilers for arm64 and armhf, for compile stages that
   run on the build platform (`FROM --platform=$BUILDPLATFORM`), amd64 only.
 An image for several platforms is one manifest list, so `FROM` resolves per platform. Each root file
@@ -92,6 +94,10 @@ def _debian_python_rootfs(root: Path, platform: str) -> None:
     _debootstrap(root, platform, "python3,python3-venv,python3-pip")
 
 
+def _debian_git_rootfs(root: Path, platform: str) -> None:
+    _debootstrap(root, platform, "git,openssh-client")
+
+
 def _debian_cross_rootfs(root: Path, platform: str) -> None:
     _debootstrap(root, platform, f"gcc,libc6-dev,make,{CROSS_COMPILERS}")
 
@@ -109,6 +115,7 @@ BASE_IMAGES = (
     ),
     BaseImage("bench/debian-cross", "bookworm", _debian_cross_rootfs, "bash"),
     BaseImage("bench/debian-python", "bookworm", _debian_python_rootfs, "python3"),
+    BaseImage("bench/debian-git", "bookworm", _debian_git_rootfs, "bash"),
 )
 
 

@@ -35,6 +35,8 @@ DAEMON_LOG = "dockerd.log"  # bench/engine/daemon.py writes it in the engine's r
 
 
 class SecretRun:
+    noun = "the run's token"  # how lines name the secret (a subclass audits another kind of secret)
+
     def __init__(self, token: RunToken, engine: EngineConfig, docker: DockerClient, run_dir: Path) -> None:
         self.token = token
         self.engine = engine
@@ -48,9 +50,14 @@ class SecretRun:
     def open(
         cls, scenario: Scenario, engine: EngineConfig, docker: DockerClient, run_dir: Path
     ) -> SecretRun | None:
-        """None for a scenario without a secret; else the token made and its server answering."""
+        """None for a scenario without a secret; else the token made and its server answering (the ssh
+        scenario's `ssh_key`: its key pairs, repository and servers, bench/secrets/ssh_run.py)."""
         if scenario.secret is None:
             return None
+        if "ssh_key" in scenario.secret:
+            from bench.secrets.ssh_run import SshRun  # imports this module
+
+            return SshRun.open(scenario, engine, docker, run_dir)
         token = RunToken()
         try:
             address = server.start(engine.token_server, token.path, engine.run_dir, fallback=True)
@@ -107,9 +114,9 @@ class SecretRun:
             say(finding.line())
         where = f"{run_dir} and {len(self.log_files())} harness log(s) in {self.engine.run_dir}"
         if found:
-            say(f"[red]the run's token ({self.token.fingerprint}) was found in {where}: the run fails[/]")
+            say(f"[red]{self.noun} ({self.token.fingerprint}) was found in {where}: the run fails[/]")
         else:
-            say(f"secret audit of {where}: the run's token ({self.token.fingerprint}) is not there")
+            say(f"secret audit of {where}: {self.noun} ({self.token.fingerprint}) is not there")
         return found
 
     def close(self) -> None:

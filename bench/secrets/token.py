@@ -27,27 +27,26 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-class RunToken:
-    """The token of one run: `path` is the file builds read (BuildKit `--secret src=`)."""
+class RunDirectory:
+    """A private directory for one run's secret material (a token, an SSH key pair, an agent's socket),
+    removed by `remove()`, at interpreter exit and on SIGTERM."""
 
     def __init__(self, directory: Path | None = None) -> None:
         parent = directory or (MEMORY_TMP if MEMORY_TMP.is_dir() and os.access(MEMORY_TMP, os.W_OK) else None)
         self.directory = Path(tempfile.mkdtemp(prefix=PREFIX, dir=parent))
         os.chmod(self.directory, 0o700)
-        self.value = secrets.token_urlsafe(32)
-        self.path = self.directory / TOKEN_FILE
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(self.value)
-        self.secret = Secret(self.value.encode(), "run token")
         self._previous_sigterm = None
         if threading.current_thread() is threading.main_thread():
             self._previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
         atexit.register(self.remove)
 
-    @property
-    def fingerprint(self) -> str:
-        return self.secret.fingerprint
+    def write_private(self, name: str, data: str | bytes) -> Path:
+        """A new file of the directory, mode 0600 from its creation."""
+        path = self.directory / name
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data.encode() if isinstance(data, str) else data)
+        return path
 
     def remove(self) -> None:
         """Delete the directory and restore the SIGTERM handler; safe to call more than once."""
@@ -56,6 +55,20 @@ class RunToken:
             signal.signal(signal.SIGTERM, self._previous_sigterm)
             self._previous_sigterm = None
         atexit.unregister(self.remove)
+
+
+class RunToken(RunDirectory):
+    """The token of one run: `path` is the file builds read (BuildKit `--secret src=`)."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        super().__init__(directory)
+        self.value = secrets.token_urlsafe(32)
+        self.path = self.write_private(TOKEN_FILE, self.value)
+        self.secret = Secret(self.value.encode(), "run token")
+
+    @property
+    def fingerprint(self) -> str:
+        return self.secret.fingerprint
 
     def __repr__(self) -> str:
         return f"RunToken(fingerprint={self.fingerprint}, directory={self.directory})"

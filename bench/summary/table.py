@@ -17,7 +17,16 @@ import pandas as pd
 from bench import stats
 
 #: Columns that identify a cell, in display order; optional ones are used when the frame has them.
-DIMENSIONS: tuple[str, ...] = ("scenario", "variant", "engine", "link", "platform", "cache", "change", "builder")
+DIMENSIONS: tuple[str, ...] = (
+    "scenario",
+    "variant",
+    "engine",
+    "link",
+    "platform",
+    "cache",
+    "change",
+    "builder",
+)
 OPTIONAL_DIMENSIONS: frozenset[str] = frozenset({"platform", "engine", "variant", "link"})
 #: Dimensions only when the rows hold more than one value (a sweep over engines, links, variants, platforms).
 VARYING_DIMENSIONS: frozenset[str] = frozenset({"engine", "variant", "platform", "link"})

@@ -21,6 +21,11 @@ pytestmark = pytest.mark.engine
 BENCH = str(Path(sys.executable).with_name("bench"))
 
 
+def _sigint_as_in_a_terminal() -> None:
+    """A run started from a background job inherits SIGINT ignored; a terminal's Ctrl-C is not."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def bench(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run([BENCH, *args], capture_output=True, text=True, timeout=timeout)
 
@@ -112,6 +117,7 @@ def test_ctrl_c_keeps_measured_rows_and_leaves_nothing_behind(tmp_path: Path) ->
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_sigint_as_in_a_terminal,
     )
     builds = run_dir / "builds.jsonl"
     deadline = time.monotonic() + 300

@@ -82,7 +82,8 @@ def test_the_merged_report_has_both_engines_and_supports_c12(sweep: Path, tmp_pa
     assert "## Engines" in text and f"Sweep `{sweep}`: 2 of 2 jobs complete." in text
     rows = [line for line in text.splitlines() if line.startswith(("| ssh-local |", "| overlay2 |"))]
     assert any("ssh://root@bench-ssh-local" in r for r in rows) and any("overlay2 | " in r for r in rows)
-    assert "| engine | platform | cache |" in text, "the engine is a column of the cell table"
+    tables = [line for line in text.splitlines() if line.startswith("| engine |") and "| builder |" in line]
+    assert tables, "the engine is a column of the cell table"
 
 
 def test_a_second_run_on_a_locked_engine_is_refused_in_one_line(engines_up: None, tmp_path: Path) -> None:
@@ -148,3 +149,17 @@ def test_an_ssh_login_refused_is_one_line_and_nothing_runs(engines_up: None, tmp
         assert not (run_dir / "run.json").exists()
     finally:
         DockerClient().context.remove(name, force=True)
+
+
+def test_a_cell_the_classic_store_cannot_build_is_unsupported_and_the_rest_measured(
+    engines_up: None, tmp_path: Path
+) -> None:
+    result = bench(
+        "run", "engine=overlay2", "scenario=tiny", "builder=buildkit", "cache=registry-max",
+        "repetitions=1", "warmup=0", f"hydra.run.dir={tmp_path}",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = load(tmp_path).builds.set_index("cache")
+    assert rows.loc["none", "outcome"] == "ok"
+    assert rows.loc["registry-max", "outcome"] == "unsupported"
+    assert "classic image store" in rows.loc["registry-max", "error_tail"]
