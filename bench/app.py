@@ -112,7 +112,10 @@ def _measure(config: BenchConfig, config_yaml: str, run_dir: Path, console: Cons
         from bench.builders.compose import compose_builders
 
         builders = dict(compose_builders(docker))
-    secret = SecretRun.open(scenario, config.engine, docker, run_dir)  # a secrets scenario: token, server
+    # a secrets scenario: its token and server; ssh: keys, sshd, agent (a fault is said in one line)
+    secret = SecretRun.open(
+        scenario, config.engine, docker, run_dir, say=lambda text: console.print(text, highlight=False)
+    )
     if secret is not None:
         builders = secret.wrap(builders)
     plan_cells = cells(config, scenario.name, list(scenario.variants))

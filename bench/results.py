@@ -22,6 +22,7 @@ Schema history (as pyperf and asv keep theirs; add an `_update_to_N` for every c
   leaked/leak_locations/audit_s/audit_bytes/audit_error: the secret audit of the image and the images
   the build left (bench/audit/leak_check.py); locations name a layer and path or a config field;
   engine_leak_locations: files of the owned engine's data root that came to hold the secret in that build.
+  clone_verified/clone_error: the ssh scenario's image holds the run's private repository (its README).
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ V3_BUILD_COLUMNS: tuple[str, ...] = (
     # the scenario's Dockerfile variant (a cell dimension); the secret audit after the build
     *("variant", "leaked", "leak_locations", "audit_s", "audit_bytes", "audit_error"),
     "engine_leak_locations",
+    *("clone_verified", "clone_error"),  # the ssh scenario: the image holds the run's repository
 )
 BUILD_COLUMNS = (
     "run_id",

@@ -35,8 +35,7 @@ def up(engine: EngineConfig, say=print) -> None:
     installed = packages.install_packages(say)
     if installed:
         say(f"installed: {' '.join(installed)}")
-    if engine.ssh_port is not None:
-        ssh_server.install(say)
+    ssh_server.install(say)  # an engine served over SSH, and the ssh scenario's sshd (scenarios/ssh)
     binfmt.register()
     if ssh_server.start(engine):
         say(f"started sshd on 127.0.0.1:{engine.ssh_port} for context {engine.context!r} ({engine.host})")

@@ -25,6 +25,8 @@ FROM_BOOKWORM = (
     "hyperfine",
     "iproute2",
     "chromium",  # the report's browser test opens report.html headless
+    "git",  # the ssh scenario's private repository and git daemon (scenarios/ssh)
+    "openssh-client",  # ssh-keygen, ssh-agent, ssh-add (the server: bench/engine/ssh_server.install)
 )
 # Each package's command, to tell whether it is already there without asking apt.
 COMMANDS = {
@@ -41,6 +43,8 @@ COMMANDS = {
     "hyperfine": "hyperfine",
     "iproute2": "tc",
     "chromium": "chromium",
+    "git": "git",
+    "openssh-client": "ssh-agent",
 }
 
 

@@ -20,6 +20,7 @@ from bench.report.claims_engines import check_c12
 from bench.report.claims_images import check_c8, check_c9, check_c10
 from bench.report.claims_platforms import check_c7
 from bench.report.claims_secrets import check_c5
+from bench.report.claims_ssh import check_c6
 from bench.report.verdicts import (
     NOT_MEASURED,
     NOT_SUPPORTED,
@@ -331,6 +332,7 @@ CHECKS: dict[str, Check] = {
     "C3": check_c3,
     "C4": check_c4,
     "C5": check_c5,
+    "C6": check_c6,
     "C7": check_c7,
     "C8": check_c8,
     "C9": check_c9,

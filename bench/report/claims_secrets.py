@@ -38,7 +38,7 @@ def location_kind(location: str) -> str:
     return where
 
 
-def _audited(ev: Evidence) -> pd.DataFrame:
+def audited_rows(ev: Evidence) -> pd.DataFrame:
     builds = tables.measured(ev.builds)
     return builds[builds["variant"].notna() & builds["leaked"].notna() & (builds["outcome"] == "ok")]
 
@@ -51,7 +51,7 @@ def _kinds(rows: pd.DataFrame) -> list[str]:
     return list(found)
 
 
-def _line(variant: str, builder: str, rows: pd.DataFrame) -> str:
+def variant_line(variant: str, builder: str, rows: pd.DataFrame) -> str:
     leaked = int(rows["leaked"].astype(bool).sum())
     kinds = _kinds(rows)
     where = f" in {'; '.join(kinds[:4])}" if kinds else ""
@@ -68,7 +68,7 @@ def _new_files(found: object) -> list[str]:
     return [f for f in found if "(held it before" not in str(f)] if isinstance(found, list) else []
 
 
-def _kind_found(rows: pd.DataFrame, kind: str) -> bool:
+def leaked_with_kind(rows: pd.DataFrame, kind: str) -> bool:
     """Every audited build of the pattern leaked, with a location of the required kind."""
     for _, row in rows.iterrows():
         locations: Any = row["leak_locations"] if isinstance(row["leak_locations"], list) else []
@@ -84,11 +84,11 @@ def check_c5(claim: Claim, ev: Evidence) -> ClaimVerdict:
         return ClaimVerdict(
             claim, NOT_MEASURED, [f"no audited builds; {claim.measured_by} (scenario=secrets)"]
         )
-    audited = _audited(ev)
+    audited = audited_rows(ev)
     mounted = audited[(audited["variant"] == SECRET_MOUNT) & (audited["builder"] == "buildkit")]
     controls = audited[audited["variant"].isin(list(MUST_LEAK))]
     numbers = [
-        _line(str(variant), str(builder), rows)
+        variant_line(str(variant), str(builder), rows)
         for (variant, builder), rows in audited.groupby(["variant", "builder"], sort=True)
     ]
     unsupported = tables.measured(ev.builds)
@@ -105,7 +105,7 @@ def check_c5(claim: Claim, ev: Evidence) -> ClaimVerdict:
         f"{variant} ({builder})"
         for variant, kind in MUST_LEAK.items()
         for builder, rows in controls[controls["variant"] == variant].groupby("builder", sort=True)
-        if not _kind_found(rows, kind)
+        if not leaked_with_kind(rows, kind)
     ]
     if missed:
         return ClaimVerdict(

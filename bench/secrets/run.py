@@ -48,7 +48,12 @@ class SecretRun:
 
     @classmethod
     def open(
-        cls, scenario: Scenario, engine: EngineConfig, docker: DockerClient, run_dir: Path
+        cls,
+        scenario: Scenario,
+        engine: EngineConfig,
+        docker: DockerClient,
+        run_dir: Path,
+        say: Callable[[str], None] = print,
     ) -> SecretRun | None:
         """None for a scenario without a secret; else the token made and its server answering (the ssh
         scenario's `ssh_key`: its key pairs, repository and servers, bench/secrets/ssh_run.py)."""
@@ -57,7 +62,7 @@ class SecretRun:
         if "ssh_key" in scenario.secret:
             from bench.secrets.ssh_run import SshRun  # imports this module
 
-            return SshRun.open(scenario, engine, docker, run_dir)
+            return SshRun.open(scenario, engine, docker, run_dir, say)
         token = RunToken()
         try:
             address = server.start(engine.token_server, token.path, engine.run_dir, fallback=True)

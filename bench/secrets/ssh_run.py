@@ -56,7 +56,7 @@ class SshRun(SecretRun):
         self.faults = faults
 
     @classmethod
-    def open(  # type: ignore[override]
+    def open(
         cls,
         scenario: Scenario,
         engine: EngineConfig,
@@ -83,8 +83,7 @@ class SshRun(SecretRun):
                 ssh_agent.add_key(socket, keys.key_path)
                 if ssh_agent.key_count(socket) == 0:
                     faults["agent"] = (
-                        f"the ssh-agent on {socket} holds no keys, so `--ssh {socket}` gives the build"
-                        " nothing to authenticate with; check that ssh-add can add the run's key"
+                        f"the run's ssh-agent ({socket}) holds no keys: check that ssh-add can add one"
                     )
             except (EngineError, OSError) as error:
                 faults["agent"] = f"the ssh-agent is not usable: {_one_line(error)}"
@@ -95,7 +94,7 @@ class SshRun(SecretRun):
         endpoints = SshEndpoints(git_url, f"git://{public}/{repository.path.name}", known_hosts, socket)
         for fault in faults.values():
             if fault:
-                say(f"{fault}; the builds that need it fail with this reason, the others go on")
+                say(f"{fault}; the builds that need it fail, the others go on")
         return cls(keys, engine, docker, Path(run_dir), repository, endpoints, faults)
 
     def wrap(self, builders: Mapping[str, Builder]) -> dict[str, Builder]:
