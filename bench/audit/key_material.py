@@ -1,8 +1,8 @@
 """What betrays a private key besides its whole file: the lines of its base64 body.
 
 A PEM-armoured key (OpenSSH's own armour, PKCS#1/#8: BEGIN/END lines naming a private key) copied
-into an image as it is holds the whole file, but one pasted into a YAML value, re-indented, or saved with CRLF line
-endings does not; each body line does. The first body line is left out: for an unencrypted key it encodes
+into an image as it is holds the whole file, but one pasted into a YAML value, re-indented, or saved
+with CRLF line endings does not; each body line does. The first body line is left out: for an unencrypted key it encodes
 only the format header and the key type (`openssh-key-v1`, cipher and KDF `none`), the same for every
 key of that type, so it would match any such key, not this one.
 
