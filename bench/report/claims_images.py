@@ -30,16 +30,20 @@ def _classes(pair: dict[str, Any]) -> str:
     return ", ".join(f"{k} {v}" for k, v in pair["differences_by_class"].items()) or "none"
 
 
+def _not_compared(claim: Claim) -> ClaimVerdict:
+    return ClaimVerdict(
+        claim,
+        NOT_MEASURED,
+        [f"no run compared the two builders' images (equivalence.json); {claim.measured_by}"],
+    )
+
+
 def check_c8(claim: Claim, ev: Evidence) -> ClaimVerdict:
     """Supported when every configuration built by both builders gave images with the same files (type,
     mode, owner, size, content, link target) and config; mtimes, ids, history and metadata may differ."""
     pairs = _pairs(ev)
     if not pairs:
-        return ClaimVerdict(
-            claim,
-            NOT_MEASURED,
-            [f"no run compared the two builders' images (equivalence.json); {claim.measured_by}"],
-        )
+        return _not_compared(claim)
     numbers = []
     for pair in pairs:
         files = pair["files"]
@@ -68,11 +72,7 @@ def check_c9(claim: Claim, ev: Evidence) -> ClaimVerdict:
     builder fills and the other leaves empty; ids, dates and layer digests differ between any two builds."""
     pairs = _pairs(ev)
     if not pairs:
-        return ClaimVerdict(
-            claim,
-            NOT_MEASURED,
-            [f"no run compared the two builders' images (equivalence.json); {claim.measured_by}"],
-        )
+        return _not_compared(claim)
     numbers = []
     for pair in pairs:
         tells = pair["inspect_tells"]

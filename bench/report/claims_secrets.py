@@ -77,6 +77,17 @@ def leaked_with_kind(rows: pd.DataFrame, kind: str) -> bool:
     return True
 
 
+def missed_leaks(controls: pd.DataFrame, must_leak: dict[str, str]) -> list[str]:
+    """ "variant (builder)" for each pattern that must leak where the audit found no leak of that kind:
+    the audit's clean results cannot be trusted then."""
+    return [
+        f"{variant} ({builder})"
+        for variant, kind in must_leak.items()
+        for builder, rows in controls[controls["variant"] == variant].groupby("builder", sort=True)
+        if not leaked_with_kind(rows, kind)
+    ]
+
+
 def check_c5(claim: Claim, ev: Evidence) -> ClaimVerdict:
     """Supported when every BuildKit secret-mount build audited clean and the audit found each pattern
     that must leak, where it must; not measured without both kinds of rows."""
@@ -101,12 +112,7 @@ def check_c5(claim: Claim, ev: Evidence) -> ClaimVerdict:
         return ClaimVerdict(
             claim, NOT_MEASURED, [*numbers, f"no audited {missing}; {claim.measured_by} (scenario=secrets)"]
         )
-    missed = [
-        f"{variant} ({builder})"
-        for variant, kind in MUST_LEAK.items()
-        for builder, rows in controls[controls["variant"] == variant].groupby("builder", sort=True)
-        if not leaked_with_kind(rows, kind)
-    ]
+    missed = missed_leaks(controls, MUST_LEAK)
     if missed:
         return ClaimVerdict(
             claim,

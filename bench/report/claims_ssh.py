@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bench.report.claims_secrets import audited_rows, leaked_with_kind, variant_line
+from bench.report.claims_secrets import audited_rows, missed_leaks, variant_line
 from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
 from bench.summary import table as tables
 
@@ -57,12 +57,7 @@ def check_c6(claim: Claim, ev: Evidence) -> ClaimVerdict:
             NOT_MEASURED,
             [*numbers, "the run's repository is missing from some SSH-mount images: access is not shown"],
         )
-    missed = [
-        f"{variant} ({builder})"
-        for variant, kind in MUST_LEAK.items()
-        for builder, rows in controls[controls["variant"] == variant].groupby("builder", sort=True)
-        if not leaked_with_kind(rows, kind)
-    ]
+    missed = missed_leaks(controls, MUST_LEAK)
     if missed:
         return ClaimVerdict(
             claim,
