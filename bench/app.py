@@ -19,7 +19,7 @@ from bench.audit.after_build import AfterBuild
 from bench.audit.run_equivalence import write_equivalence
 from bench.builders import make_builder
 from bench.config import BenchConfig, BuilderName
-from bench.engine import environment, latency, link, package_index, probe, reset
+from bench.engine import environment, latency, link, probe, provision, reset
 from bench.engine.capabilities import engine_lacks
 from bench.engine.fleet import context_endpoint
 from bench.engine.link import LinkProfile
@@ -99,13 +99,8 @@ def _measure(config: BenchConfig, config_yaml: str, run_dir: Path, console: Cons
     if missing is not None:
         console.print(f"[red]{missing.name}: {missing.detail}[/]; fix: {missing.fix}", highlight=False)
         return EXIT_UNUSABLE
-    if "PACKAGE_INDEX" in scenario.build_args and not package_index.reachable(config.engine):
-        console.print(
-            f"[red]package index {config.engine.package_index} does not answer[/]; fix: bench engine up",
-            highlight=False,
-        )
-        return EXIT_UNUSABLE
     docker = DockerClient(context=config.engine.context)
+    provision.provide(config, scenario, docker, say=lambda text: console.print(text, highlight=False))
     # every builder, not only the measured ones: cache=cross-builder primes with the other one
     builders = {name.value: make_builder(name.value, docker) for name in BuilderName}
     if scenario.kind == "compose":  # `docker compose build` under each builder (bench/builders/compose.py)

@@ -2,8 +2,11 @@
 
 bench run [OVERRIDES...]          measure (Hydra: `bench run scenario=multistage`, `-m` to sweep)
 bench doctor [OVERRIDES...]       what the engine can do, and how to fix what it cannot
-bench engine up|down|reset|status [OVERRIDES...]   the dedicated engine, registry, QEMU, base images;
-                                  reset empties it (cold), e.g. as hyperfine's --prepare
+bench engine up [--all] [OVERRIDES...]   the dedicated engine (binaries in a private prefix) and registry;
+                                  --all also makes every base image, QEMU and the package index ahead of time
+bench engine down|reset|status [OVERRIDES...]   stop it; empty it (cold, as hyperfine's --prepare); doctor
+bench engine env                  the shell exports to use bench's engine: eval "$(bench engine env)"
+bench engine purge [--yes]        remove everything bench installed or started (asks first)
 bench engine add NAME --host ssh://USER@HOST|tcp://HOST:2376 [--shared] [--tls-ca F --tls-cert F --tls-key F]
                                   a docker context and conf/engine/NAME.yaml: `bench run engine=NAME`
 bench sweep SWEEP_DIR             which jobs of a multirun (-m) sweep are complete, partial or missing
@@ -130,10 +133,9 @@ def _doctor(args: list[str]) -> int:
 def _engine(args: list[str]) -> int:
     from bench.engine import lifecycle
 
-    actions = {"up": lifecycle.up, "down": lifecycle.down, "reset": lifecycle.reset_cold}
-    if not args or args[0] not in (*actions, "status", "add"):
-        known = "up, down, reset, status, add"
-        print(f"bench: engine needs one of {known} (e.g. `bench engine up`)", file=sys.stderr)
+    known = ("up", "down", "reset", "status", "add", "env", "purge")
+    if not args or args[0] not in known:
+        print(f"bench: engine needs one of {', '.join(known)} (e.g. `bench engine up`)", file=sys.stderr)
         return 2
     action, overrides = args[0], args[1:]
     if action == "add":
@@ -142,8 +144,21 @@ def _engine(args: list[str]) -> int:
         return add(overrides)
     if action == "status":
         return _doctor(overrides)
-    config = _compose(overrides)
-    actions[action](config.engine)
+    if action == "purge":
+        from bench.host.purge_command import main as purge
+
+        return purge(overrides, _compose)
+    flags = {"--all", "--yes"} & set(overrides)
+    config = _compose([o for o in overrides if o not in flags])
+    if action == "env":
+        from bench.host.client import exports
+
+        print(exports(config.engine.context), end="")
+        return 0
+    if action == "up":
+        lifecycle.up(config.engine, everything="--all" in flags)
+        return 0
+    {"down": lifecycle.down, "reset": lifecycle.reset_cold}[action](config.engine)
     return 0
 
 
@@ -283,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: unknown command {args[0]!r}; known: {', '.join(COMMANDS)}", file=sys.stderr)
         return 2
     _register()
+    from bench.host.client import activate
+
+    activate()  # bench's DOCKER_CONFIG and engine binaries for every docker call (bench/host/client.py)
     try:
         return command(args[1:])
     except KeyboardInterrupt:

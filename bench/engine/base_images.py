@@ -1,7 +1,7 @@
 """Base images made on this machine and served from the local registry (there is no Docker Hub here).
 
 - busybox: `FROM scratch` + Debian's static busybox: a 3 MB base with a shell, for runtime stages.
-  For amd64, arm64 and arm/v7 (foreign ones from Debian's packages for that architecture).
+  For amd64, arm64 and arm/v7 (busybox-static of that architecture, read from the mirror, not installed).
 - debian-gcc: a debootstrapped bookworm minbase with gcc, libc6-dev and make, for compile stages.
   For amd64, arm64 and arm/v7 (the foreign ones debootstrapped under QEMU: minutes each, done once).
 - debian-python: a debootstrapped bookworm minbase with python3, venv and pip, for scenarios that install
@@ -12,7 +12,8 @@
   run on the build platform (`FROM --platform=$BUILDPLATFORM`), amd64 only.
 An image for several platforms is one manifest list, so `FROM` resolves per platform. Each root file
 system is made once (kept under the engine's state dir); an image is pushed only when the registry
-lacks its tag or one of its platforms.
+lacks its tag or one of the platforms a run needs (bench/engine/provision.py), or all of them with
+`bench engine up --all`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from python_on_whales import DockerClient
 
 from bench.config import EngineConfig
 from bench.engine import foreign_debs, multiplatform, registry
-from bench.engine.packages import debian_mirror
+from bench.host.host_packages import debian_mirror
 from bench.platforms import host_platform
 
 CROSS_COMPILERS = "gcc-aarch64-linux-gnu,libc6-dev-arm64-cross,gcc-arm-linux-gnueabihf,libc6-dev-armhf-cross"
@@ -52,12 +53,10 @@ class BaseImage:
 
 def _busybox_rootfs(root: Path, platform: str) -> None:
     binary = root / "bin" / "busybox"
-    if platform == host_platform():
-        (root / "bin").mkdir(parents=True)
-        shutil.copy2("/bin/busybox", binary)
-    else:
-        foreign_debs.unpack("busybox-static", platform, root)  # its own bin/busybox (and docs)
-        shutil.rmtree(root / "usr" / "share", ignore_errors=True)
+    foreign_debs.unpack(
+        "busybox-static", platform, root
+    )  # its own bin/busybox: nothing installed on the host
+    shutil.rmtree(root / "usr" / "share", ignore_errors=True)
     # The applet list of the image's own busybox (a foreign one runs under QEMU through binfmt_misc).
     applets = subprocess.run([str(binary), "--list"], capture_output=True, text=True, check=True).stdout
     for applet in applets.split():
@@ -133,7 +132,7 @@ def _archive(cache_dir: Path, image: BaseImage, platform: str, say) -> Path:
     archive = cache_dir / f"{name}.tar"
     if archive.exists():
         return archive
-    say(f"making base image {image.repository}:{image.tag} for {platform}")
+    say(f"  root file system of {image.repository}:{image.tag} for {platform} (made once, kept)")
     with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
         root = Path(tmp) / "rootfs"
         root.mkdir()
@@ -145,18 +144,35 @@ def _archive(cache_dir: Path, image: BaseImage, platform: str, say) -> Path:
     return archive
 
 
-def seed(engine: EngineConfig, docker: DockerClient, say=print) -> list[str]:
-    """Make and push every base image the registry lacks (or lacks a platform of); returns those pushed."""
+def seed(
+    engine: EngineConfig,
+    docker: DockerClient,
+    say=print,
+    wanted: dict[BaseImage, set[str]] | None = None,
+    why: str = "",
+) -> list[str]:
+    """Make and push the base images (and platforms) in `wanted` that the registry lacks; every image and
+    platform when `wanted` is None (`bench engine up --all`). Returns the refs pushed.
+
+    A platform the registry already serves is pushed again with the new one, so an image's manifest list
+    only ever grows."""
     pushed = []
     cache_dir = Path(engine.state_dir) / "base-images"
     cache_dir.mkdir(parents=True, exist_ok=True)
-    for image in BASE_IMAGES:
-        if not missing_platforms(engine, image):
+    wanted = wanted if wanted is not None else {i: set(i.wanted_platforms()) for i in BASE_IMAGES}
+    for image, platforms in wanted.items():
+        served = set(registry.platforms(engine, image.repository, image.tag))
+        if platforms <= served:
             continue
+        say(
+            f"making base image {image.repository}:{image.tag} for {', '.join(sorted(platforms - served))}"
+            + (f" ({why})" if why else "")
+        )
         ref = image.ref(engine)
-        archives = {p: _archive(cache_dir, image, p, say) for p in image.wanted_platforms()}
-        if len(archives) == 1:
-            docker.image.import_(next(iter(archives.values())), tag=ref, changes=[f'CMD ["{image.cmd}"]'])
+        keep = [p for p in image.wanted_platforms() if p in platforms | served]
+        archives = {p: _archive(cache_dir, image, p, say) for p in keep}
+        if keep == [host_platform()]:
+            docker.image.import_(archives[keep[0]], tag=ref, changes=[f'CMD ["{image.cmd}"]'])
             docker.image.push(ref, quiet=True)
         else:
             multiplatform.push_index(docker, engine.context, ref, archives, image.cmd, cache_dir)

@@ -65,15 +65,17 @@ def seed_variants(
 VARIANT_BASES = ("bench/busybox", "bench/debian-gcc")
 
 
-def seed(engine: EngineConfig, docker: DockerClient, say=print) -> list[str]:
-    """Variants of VARIANT_BASES from the archives `base_images.seed` keeps (it runs first)."""
+def seed(engine: EngineConfig, docker: DockerClient, say=print, images=None) -> list[str]:
+    """Variants of `images` (default: every base image in VARIANT_BASES) from the archives
+    `base_images.seed` keeps (it runs first)."""
     from bench.engine import base_images
     from bench.platforms import host_platform
 
     cache_dir = Path(engine.state_dir) / "base-images"
+    chosen = images if images is not None else base_images.BASE_IMAGES
     archives = {
         image.ref(engine): (base_images._archive(cache_dir, image, host_platform(), say), image.cmd)
-        for image in base_images.BASE_IMAGES
+        for image in chosen
         if image.repository in VARIANT_BASES
     }
     return seed_variants(engine, docker, archives, say)

@@ -13,7 +13,7 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
-from bench.engine.packages import debian_mirror
+from bench.host.host_packages import debian_mirror
 
 SUITE = "bookworm"
 # OCI platform -> Debian architecture

@@ -1,7 +1,9 @@
 """`bench engine up|down|status`: everything the dedicated engine needs, in order, idempotently.
 
-up: Debian packages -> QEMU binfmt -> dedicated dockerd + docker context -> local registry -> base images
-(and their `-variant` tags, for change=base) -> package index (wheels for scenarios/pydeps).
+up: the host part (bench/host/setup.py: engine binaries in a private prefix, host packages, QEMU binfmt,
+bench's docker client config) -> dedicated dockerd + docker context -> local registry. Base images and the
+package index are made by the run that needs them (bench/engine/provision.py), or all ahead of time with
+`--all` (`make test` uses it).
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ from bench.engine import (
     binfmt,
     daemon,
     package_index,
-    packages,
     registry,
     ssh_server,
 )
 from bench.engine.errors import EngineError
 
 
-def up(engine: EngineConfig, say=print) -> None:
+def up(engine: EngineConfig, say=print, everything: bool = False) -> None:
     if not engine.owned:
         raise EngineError(
             f"engine {engine.name!r} is not owned by bench; `bench engine up` sets up only the "
@@ -32,11 +33,9 @@ def up(engine: EngineConfig, say=print) -> None:
             f"engine {engine.name!r} is reached through context {engine.context!r}; bench does not start it",
             fix=f"bench doctor engine={engine.name}",
         )
-    installed = packages.install_packages(say)
-    if installed:
-        say(f"installed: {' '.join(installed)}")
-    ssh_server.install(say)  # an engine served over SSH, and the ssh scenario's sshd (scenarios/ssh)
-    binfmt.register()
+    from bench.host import setup
+
+    setup.install(everything, ssh=engine.ssh_port is not None, say=say)
     if ssh_server.start(engine):
         say(f"started sshd on 127.0.0.1:{engine.ssh_port} for context {engine.context!r} ({engine.host})")
     if daemon.start(engine):
@@ -51,13 +50,14 @@ def up(engine: EngineConfig, say=print) -> None:
         return
     if registry.start(engine):
         say(f"started registry on {engine.registry}")
-    pushed = base_images.seed(engine, daemon.client(engine), say)
-    pushed += base_variants.seed(engine, daemon.client(engine), say)
-    for ref in pushed:
-        say(f"pushed base image {ref}")
-    package_index.download(engine, say)
-    if package_index.start(engine):
-        say(f"started package index on {engine.package_index}")
+    if everything:
+        pushed = base_images.seed(engine, daemon.client(engine), say, why="--all")
+        pushed += base_variants.seed(engine, daemon.client(engine), say)
+        for ref in pushed:
+            say(f"pushed base image {ref}")
+        package_index.download(engine, say)
+        if package_index.start(engine):
+            say(f"started package index on {engine.package_index}")
     say(f"engine {engine.name!r} is up: context {engine.context!r}, registry {engine.registry}")
 
 
@@ -67,23 +67,12 @@ def _daemon_sees_emulators(engine: EngineConfig) -> bool:
 
 
 def _check_shared_services(engine: EngineConfig) -> None:
-    """An extra engine uses the registry and base images the default engine's `bench engine up` made
-    (`bench run` checks every platform it needs; here the registry and the host's images must be there)."""
-    from bench.platforms import host_platform
-
+    """An extra engine uses the registry that the default engine's `bench engine up` started (base images
+    are made there by the run that needs them)."""
     if not registry.reachable(engine):
         raise EngineError(
             f"engine {engine.name!r} uses the default engine's registry, and {engine.registry} does not "
             "answer",
-            fix="bench engine up",
-        )
-    host = host_platform()
-    missing = [
-        i.ref(engine) for i in base_images.BASE_IMAGES if host in base_images.missing_platforms(engine, i)
-    ]
-    if missing:
-        raise EngineError(
-            f"engine {engine.name!r} uses the default engine's base images; missing: {', '.join(missing)}",
             fix="bench engine up",
         )
 

@@ -49,6 +49,8 @@ def engine_answers(engine: EngineConfig) -> Capability:
         return Capability(
             "engine", False, f"context {engine.context!r}: {ssh_failure or _first_line(error)}", fix
         )
+    if not info.server_version:  # `docker info --format` exits 0 when no daemon answers
+        return Capability("engine", False, f"context {engine.context!r}: no daemon answers", UP)
     return Capability("engine", True, f"context {engine.context!r}: Docker Engine {info.server_version}")
 
 
@@ -93,12 +95,10 @@ def builders(docker: DockerClient) -> list[Capability]:
             "install an engine that still ships the legacy builder (dockerd <= 27)",
         )
     )
-    try:
-        version = docker.buildx.version()
-    except DockerException as exc:
-        found.append(Capability("buildx", False, _first_line(exc), f"{UP} (installs docker-buildx)"))
+    buildx = buildx_found(docker)
+    found.append(buildx)
+    if not buildx.ok:
         return found
-    found.append(Capability("buildx", True, version))
     error = _probe_build(docker, legacy=False)
     found.append(Capability("BuildKit", error is None, error or "docker buildx build works", UP))
     return found
@@ -159,7 +159,7 @@ def platform_emulation(cell_platforms: Sequence[str], emulators: Mapping[str, st
         "platform emulation",
         False,
         f"no QEMU emulator registered in binfmt_misc: {names}",
-        f"{UP} (registers QEMU binfmt with the F flag)",
+        f"{UP} --all (installs QEMU, registers binfmt with the F flag)",
     )
 
 
@@ -171,13 +171,32 @@ def registry_reachable(engine: EngineConfig) -> Capability:
 
 
 def seeded_base_images(engine: EngineConfig) -> Capability:
+    """Informational: a run makes the base images it needs (bench/engine/provision.py)."""
     missing = []
     for image in base_images.BASE_IMAGES:
         lacking = base_images.missing_platforms(engine, image)
         if lacking:
             missing.append(f"{image.ref(engine)} ({', '.join(lacking)})")
-    detail = "all present" if not missing else "missing: " + ", ".join(missing)
-    return Capability("base images", not missing, detail, UP)
+    detail = "all present" if not missing else "made by the run that needs them: " + ", ".join(missing)
+    return Capability(
+        "base images", not missing, detail, f"{UP} --all (makes them ahead of time)", required=False
+    )
+
+
+def buildx_found(docker: DockerClient) -> Capability:
+    """`docker build` silently falls back to the legacy builder when the CLI finds no buildx plugin: every
+    "BuildKit" figure would then be the legacy builder's. Say so loudly instead."""
+    try:
+        version = docker.buildx.version()
+    except DockerException as error:
+        return Capability(
+            "buildx",
+            False,
+            f"the docker CLI finds no buildx plugin ({_first_line(error)}): `docker build` would "
+            "silently use the legacy builder",
+            f"{UP} (writes bench's DOCKER_CONFIG naming the plugin directory)",
+        )
+    return Capability("buildx", True, version)
 
 
 def tools() -> Capability:
@@ -204,13 +223,12 @@ def doctor(engine: EngineConfig) -> list[Capability]:
 
 
 def preflight(engine: EngineConfig, cell_platforms: Sequence[str] = ()) -> Capability | None:
-    """The cheap checks `bench run` needs; returns the first missing capability, or None."""
+    """The cheap checks `bench run` needs; returns the first missing capability, or None. Base images are
+    not among them: the run makes those it lacks (bench/engine/provision.py)."""
     emulation = platform_emulation(cell_platforms, binfmt.emulators())
     if not emulation.ok:
         return emulation
     checks = [engine_answers(engine)]
     if checks[0].ok:
-        checks += [registry_reachable(engine)]
-        if checks[-1].ok:
-            checks.append(seeded_base_images(engine))
+        checks += [buildx_found(DockerClient(context=engine.context)), registry_reachable(engine)]
     return next((c for c in checks if not c.ok), None)

@@ -1,0 +1,32 @@
+"""The record of what set-up changed on the host (packages it installed, binfmt entries it registered),
+written as it happens, so that `bench engine purge` removes exactly that and nothing the user had."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from bench.host.layout import MANIFEST
+
+KEYS = ("host_packages", "binfmt_entries")
+
+
+def read(path: Path = MANIFEST) -> dict[str, list[str]]:
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        data = {}
+    return {key: list(data.get(key, [])) for key in KEYS}
+
+
+def add(key: str, items: list[str], path: Path = MANIFEST) -> None:
+    """Append `items` to the record under `key` (once each), atomically: a kill never leaves half a file."""
+    if key not in KEYS:
+        raise KeyError(f"unknown manifest key {key!r}")
+    data = read(path)
+    data[key] = sorted(set(data[key]) | set(items))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(data, indent=2) + "\n")
+    os.replace(partial, path)
