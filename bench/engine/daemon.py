@@ -7,19 +7,20 @@ the user's own engine (ENGINE.md: two daemons with separate roots run side by si
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import time
 from pathlib import Path
 
+import psutil
 from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from bench.config import EngineConfig
+from bench.engine import process_identity
 from bench.engine.errors import EngineError
 
 IMAGE_STORES = ("containerd", "overlay2")
+DOCKERD = "dockerd"
 
 
 def daemon_json(engine: EngineConfig) -> dict:
@@ -48,14 +49,31 @@ def containerd_socket(engine: EngineConfig) -> str:
     return f"{engine.run_dir}/exec/containerd/containerd.sock"
 
 
+def _pidfile(engine: EngineConfig) -> Path:
+    return Path(engine.run_dir) / "dockerd.pid"
+
+
+def _config_file(engine: EngineConfig) -> str:
+    return str(Path(engine.run_dir) / "daemon.json")
+
+
+def process(engine: EngineConfig) -> psutil.Process | None:
+    """The engine's live dockerd: the one its pid file names (checked by name and start time), else a
+    dockerd whose command line names this engine's config file (a pid file lost or removed)."""
+    found = process_identity.process_of(_pidfile(engine), DOCKERD)
+    if found is not None:
+        return found
+    config = _config_file(engine)
+    for candidate in psutil.process_iter(["name", "cmdline", "status"]):
+        info = candidate.info
+        if info["name"] == DOCKERD and config in (info["cmdline"] or []) and info["status"] != "zombie":
+            return candidate
+    return None
+
+
 def _pid(engine: EngineConfig) -> int | None:
-    pidfile = Path(engine.run_dir) / "dockerd.pid"
-    try:
-        pid = int(pidfile.read_text().strip())
-        os.kill(pid, 0)
-    except (FileNotFoundError, ValueError, ProcessLookupError):
-        return None
-    return pid
+    found = process(engine)
+    return None if found is None else found.pid
 
 
 def client(engine: EngineConfig) -> DockerClient:
@@ -117,12 +135,17 @@ def ensure_context(engine: EngineConfig) -> None:
 
 
 def stop(engine: EngineConfig, timeout_s: float = 30.0) -> bool:
-    """Stop the dedicated dockerd (its containerd goes with it); returns False when it was not running."""
-    pid = _pid(engine)
-    if pid is None:
+    """Stop the dedicated dockerd (its containerd goes with it) and wait until it has exited: SIGTERM,
+    then SIGKILL after `timeout_s`; raises when it still lives. False when it was not running."""
+    found = process(engine)
+    if found is None:
+        process_identity.forget(_pidfile(engine))
         return False
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and _pid(engine) is not None:
-        time.sleep(0.2)
+    try:
+        helpers = found.children(recursive=True)  # its containerd, left running if dockerd is killed
+    except psutil.NoSuchProcess:
+        helpers = []
+    process_identity.stop_process(found, f"dockerd of engine {engine.name!r}", timeout_s)
+    for helper in helpers:
+        process_identity.stop_process(helper, f"a process of engine {engine.name!r}'s dockerd", timeout_s)
     return True

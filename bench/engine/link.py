@@ -19,9 +19,10 @@ import os
 import signal
 import subprocess
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from bench.engine import process_identity
 from bench.engine.errors import EngineError
 
 DEVICE = "lo"
@@ -99,14 +100,25 @@ def _owner_file(run_dir: str | Path) -> Path:
     return Path(run_dir) / "link.json"
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+def owner_record() -> dict:
+    """What link.json says of the run that shapes the link: its pid and identity (name, start time)."""
+    identity = process_identity.identify(os.getpid())
+    return {"pid": os.getpid(), "process": asdict(identity) if identity else None}
+
+
+def owner_running(owner: dict) -> bool:
+    """Whether the run link.json names still runs: the same process, not a later one with its pid."""
+    pid = owner.get("pid")
+    if not isinstance(pid, int) or pid == os.getpid():
         return False
-    except PermissionError:
-        return True
-    return True
+    current = process_identity.identify(pid)
+    if current is None:
+        return False
+    try:
+        recorded = process_identity.ProcessIdentity(**owner["process"])
+    except (KeyError, TypeError):
+        return True  # written by an older bench: that pid is alive, assume the run is
+    return recorded.same_process(current)
 
 
 def clear_leftover(run_dir: str | Path, say=print) -> bool:
@@ -120,9 +132,11 @@ def clear_leftover(run_dir: str | Path, say=print) -> bool:
             fix="remove it yourself, or use link=loopback",
         )
     owner = _owner_file(run_dir)
-    pid = json.loads(owner.read_text()).get("pid") if owner.is_file() else None
-    if isinstance(pid, int) and pid != os.getpid() and _pid_alive(pid):
-        raise EngineError(f"another bench run (pid {pid}) is shaping {DEVICE}", fix="wait for it to finish")
+    info = json.loads(owner.read_text()) if owner.is_file() else {}
+    if owner_running(info):
+        raise EngineError(
+            f"another bench run (pid {info['pid']}) is shaping {DEVICE}", fix="wait for it to finish"
+        )
     _tc("qdisc", "del", "dev", DEVICE, "root", check=False)
     owner.unlink(missing_ok=True)
     say(f"removed the link shaping a killed bench run left on {DEVICE}")
@@ -145,7 +159,7 @@ def shaped(
         return
     clear_leftover(run_dir, say)
     Path(run_dir).mkdir(parents=True, exist_ok=True)
-    _owner_file(run_dir).write_text(json.dumps({"pid": os.getpid(), "profile": profile.name}))
+    _owner_file(run_dir).write_text(json.dumps({**owner_record(), "profile": profile.name}))
     previous = signal.getsignal(signal.SIGTERM)
 
     def on_term(signum, frame):  # SIGTERM unwinds like Ctrl-C, so the finally below runs

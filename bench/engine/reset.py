@@ -20,6 +20,7 @@ from python_on_whales.exceptions import DockerException
 from bench.config import EngineConfig
 from bench.engine import contents, daemon
 from bench.engine.contents import EngineContents
+from bench.engine.errors import EngineError
 
 
 def remove_own_images(docker: DockerClient, tag_prefix: str) -> None:
@@ -56,6 +57,12 @@ def wipe(engine: EngineConfig) -> None:
     if not engine.owned or not engine.started_by_bench:
         raise PermissionError(f"refusing to wipe engine {engine.name!r}: the harness did not start it")
     daemon.stop(engine)
+    alive = daemon.process(engine)
+    if alive is not None:  # deleting a live daemon's data root corrupts what it is writing
+        raise EngineError(
+            f"refusing to wipe engine {engine.name!r}: its dockerd (pid {alive.pid}) is still running",
+            fix=f"bench engine down engine={engine.name}, then check `ps -p {alive.pid}`",
+        )
     shutil.rmtree(Path(engine.state_dir) / "data", ignore_errors=True)
     daemon.start(engine)
 

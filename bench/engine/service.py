@@ -1,18 +1,18 @@
 """Background servers the harness starts for an engine (registry, package index): start, wait, stop.
 
 Each outlives the `bench` process that started it (its own session, its log and pid file in the engine's
-run dir), so that `bench engine up` once serves many runs.
+run dir), so that `bench engine up` once serves many runs. The pid file comes with the process's identity
+(bench/engine/process_identity.py): a later `stop` signals that process, never whatever reused its pid.
 """
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.engine import process_identity
 from bench.engine.errors import EngineError
 
 
@@ -26,7 +26,7 @@ def start(
         process = subprocess.Popen(
             argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
         )
-    (directory / f"{name}.pid").write_text(str(process.pid))
+    process_identity.record(directory / f"{name}.pid", process.pid)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if answers():
@@ -35,15 +35,7 @@ def start(
     raise EngineError(f"{what} did not answer within {timeout_s:.0f}s", fix=f"read {directory}/{name}.log")
 
 
-def stop(name: str, run_dir: str) -> bool:
-    """Stop a server this harness started (by its pid file); False when there was none running."""
-    pidfile = Path(run_dir) / f"{name}.pid"
-    if not pidfile.exists():
-        return False
-    try:
-        os.kill(int(pidfile.read_text()), signal.SIGTERM)
-    except (ProcessLookupError, ValueError):
-        return False
-    finally:
-        pidfile.unlink(missing_ok=True)
-    return True
+def stop(name: str, run_dir: str, timeout_s: float = 10.0) -> bool:
+    """Stop a server this harness started (by its pid file and recorded identity), waiting until it has
+    exited; False when there was none running (a stale pid file is removed, nothing is signalled)."""
+    return process_identity.stop(Path(run_dir) / f"{name}.pid", name, timeout_s)

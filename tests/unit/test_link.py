@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+from dataclasses import asdict
+
+from bench.engine import link, process_identity
 from bench.engine.link import DOWN, HANDLE, UP, AppliedLink, LinkProfile, is_ours, shaping_commands
 from bench.runner import link_fields
 
@@ -32,3 +36,20 @@ def test_rows_record_the_delay_really_applied() -> None:
     assert link_fields(None) == {"link": "loopback", "link_rate_mbit": None, "link_delay_ms": 0.0}
     applied = AppliedLink(LinkProfile("wan", 50, 40), 0.0, "no sch_netem")
     assert link_fields(applied) == {"link": "wan", "link_rate_mbit": 50, "link_delay_ms": 0.0}
+
+
+def test_a_leftover_shaping_is_kept_only_while_the_run_that_applied_it_still_runs() -> None:
+    """link.json names a run by pid and identity: a later process that got the pid is not that run."""
+    run = subprocess.Popen(["sleep", "60"])
+    try:
+        identity = process_identity.identify(run.pid)
+        assert identity is not None
+        owner = {"pid": run.pid, "process": asdict(identity)}
+        assert link.owner_running(owner)
+        reused = {**owner, "process": {**asdict(identity), "create_time": identity.create_time - 3600}}
+        assert not link.owner_running(reused)
+    finally:
+        run.kill()
+        run.wait()
+    assert not link.owner_running(owner)
+    assert not link.owner_running(link.owner_record()), "this process is not another run"
