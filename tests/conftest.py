@@ -10,3 +10,11 @@ from bench.cli import _register
 @pytest.fixture(autouse=True, scope="session")
 def _registered() -> None:
     _register()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _bench_client() -> None:
+    """Docker calls in tests go where the CLI's go: bench's DOCKER_CONFIG and engine prefix."""
+    from bench.host.client import activate
+
+    activate()
