@@ -82,11 +82,12 @@ def client(engine: EngineConfig) -> DockerClient:
 
 
 def responds(engine: EngineConfig) -> bool:
+    """The daemon answers on its socket. `docker info --format` exits 0 when no daemon answers (it prints
+    the error and an empty server part), so the server's version is what tells."""
     try:
-        DockerClient(host=f"unix://{engine.socket}").system.info()
+        return bool(DockerClient(host=f"unix://{engine.socket}").system.info().server_version)
     except DockerException:
         return False
-    return True
 
 
 def start(engine: EngineConfig, timeout_s: float = 60.0) -> bool:
