@@ -66,7 +66,12 @@ say "debootstrap bookworm into $ROOT ($MIRROR)"
 start=$(date +%s)
 debootstrap bookworm "$ROOT" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 || fail "debootstrap: $(tail -1 "$WORK/debootstrap.log")"
 say "root made in $(( $(date +%s) - start )) s"
+# The machine's network settings, which a user's machine of this kind has: name servers, and the CA
+# bundle and pip setting that its route to PyPI needs. Files, not packages: the package list is unchanged.
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+mkdir -p "$ROOT/etc/ssl/certs"
+cp /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/ca-certificates.crt"
+[ -f /etc/pip.conf ] && cp /etc/pip.conf "$ROOT/etc/pip.conf"
 
 # Each command runs in a private mount namespace of its own with /proc, /sys, the cgroup mount and /dev;
 # /run and /tmp are the root's own directories, so a daemon started by one command is found by the next
