@@ -7,8 +7,9 @@ bench engine up [--all] [OVERRIDES...]   the dedicated engine (binaries in a pri
 bench engine down|reset|status [OVERRIDES...]   stop it; empty it (cold, as hyperfine's --prepare); doctor
 bench engine env                  the shell exports to use bench's engine: eval "$(bench engine env)"
 bench engine purge [--yes]        remove everything bench installed or started (asks first)
-bench engine add NAME --host ssh://USER@HOST|tcp://HOST:2376 [--shared] [--tls-ca F --tls-cert F --tls-key F]
-                                  a docker context and conf/engine/NAME.yaml: `bench run engine=NAME`
+bench engine add NAME --host ssh://USER@HOST|tcp://HOST:2376 [--owned] [--tls-ca F --tls-cert F --tls-key F]
+                                  a docker context and conf/engine/NAME.yaml: `bench run engine=NAME`;
+                                  shared (never pruned) unless --owned; not owned over others' containers
 bench sweep SWEEP_DIR             which jobs of a multirun (-m) sweep are complete, partial or missing
 bench summary RUN_DIR             the terminal table and summary.md of a run directory again
 bench report RUN_DIR... [--out DIR]   report.md + self-contained report.html (figures, claims) per run,

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bench.engine import ownership
+
 if TYPE_CHECKING:
     from python_on_whales import DockerClient
 
@@ -141,7 +143,9 @@ def check_image(docker: DockerClient, image: str, spec: Path) -> GossResult:
     with tempfile.TemporaryDirectory(prefix="bench-goss-") as scratch:
         argv = payload(Path(scratch), spec)
         started = time.monotonic()
-        container = docker.container.create(image, argv[1:], entrypoint=argv[0], networks=["none"])
+        container = docker.container.create(
+            image, argv[1:], entrypoint=argv[0], networks=["none"], labels=ownership.LABELS
+        )
         try:
             docker.copy(f"{scratch}/.", (container, GOSS_DIR))
             docker.container.start(container)

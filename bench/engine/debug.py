@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bench.engine import ownership
+
 if TYPE_CHECKING:
     from python_on_whales import DockerClient
 
@@ -53,6 +55,7 @@ def debug_container(
         pid=namespace,
         networks=[namespace],
         remove=True,
+        labels=ownership.LABELS,
         interactive=interactive,
         tty=interactive,
     )

@@ -27,6 +27,7 @@ from bench.builders.flags import flag_values
 from bench.builders.process import run_timed
 from bench.changes import apply_change, copy_scenario
 from bench.config import ChangeKind, ScenarioConfig
+from bench.engine import ownership
 from bench.records import BuildRequest
 from bench.scenario import load_scenario
 
@@ -144,6 +145,7 @@ def debug_failed_build(
         entrypoint="/bin/sh",
         networks=["none"],
         remove=True,
+        labels=ownership.LABELS,
         interactive=interactive,
         tty=interactive,
     )

@@ -4,13 +4,16 @@ Three kinds, all reached through a docker context, as the CLI would:
 - daemons bench starts on this machine (`bench engine up engine=NAME`): the default `dedicated`, the
   classic-store `overlay2`, and `ssh-local`, the same kind of daemon reached over SSH (bench/engine/
   ssh_server.py). Extra daemons reuse the registry, base images and package index of the default engine.
-- engines bench only uses (`bench engine add NAME --host ssh://user@host | tcp://host:2376 ...`): owned
-  (prunable through the Docker API) or `--shared` (only bench's own tags are removed, never a prune).
+- engines bench only uses (`bench engine add NAME --host ssh://user@host | tcp://host:2376 ...`): shared
+  by default (only bench's own tags are removed, never a prune), owned (prunable through the Docker API)
+  only when a person says `--owned`, and then only if it holds no container or volume bench did not
+  create (bench/engine/ownership.py), unless `--force`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,6 +22,7 @@ from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from bench.config import CONF_DIR, EngineConfig
+from bench.engine import ownership
 from bench.engine.errors import EngineError
 
 #: docker's own rule for context names, lower-cased so a config file name is the engine's name
@@ -64,23 +68,47 @@ def check_host(host: str, tls: Tls | None) -> None:
             raise EngineError(f"TLS file {path} does not exist", fix="give the client's ca, cert and key")
 
 
-def engine_yaml(name: str, host: str, shared: bool) -> str:
+def engine_yaml(name: str, host: str, owned: bool) -> str:
     """conf/engine/NAME.yaml for an engine bench uses but did not start."""
-    owned = "false" if shared else "true"
     what = (
-        "shared: bench removes only the images it tagged itself and never prunes"
-        if shared
-        else "owned: bench may prune it (containers, images, build cache) through the Docker API"
+        "owned: bench may prune it (containers, volumes, images, build cache) through the Docker API"
+        if owned
+        else "shared: bench removes only the images it tagged itself and never prunes"
     )
     return (
-        f"# Added by `bench engine add {name} --host {host}{' --shared' if shared else ''}`; {what}.\n"
+        f"# Added by `bench engine add {name} --host {host}{' --owned' if owned else ''}`; {what}.\n"
         f"# Measure on it: bench run engine={name} ...   probe it: bench doctor engine={name}\n"
-        f"name: {name}\ncontext: {name}\nhost: {host}\nowned: {owned}\nstarted_by_bench: false\n"
+        f"name: {name}\ncontext: {name}\nhost: {host}\nowned: {str(owned).lower()}\nstarted_by_bench: false\n"
         "provisions_services: false\n"
         f"run_dir: /run/bench/{name}  # holds engine.lock: runs on one engine never overlap\n"
         f"state_dir: /var/lib/bench/{name}\n"
         f"socket: ''  # not a daemon bench starts: the context's host is the endpoint\n"
     )
+
+
+def client_for(host: str, tls: Tls | None) -> DockerClient:
+    """A client for HOST itself, before any context exists (nothing is created to look at an engine)."""
+    if tls is None:
+        return DockerClient(host=host)
+    return DockerClient(host=host, tlsverify=True, tlscacert=tls.ca, tlscert=tls.cert, tlskey=tls.key)
+
+
+def refuse_foreign(name: str, host: str, docker: DockerClient) -> None:
+    """Refuse to declare owned an engine that holds containers or volumes bench did not create: its next
+    cold reset would delete them. An engine that cannot be looked at is refused too."""
+    try:
+        foreign = ownership.not_bench_s(ownership.holdings(docker))
+    except DockerException as error:
+        raise EngineError(
+            f"cannot list what {host} holds ({_last_line(error)}), so it will not be declared owned",
+            fix=f"check `docker -H {host} ps`, or leave out --owned (shared: never pruned)",
+        ) from None
+    if foreign:
+        raise EngineError(
+            f"--owned: {host} holds {ownership.describe(foreign)} that bench did not create; every cold "
+            "reset would delete them",
+            fix=f"leave out --owned (shared: never pruned), or add --force if everything on {name} may go",
+        )
 
 
 def _context_host(docker: DockerClient, name: str) -> str | None:
@@ -94,15 +122,17 @@ def add_engine(
     name: str,
     host: str,
     *,
-    shared: bool,
+    owned: bool = False,
     tls: Tls | None = None,
     conf_dir: Path = CONF_DIR / "engine",
     force: bool = False,
+    inspect: Callable[[str, Tls | None], DockerClient] = client_for,
 ) -> Path:
     """Create the docker context NAME for HOST and write conf/engine/NAME.yaml; returns the file.
 
-    An existing context or config of that name that says something else is left alone unless `force`:
-    bench does not replace what it did not create.
+    Shared unless `owned`; an engine declared owned must hold nothing bench did not create, unless
+    `force`. An existing context or config of that name that says something else is left alone unless
+    `force`: bench does not replace what it did not create.
     """
     if not ENGINE_NAME.match(name):
         raise EngineError(
@@ -110,9 +140,11 @@ def add_engine(
         )
     check_host(host, tls)
     target = Path(conf_dir) / f"{name}.yaml"
-    wanted = engine_yaml(name, host, shared)
+    wanted = engine_yaml(name, host, owned)
     if target.exists() and target.read_text() != wanted and not force:
         raise EngineError(f"{target} already exists and says otherwise", fix="add --force to replace it")
+    if owned and not force:
+        refuse_foreign(name, host, inspect(host, tls))
     docker = DockerClient()
     existing = _context_host(docker, name)
     if existing is not None and (existing != host or tls is not None):

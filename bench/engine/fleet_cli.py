@@ -1,4 +1,7 @@
-"""`bench engine add NAME --host HOST [--shared]`: arguments in, a docker context and a config file out."""
+"""`bench engine add NAME --host HOST [--owned]`: arguments in, a docker context and a config file out.
+
+Shared is the default: an engine bench did not start is emptied only when a person says `--owned`.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +22,25 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--host", required=True, help="ssh://USER@HOST, tcp://HOST:2376 (with TLS) or unix://"
     )
-    parser.add_argument(
+    kind = parser.add_mutually_exclusive_group()
+    kind.add_argument(
         "--shared",
         action="store_true",
-        help="an engine others use too: bench removes only its own tags and never prunes",
+        help="the default: an engine others use too; bench removes only its own tags and never prunes",
+    )
+    kind.add_argument(
+        "--owned",
+        action="store_true",
+        help="bench may empty it before every cold build (containers, volumes, images, build cache); "
+        "refused while it holds containers or volumes bench did not create, unless --force",
     )
     for name, what in (("ca", "CA certificate"), ("cert", "client certificate"), ("key", "client key")):
         parser.add_argument(f"--tls-{name}", type=Path, help=f"{what} (PEM) of a tcp:// engine")
-    parser.add_argument("--force", action="store_true", help="replace a context or config of that name")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a context or config of that name; with --owned, own it whatever it holds",
+    )
     parser.add_argument(
         "--conf-dir",
         type=Path,
@@ -44,8 +58,8 @@ def add(args: list[str]) -> int:
         return 2
     tls = Tls(ns.tls_ca, ns.tls_cert, ns.tls_key) if all(given) else None
     extra = {"conf_dir": ns.conf_dir} if ns.conf_dir else {}
-    path = add_engine(ns.name, ns.host, shared=ns.shared, tls=tls, force=ns.force, **extra)
-    kind = "shared (never pruned)" if ns.shared else "owned (prunable)"
+    path = add_engine(ns.name, ns.host, owned=ns.owned, tls=tls, force=ns.force, **extra)
+    kind = "owned (prunable)" if ns.owned else "shared (never pruned)"
     print(f"engine {ns.name!r}: docker context {ns.name!r} -> {ns.host}, {kind}; wrote {path}")
     print(f"probe it: bench doctor engine={ns.name}    measure on it: bench run engine={ns.name} ...")
     return 0

@@ -17,7 +17,7 @@ from python_on_whales.exceptions import DockerException
 
 from bench import platforms
 from bench.config import NATIVE_PLATFORM, EngineConfig
-from bench.engine import registry
+from bench.engine import ownership, registry
 
 DEFAULT_PROBE = ("uname", "-m")
 
@@ -48,6 +48,7 @@ def run_probe(docker: DockerClient, image: str, oci_platform: str, probe: Sequen
             platform=oci_platform,
             networks=["none"],
             remove=True,
+            labels=ownership.LABELS,
         )
     except DockerException as error:
         return (

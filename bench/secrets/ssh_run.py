@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bench.builders.protocol import Builder
 from bench.config import EngineConfig
+from bench.engine import ownership
 from bench.engine.errors import EngineError
 from bench.plan import Measurement
 from bench.records import BuildRecord, Outcome
@@ -122,7 +123,11 @@ class SshRun(SecretRun):
             return {"clone_verified": None}
         try:
             found = self._docker.run(
-                record.image_id, ["cat", f"{CLONED_TO}/{README}"], remove=True, networks=["none"]
+                record.image_id,
+                ["cat", f"{CLONED_TO}/{README}"],
+                remove=True,
+                networks=["none"],
+                labels=ownership.LABELS,
             )
         except DockerException as error:
             why = (str(error).strip().splitlines() or [""])[-1][:200]

@@ -81,9 +81,7 @@ def test_engine_add_creates_the_context_and_a_config_bench_can_compose(tmp_path:
     name = "bench-unit-fleet-add"
     docker = DockerClient()
     try:
-        path = fleet.add_engine(
-            name, "ssh://builder@build1.invalid", shared=True, conf_dir=tmp_path / "engine"
-        )
+        path = fleet.add_engine(name, "ssh://builder@build1.invalid", conf_dir=tmp_path / "engine")
         contexts = {c.name: c for c in docker.context.list()}
         assert contexts[name].endpoints["docker"].host == "ssh://builder@build1.invalid"
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
@@ -93,11 +91,9 @@ def test_engine_add_creates_the_context_and_a_config_bench_can_compose(tmp_path:
         engine: EngineConfig = OmegaConf.to_object(cfg).engine
         assert (engine.context, engine.owned, engine.started_by_bench) == (name, False, False)
         assert engine.run_dir == f"/run/bench/{name}"
-        assert (
-            fleet.add_engine(name, "ssh://builder@build1.invalid", shared=True, conf_dir=path.parent) == path
-        )
+        assert fleet.add_engine(name, "ssh://builder@build1.invalid", conf_dir=path.parent) == path
         with pytest.raises(EngineError, match="already exists"):
-            fleet.add_engine(name, "ssh://other@build2.invalid", shared=True, conf_dir=tmp_path / "x")
+            fleet.add_engine(name, "ssh://other@build2.invalid", conf_dir=tmp_path / "x")
     finally:
         docker.context.remove(name, force=True)
 

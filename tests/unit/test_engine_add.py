@@ -1,0 +1,129 @@
+"""`bench engine add`: shared unless a person says --owned, and never owned over somebody else's work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from python_on_whales import DockerClient
+from python_on_whales.exceptions import DockerException
+
+from bench.engine import fleet, ownership
+from bench.engine.errors import EngineError
+from bench.engine.fleet_cli import add
+
+HOST = "ssh://builder@build1.invalid"
+
+
+def _container(name: str, labels: dict[str, str], status: str = "running") -> SimpleNamespace:
+    return SimpleNamespace(
+        name=name,
+        config=SimpleNamespace(labels=labels, image="postgres:16"),
+        state=SimpleNamespace(status=status),
+    )
+
+
+@dataclass
+class ScriptedEngine:
+    """Answers the two listings `holdings` makes, like python-on-whales would; or fails like an
+    unreachable engine."""
+
+    containers: list = field(default_factory=list)
+    volumes: list = field(default_factory=list)
+    unreachable: bool = False
+
+    def __post_init__(self) -> None:
+        self.container = SimpleNamespace(list=self._containers)
+        self.volume = SimpleNamespace(list=self._volumes)
+
+    def _containers(self, all: bool = False) -> list:
+        if self.unreachable:
+            raise DockerException(["docker", "ps"], 1, stderr=b"ssh: Could not resolve hostname")
+        return self.containers if all else [c for c in self.containers if c.state.status == "running"]
+
+    def _volumes(self) -> list:
+        return self.volumes
+
+
+@pytest.fixture
+def context_name() -> str:
+    name = "bench-unit-engine-add"
+    yield name
+    DockerClient().context.remove(name, force=True)
+
+
+def _contexts() -> set[str]:
+    return {c.name for c in DockerClient().context.list()}
+
+
+def test_an_added_engine_is_shared_unless_owned_is_said() -> None:
+    assert "owned: false" in fleet.engine_yaml("b1", HOST, owned=False)
+    owned = fleet.engine_yaml("b1", HOST, owned=True)
+    assert "owned: true" in owned and "--owned" in owned.splitlines()[0]
+
+
+def test_shared_and_owned_together_are_refused(capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        add(["b1", "--host", HOST, "--shared", "--owned"])
+    assert caught.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
+def test_owned_is_refused_over_containers_and_volumes_bench_did_not_create(
+    tmp_path: Path, context_name: str
+) -> None:
+    engine = ScriptedEngine(
+        containers=[
+            _container("db", {}),
+            _container("bench-goss", ownership.LABELS, "exited"),
+            _container("old-job", {"team": "ci"}, "exited"),
+        ],
+        volumes=[SimpleNamespace(name="pgdata", labels={})],
+    )
+    with pytest.raises(EngineError, match="holds 2 containers, 1 volume") as caught:
+        fleet.add_engine(context_name, HOST, owned=True, conf_dir=tmp_path, inspect=lambda host, tls: engine)
+    message = caught.value.one_line()
+    assert "container db running postgres:16" in message and "volume pgdata" in message
+    assert "bench-goss" not in message, "bench's own container is not somebody else's work"
+    assert "leave out --owned" in caught.value.fix and "--force" in caught.value.fix
+    assert not (tmp_path / f"{context_name}.yaml").exists() and context_name not in _contexts()
+
+
+def test_an_engine_that_cannot_be_listed_is_not_declared_owned(tmp_path: Path, context_name: str) -> None:
+    engine = ScriptedEngine(unreachable=True)
+    with pytest.raises(EngineError, match=r"cannot list what .* holds"):
+        fleet.add_engine(context_name, HOST, owned=True, conf_dir=tmp_path, inspect=lambda host, tls: engine)
+    assert context_name not in _contexts()
+
+
+def test_owned_is_accepted_on_an_engine_holding_only_bench_s_work(tmp_path: Path, context_name: str) -> None:
+    engine = ScriptedEngine(containers=[_container("bench-goss", ownership.LABELS)])
+    path = fleet.add_engine(
+        context_name, HOST, owned=True, conf_dir=tmp_path, inspect=lambda host, tls: engine
+    )
+    assert "owned: true" in path.read_text() and context_name in _contexts()
+
+
+def test_force_owns_an_engine_whatever_it_holds(tmp_path: Path, context_name: str) -> None:
+    def never(host: str, tls: object) -> object:
+        raise AssertionError("--force does not look at the engine")
+
+    path = fleet.add_engine(context_name, HOST, owned=True, force=True, conf_dir=tmp_path, inspect=never)
+    assert "owned: true" in path.read_text()
+
+
+def test_the_command_refuses_owned_in_one_line_with_exit_2(tmp_path: Path, context_name: str, capsys) -> None:
+    """Through the real client: an engine that cannot be reached cannot be checked, so is not owned."""
+    from bench.cli import main
+
+    code = main(["engine", "add", context_name, "--host", HOST, "--owned", "--conf-dir", str(tmp_path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "will not be declared owned" in err[0] and "fix:" in err[0]
+    assert not (tmp_path / f"{context_name}.yaml").exists()
+
+
+def test_the_command_adds_a_shared_engine_by_default(tmp_path: Path, context_name: str, capsys) -> None:
+    assert add([context_name, "--host", HOST, "--conf-dir", str(tmp_path)]) == 0
+    assert "shared (never pruned)" in capsys.readouterr().out
+    assert "owned: false" in (tmp_path / f"{context_name}.yaml").read_text()
