@@ -205,24 +205,47 @@ class Run:
         return self.meta.get("status") == "complete"
 
 
+class TornLineWarning(UserWarning):
+    """A JSON-lines file ends in a line cut short: the run was killed while writing it."""
+
+
+def ends_torn(path: Path) -> bool:
+    """Whether the file's last line has no newline: every row bench writes ends with one, so only a
+    write cut short by a kill leaves such a line (checked without reading the file)."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.seek(0, os.SEEK_END) == 0:
+                return False
+            handle.seek(-1, os.SEEK_END)
+            return handle.read(1) != b"\n"
+    except FileNotFoundError:
+        return False
+
+
 def _read_rows(path: Path) -> list[dict[str, Any]]:
-    """Rows of a JSON-lines file; a torn last line (a run killed mid-write) is skipped with a warning."""
+    """Rows of a JSON-lines file; a torn last line (a run killed mid-write) is skipped with a warning
+    naming the file and line. Lines are decoded one by one: a cut can split a character in two."""
     if not path.exists():
         return []
     rows = []
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_bytes().split(b"\n")
+    last = max((number for number, line in enumerate(lines, 1) if line.strip()), default=0)
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             rows.append(json.loads(line))
-        except json.JSONDecodeError as error:
-            if number == len(lines):
-                warnings.warn(f"{path}: last line is incomplete (interrupted run?); skipped", stacklevel=3)
+        except ValueError as error:  # JSONDecodeError, or UnicodeDecodeError of a split character
+            if number == last:
+                warnings.warn(
+                    f"{path}:{number}: the last line is cut short (the run was killed while writing "
+                    "it?); it is skipped, the rows before it are read",
+                    TornLineWarning,
+                    stacklevel=3,
+                )
                 continue
-            raise ResultsError(
-                f"{path}:{number} is not valid JSON ({error.msg}); the file is damaged"
-            ) from None
+            why = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8"
+            raise ResultsError(f"{path}:{number} is not valid JSON ({why}); the file is damaged") from None
     return rows
 
 
@@ -307,8 +330,8 @@ def load(run_dir: str | Path) -> Run:
     run_dir = Path(run_dir)
     meta = read_meta(run_dir)
     sources = (run_dir / BUILDS_FILE, run_dir / STEPS_FILE)
-    if not all(source.exists() for source in sources):
-        return Run(run_dir, meta, *_load_tables(run_dir, meta))
+    if not all(source.exists() for source in sources) or any(ends_torn(source) for source in sources):
+        return Run(run_dir, meta, *_load_tables(run_dir, meta))  # no copy: it would hide the torn line
     key = f"{SCHEMA_VERSION}:{meta['schema_version']}"
     copies = [columnar.read(source, key) for source in sources]
     if copies[0] is not None and copies[1] is not None and list(copies[0].columns) == list(BUILD_COLUMNS):

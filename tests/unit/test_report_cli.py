@@ -126,3 +126,16 @@ def test_a_report_of_two_scenarios_has_both_in_tables_figures_and_claims(tmp_pat
     assert "BuildKit faster cold in 2 of 2 scenario(s)" in text
     assert "secrets cold: legacy 40.4 s, BuildKit 10.1 s" in text
     assert len(list((tmp_path / "out").glob("report-timeline-*.png"))) == 2  # one cold timeline each
+
+
+def test_summary_and_report_read_a_run_whose_last_line_was_cut(tmp_path: Path) -> None:
+    """A run killed mid-write: both commands work on the rows before the cut and name the cut line."""
+    run = write_run(tmp_path / "run", COLD_WIN)
+    lines = len((run / "builds.jsonl").read_text().splitlines())
+    with open(run / "builds.jsonl", "a") as handle:
+        handle.write('{"run_id": "run-a", "seq": 999, "cell": "multist')
+    for args in (("summary", str(run)), ("report", str(run), "--resamples", N)):
+        result = _bench(*args)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert f"builds.jsonl:{lines + 1}: the last line is cut short" in result.stderr
+    assert (run / "report.md").is_file()

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from bench.results import BUILDS_FILE, META_FILE, SCHEMA_VERSION, ResultsError, RunWriter, load
+from bench.results import (
+    BUILDS_FILE,
+    META_FILE,
+    SCHEMA_VERSION,
+    STEPS_FILE,
+    ResultsError,
+    RunWriter,
+    TornLineWarning,
+    ends_torn,
+    load,
+)
 
 
 def _row(seq: int, wall: float | None, outcome: str = "ok") -> dict:
@@ -45,9 +55,44 @@ def test_torn_last_line_is_skipped_with_a_warning(tmp_path: Path) -> None:
     writer.add_build(_row(0, 2.0), [])
     with open(tmp_path / BUILDS_FILE, "a") as handle:
         handle.write('{"run_id": "r1", "seq": 1, "wal')
-    with pytest.warns(UserWarning, match="incomplete"):
+    with pytest.warns(UserWarning, match="cut short"):
         run = load(tmp_path)
     assert list(run.builds["seq"]) == [0]
+
+
+def test_a_line_cut_inside_a_character_is_a_torn_line_not_a_crash(tmp_path: Path) -> None:
+    """A kill can split a multi-byte character; the warning names the file and the line."""
+    writer = RunWriter(tmp_path, {"run_id": "r1"})
+    writer.add_build(_row(0, 2.0), [])
+    writer.add_build(_row(1, 2.5), [])
+    with open(tmp_path / BUILDS_FILE, "ab") as handle:
+        handle.write('{"run_id": "r1", "seq": 2, "note": "caf\u00e9'.encode()[:-1])
+    with pytest.warns(TornLineWarning, match=rf"{BUILDS_FILE}:3: the last line is cut short"):
+        run = load(tmp_path)
+    assert list(run.builds["seq"]) == [0, 1]
+
+
+def test_a_torn_file_warns_at_every_load(tmp_path: Path) -> None:
+    """No columnar copy is made of a torn file: a second load must not hide the cut line."""
+    writer = RunWriter(tmp_path, {"run_id": "r1"})
+    writer.add_build(_row(0, 2.0), [{"run_id": "r1", "seq": 0, "index": 0, "name": "RUN x", "cached": False}])
+    with open(tmp_path / STEPS_FILE, "a") as handle:
+        handle.write('{"run_id": "r1", "seq": 1, "ind')
+    for _ in range(2):
+        with pytest.warns(TornLineWarning, match=rf"{STEPS_FILE}:2:"):
+            run = load(tmp_path)
+        assert list(run.steps["name"]) == ["RUN x"]
+    assert ends_torn(tmp_path / STEPS_FILE) and not ends_torn(tmp_path / BUILDS_FILE)
+    assert not ends_torn(tmp_path / "missing.jsonl")
+
+
+def test_a_damaged_line_before_the_last_is_an_error_naming_it(tmp_path: Path) -> None:
+    writer = RunWriter(tmp_path, {"run_id": "r1"})
+    with open(tmp_path / BUILDS_FILE, "a") as handle:
+        handle.write('{"run_id": "r1", "se\n')
+    writer.add_build(_row(1, 2.0), [])
+    with pytest.raises(ResultsError, match=rf"{BUILDS_FILE}:1 is not valid JSON"):
+        load(tmp_path)
 
 
 def test_newer_schema_is_refused_and_non_runs_are_named(tmp_path: Path) -> None:

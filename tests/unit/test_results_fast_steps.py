@@ -33,6 +33,6 @@ def test_a_torn_step_line_falls_back_to_the_reader_that_warns(tmp_path: Path) ->
     with open(run_dir / STEPS_FILE, "a") as handle:
         handle.write('{"run_id": "run-a", "seq": 99, "na')
     assert results._read_steps_fast(run_dir / STEPS_FILE) is None
-    with pytest.warns(UserWarning, match="incomplete"):
+    with pytest.warns(UserWarning, match="cut short"):
         run = load(run_dir)
     assert len(run.steps) == 35
