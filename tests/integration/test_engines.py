@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from omegaconf import OmegaConf
 from python_on_whales import DockerClient
 
 from bench.config import CONF_DIR, EngineConfig
+from bench.engine import daemon, ssh_server
 from bench.engine.lock import engine_lock
 from bench.results import load
 
@@ -36,10 +38,23 @@ def _engine(name: str) -> EngineConfig:
 
 
 @pytest.fixture(scope="module")
-def engines_up() -> None:
-    for name in ENGINES:
-        result = bench("engine", "up", f"engine={name}")
-        assert result.returncode == 0, result.stdout + result.stderr
+def engines_up() -> Iterator[None]:
+    """Both engines up for the module; afterwards stop the dockerd and sshd this fixture started (one
+    that was already running before the tests is left running)."""
+    engines = [_engine(name) for name in ENGINES]
+    dockerd_was_up = {e.name: daemon.responds(e) for e in engines}
+    sshd_was_up = {e.name: bool(e.ssh_port) and ssh_server.answers(e.ssh_port) for e in engines}
+    try:
+        for name in ENGINES:
+            result = bench("engine", "up", f"engine={name}")
+            assert result.returncode == 0, result.stdout + result.stderr
+        yield
+    finally:
+        for engine in engines:
+            if not dockerd_was_up[engine.name]:
+                daemon.stop(engine)
+            if engine.ssh_port and not sshd_was_up[engine.name]:
+                ssh_server.stop(engine)
 
 
 @pytest.fixture(scope="module")
