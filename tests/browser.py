@@ -106,7 +106,7 @@ def check_page(page: Path, screenshot: Path, full_page: bool = False) -> PageChe
     (of the first screen, or of the whole page with `full_page`)."""
     binary = chromium_path()
     if binary is None:
-        raise FileNotFoundError("chromium is not installed (`bench engine up` installs it)")
+        raise FileNotFoundError("chromium is not installed (`bench engine up --all` installs it)")
     with tempfile.TemporaryDirectory(prefix="bench-chromium-") as profile:
         proc = subprocess.Popen(
             [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],

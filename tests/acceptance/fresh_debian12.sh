@@ -69,9 +69,13 @@ say "root made in $(( $(date +%s) - start )) s"
 # The machine's network settings, which a user's machine of this kind has: name servers, and the CA
 # bundle and pip setting that its route to PyPI needs. Files, not packages: the package list is unchanged.
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
-mkdir -p "$ROOT/etc/ssl/certs"
-cp /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/ca-certificates.crt"
-[ -f /etc/pip.conf ] && cp /etc/pip.conf "$ROOT/etc/pip.conf"
+give_network_settings() {  # again after packages that regenerate the CA bundle (ca-certificates)
+  mkdir -p "$ROOT/etc/ssl/certs" "$ROOT/usr/local/share/ca-certificates"
+  cp /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/ca-certificates.crt"
+  cp -r /usr/local/share/ca-certificates/. "$ROOT/usr/local/share/ca-certificates/" 2>/dev/null || true
+  if [ -f /etc/pip.conf ]; then cp /etc/pip.conf "$ROOT/etc/pip.conf"; fi
+}
+give_network_settings
 
 # Each command runs in a private mount namespace of its own with /proc, /sys, the cgroup mount and /dev;
 # /run and /tmp are the root's own directories, so a daemon started by one command is found by the next
@@ -93,6 +97,7 @@ in_root() {
 say "giving it what a user's machine has: python3, python3-venv, make"
 in_root apt-get -qq -y install python3 python3-venv make >"$WORK/user-packages.log" 2>&1 \
   || fail "installing python3 in the root: $(tail -1 "$WORK/user-packages.log")"
+give_network_settings
 in_root dpkg-query -W -f='${binary:Package} ${Version}\n' | sort >"$WORK/dpkg-before.txt"
 cp "$ROOT/etc/debian_version" "$WORK/debian_version-before"
 say "baseline: $(wc -l <"$WORK/dpkg-before.txt") packages, Debian $(cat "$WORK/debian_version-before")"
