@@ -32,7 +32,11 @@ def test_a_simulated_install_that_upgrades_is_seen() -> None:
 
 
 def test_legacy_apt_source_and_pin_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    source, pin, other = tmp_path / "bench-trixie.sources", tmp_path / "bench-trixie", tmp_path / "debian.sources"
+    source, pin, other = (
+        tmp_path / "bench-trixie.sources",
+        tmp_path / "bench-trixie",
+        tmp_path / "debian.sources",
+    )
     for path in (source, pin, other):
         path.write_text("x")
     monkeypatch.setattr(host_packages, "LEGACY_APT_FILES", (source, pin))
@@ -80,7 +84,9 @@ def _deb(tmp_path: Path, name: str, files: dict[str, str]) -> Path:
 
 def test_unpack_builds_the_prefix_whole_and_drops_what_misleads(tmp_path: Path) -> None:
     debs = [
-        _deb(tmp_path, "engine", {"usr/sbin/dockerd": "d", "usr/bin/tini": "dynamic", "etc/init.d/docker": "s"}),
+        _deb(
+            tmp_path, "engine", {"usr/sbin/dockerd": "d", "usr/bin/tini": "dynamic", "etc/init.d/docker": "s"}
+        ),
         _deb(tmp_path, "init", {"usr/bin/tini-static": "static"}),
     ]
     target = tmp_path / "prefix"
@@ -164,14 +170,18 @@ def test_mounts_under_a_root_deepest_first(tmp_path: Path) -> None:
 def test_a_second_setup_waits_and_names_the_holder(tmp_path: Path) -> None:
     lock = tmp_path / "setup.lock"
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import time
             from pathlib import Path
             from bench.host.setup_lock import setup_lock
             with setup_lock(path=Path({str(lock)!r})):
                 print("held", flush=True)
                 time.sleep(1.5)
-        """)],
+        """),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

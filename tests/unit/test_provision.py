@@ -1,4 +1,4 @@
-"""A run makes only the base images its scenario names, for the platforms it builds (bench/engine/provision)."""
+"""A run makes only the base images its scenario names, for the platforms it builds (provision.py)."""
 
 from __future__ import annotations
 
