@@ -95,6 +95,16 @@ def start(engine: EngineConfig, timeout_s: float = 60.0) -> bool:
     if responds(engine):
         ensure_context(engine)
         return False
+    running = process(engine)
+    if running is not None:  # starting, or hung: a second dockerd on the same data root would corrupt it
+        if _answers_within(engine, timeout_s):
+            ensure_context(engine)
+            return False
+        raise EngineError(
+            f"dockerd of engine {engine.name!r} (pid {running.pid}) runs but does not answer on "
+            f"{engine.socket} within {timeout_s:.0f}s",
+            fix=f"bench engine down engine={engine.name} (stops it, by force if need be), then up",
+        )
     run_dir = Path(engine.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     Path(engine.state_dir).mkdir(parents=True, exist_ok=True)
@@ -108,17 +118,23 @@ def start(engine: EngineConfig, timeout_s: float = 60.0) -> bool:
         stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if responds(engine):
-            ensure_context(engine)
-            return True
-        time.sleep(0.5)
+    if _answers_within(engine, timeout_s):
+        ensure_context(engine)
+        return True
     tail = (run_dir / "dockerd.log").read_text(errors="replace").splitlines()[-3:]
     raise EngineError(
         f"dockerd did not answer on {engine.socket} within {timeout_s:.0f}s: {' | '.join(tail)}",
         fix=f"read {run_dir}/dockerd.log",
     )
+
+
+def _answers_within(engine: EngineConfig, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if responds(engine):
+            return True
+        time.sleep(0.5)
+    return False
 
 
 def ensure_context(engine: EngineConfig) -> None:

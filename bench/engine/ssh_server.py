@@ -10,7 +10,6 @@ STATE_DIR/ssh and RUN_DIR, and only bench's own marked block of ~/.ssh/config is
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import time
@@ -169,21 +168,3 @@ def start(engine: EngineConfig) -> bool:
 
 def stop(engine: EngineConfig) -> bool:
     return service.stop("sshd", engine.run_dir)
-
-
-def install(say=print) -> bool:
-    """Debian's openssh-server, from the suite the installed ssh client came from (apt refuses a server
-    of another version than the client); returns True when it was installed now."""
-    if Path(SSHD).exists():
-        return False
-    if os.geteuid() != 0:
-        raise PermissionError("installing openssh-server needs root: run `sudo bench engine up ...`")
-    client = subprocess.run(
-        ["dpkg-query", "-W", "-f=${Version}", "openssh-client"], capture_output=True, text=True, check=False
-    ).stdout
-    suite = ["-t", "trixie"] if "deb13" in client else []
-    say(f"installing openssh-server{' (trixie, as the ssh client)' if suite else ''}")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for argv in (["update", "-qq"], ["install", *suite, "openssh-server"]):
-        subprocess.run(["apt-get", "-q", "-y", *argv], check=True, env=env, stdout=subprocess.DEVNULL)
-    return True

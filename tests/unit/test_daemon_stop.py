@@ -102,3 +102,15 @@ def test_wipe_refuses_while_the_daemon_lives(engine: EngineConfig, dockerd, monk
     with pytest.raises(EngineError, match="still running") as caught:
         reset.wipe(engine)
     assert caught.value.fix and (data / "metadata.db").exists()
+
+
+def test_start_refuses_a_second_dockerd_beside_one_that_does_not_answer(engine: EngineConfig, dockerd) -> None:
+    """The stand-in lives but never answers on the socket: starting another on the same data root would
+    corrupt it, so start says so and names the pid instead."""
+    hung = dockerd()
+    engine.socket = f"{engine.run_dir}/docker.sock"  # nothing listens there
+    with pytest.raises(EngineError) as raised:
+        daemon.start(engine, timeout_s=1.0)
+    assert f"pid {hung.pid}" in str(raised.value) and "bench engine down" in (raised.value.fix or "")
+    assert hung.poll() is None  # left alone
+    assert not (Path(engine.run_dir) / "dockerd.log").exists()  # no second dockerd was started
