@@ -104,7 +104,7 @@ def test_wipe_refuses_while_the_daemon_lives(engine: EngineConfig, dockerd, monk
     assert caught.value.fix and (data / "metadata.db").exists()
 
 
-def test_start_refuses_a_second_dockerd_beside_one_that_does_not_answer(engine: EngineConfig, dockerd) -> None:
+def test_start_refuses_a_second_dockerd_beside_a_silent_one(engine: EngineConfig, dockerd) -> None:
     """The stand-in lives but never answers on the socket: starting another on the same data root would
     corrupt it, so start says so and names the pid instead."""
     hung = dockerd()
