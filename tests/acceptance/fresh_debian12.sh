@@ -86,7 +86,7 @@ in_root() {
     mount --bind "$root" "$root"          # runc wants / to be a mount point
     mount -t proc proc "$root/proc"
     mount --bind /sys "$root/sys"
-    mount --bind /sys/fs/cgroup "$root/sys/fs/cgroup"
+    mount --rbind /sys/fs/cgroup "$root/sys/fs/cgroup"   # v1 hierarchies are mounts below it
     mount --bind /dev "$root/dev"
     mount --bind /dev/pts "$root/dev/pts"
     exec chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
