@@ -16,7 +16,7 @@ from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from bench.config import EngineConfig
-from bench.engine import process_identity
+from bench.engine import log_rotation, process_identity
 from bench.engine.errors import EngineError
 
 IMAGE_STORES = ("containerd", "overlay2")
@@ -110,6 +110,7 @@ def start(engine: EngineConfig, timeout_s: float = 60.0) -> bool:
     Path(engine.state_dir).mkdir(parents=True, exist_ok=True)
     config = run_dir / "daemon.json"
     config.write_text(json.dumps(daemon_json(engine), indent=2))
+    log_rotation.rotate(run_dir / "dockerd.log")
     log = open(run_dir / "dockerd.log", "ab")  # noqa: SIM115 - handed to the daemon, which outlives us
     subprocess.Popen(
         ["dockerd", "--config-file", str(config)],

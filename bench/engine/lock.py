@@ -82,3 +82,25 @@ def engine_lock(
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def held(path: Path) -> str | None:
+    """Who holds the lock at `path` (any process, this one included), or None when it is free."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return _holder(path)
+    finally:
+        os.close(fd)
+    return None
+
+
+def engines_busy(engine: EngineConfig) -> list[str]:
+    """Runs holding the lock of any engine whose run dir is a sibling of this one's (/run/bench/*): they
+    all share the registry that `bench engine up` of the default engine started."""
+    locks = sorted({*Path(engine.run_dir).parent.glob(f"*/{LOCK_FILE}"), lock_path(engine)})
+    return [f"{who} on {p.parent.name}" for p in locks if (who := held(p)) is not None]

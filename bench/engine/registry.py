@@ -23,6 +23,14 @@ def _config(engine: EngineConfig) -> str:
     )
 
 
+def write_config(engine: EngineConfig) -> Path:
+    """RUN_DIR/registry.yml, read by `serve` and by `garbage-collect` (bench/engine/registry_gc.py)."""
+    Path(engine.run_dir).mkdir(parents=True, exist_ok=True)
+    config = Path(engine.run_dir) / "registry.yml"
+    config.write_text(_config(engine))
+    return config
+
+
 def reachable(engine: EngineConfig, timeout_s: float = 2.0) -> bool:
     try:
         with urllib.request.urlopen(f"http://{engine.registry}/v2/", timeout=timeout_s) as response:
@@ -46,9 +54,7 @@ def start(engine: EngineConfig, timeout_s: float = 20.0) -> bool:
     if reachable(engine):
         return False
     Path(engine.registry_dir).mkdir(parents=True, exist_ok=True)
-    Path(engine.run_dir).mkdir(parents=True, exist_ok=True)
-    config = Path(engine.run_dir) / "registry.yml"
-    config.write_text(_config(engine))
+    config = write_config(engine)
     service.start(
         "registry",
         ["docker-registry", "serve", str(config)],

@@ -12,16 +12,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.engine import process_identity
+from bench.engine import log_rotation, process_identity
 from bench.engine.errors import EngineError
 
 
 def start(
     name: str, argv: list[str], run_dir: str, answers: Callable[[], bool], what: str, timeout_s: float = 20.0
 ) -> None:
-    """Start `argv` detached, logging to RUN_DIR/NAME.log, and wait until `answers()` is true."""
+    """Start `argv` detached, logging to RUN_DIR/NAME.log (rotated first when large: log_rotation.py),
+    and wait until `answers()` is true."""
     directory = Path(run_dir)
     directory.mkdir(parents=True, exist_ok=True)
+    log_rotation.rotate(directory / f"{name}.log")
     with open(directory / f"{name}.log", "ab") as log:
         process = subprocess.Popen(
             argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True

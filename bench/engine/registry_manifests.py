@@ -1,0 +1,93 @@
+"""The local registry's manifests, through its HTTP API (and its storage for untagged ones): list,
+resolve, delete. Deleting a manifest frees no disk by itself: the registry's blob GC does
+(bench/engine/registry_gc.py).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+MANIFEST_TYPES = ", ".join(
+    (
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+    )
+)
+TIMEOUT_S = 10
+
+
+def _request(url: str, method: str = "GET") -> urllib.request.Request:
+    return urllib.request.Request(url, method=method, headers={"Accept": MANIFEST_TYPES})
+
+
+def repositories(registry: str) -> list[str]:
+    """Every repository the registry knows (one emptied by deletions is still listed)."""
+    with urllib.request.urlopen(_request(f"http://{registry}/v2/_catalog?n=100000"), timeout=TIMEOUT_S) as r:
+        return list(json.load(r).get("repositories") or [])
+
+
+def tags(registry: str, repository: str) -> list[str]:
+    """The repository's tags; [] when it has none left (the registry then answers 404)."""
+    try:
+        url = f"http://{registry}/v2/{repository}/tags/list"
+        with urllib.request.urlopen(_request(url), timeout=TIMEOUT_S) as response:
+            return list(json.load(response).get("tags") or [])
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return []
+        raise
+
+
+def digest(registry: str, repository: str, reference: str) -> str | None:
+    """The manifest digest repository:reference resolves to; None when absent."""
+    try:
+        url = f"http://{registry}/v2/{repository}/manifests/{reference}"
+        with urllib.request.urlopen(_request(url, "HEAD"), timeout=TIMEOUT_S) as response:
+            return response.headers.get("Docker-Content-Digest")
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return None
+        raise
+
+
+def children(registry: str, repository: str, manifest_digest: str) -> list[str]:
+    """The manifests an index (manifest list) names, which must live as long as it; [] for an image.
+
+    A BuildKit cache index names blobs, not manifests: those are not listed (their media type says so).
+    """
+    url = f"http://{registry}/v2/{repository}/manifests/{manifest_digest}"
+    with urllib.request.urlopen(_request(url), timeout=TIMEOUT_S) as response:
+        manifest = json.load(response)
+    return [
+        entry["digest"]
+        for entry in manifest.get("manifests") or []
+        if "manifest" in entry.get("mediaType", "") or "image.index" in entry.get("mediaType", "")
+    ]
+
+
+def delete(registry: str, repository: str, manifest_digest: str) -> bool:
+    """Delete the manifest and every tag that points to it; False when it was already gone."""
+    url = f"http://{registry}/v2/{repository}/manifests/{manifest_digest}"
+    try:
+        with urllib.request.urlopen(_request(url, "DELETE"), timeout=TIMEOUT_S):
+            return True
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return False
+        raise
+
+
+def revisions(registry_dir: str | Path, repository: str) -> list[str]:
+    """Every manifest the repository stores, tagged or not, from the registry's own storage layout
+    (distribution 2.x filesystem driver): the API lists tags only, and a tag pushed again leaves its
+    previous manifest untagged but stored."""
+    root = Path(registry_dir, "docker/registry/v2/repositories", repository, "_manifests/revisions")
+    found = []
+    for algorithm in sorted(p for p in root.glob("*") if p.is_dir()):
+        found += [f"{algorithm.name}:{d.name}" for d in sorted(algorithm.iterdir()) if (d / "link").exists()]
+    return found
