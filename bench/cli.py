@@ -5,6 +5,8 @@ bench doctor [OVERRIDES...]       what the engine can do, and how to fix what it
 bench engine up [--all] [OVERRIDES...]   the dedicated engine (binaries in a private prefix) and registry;
                                   --all also makes every base image, QEMU and the package index ahead of time
 bench engine down|reset|status [OVERRIDES...]   stop it; empty it (cold, as hyperfine's --prepare); doctor
+                                  and the disk used by its data root, registry, prefix and logs
+bench engine gc [OVERRIDES...]    delete registry refs no kept run names (base images stay), free their blobs
 bench engine env                  the shell exports to use bench's engine: eval "$(bench engine env)"
 bench engine purge [--yes]        remove everything bench installed or started (asks first)
 bench engine add NAME --host ssh://USER@HOST|tcp://HOST:2376 [--owned] [--tls-ca F --tls-cert F --tls-key F]
@@ -134,7 +136,7 @@ def _doctor(args: list[str]) -> int:
 def _engine(args: list[str]) -> int:
     from bench.engine import lifecycle
 
-    known = ("up", "down", "reset", "status", "add", "env", "purge")
+    known = ("up", "down", "reset", "status", "gc", "add", "env", "purge")
     if not args or args[0] not in known:
         print(f"bench: engine needs one of {', '.join(known)} (e.g. `bench engine up`)", file=sys.stderr)
         return 2
@@ -144,7 +146,15 @@ def _engine(args: list[str]) -> int:
 
         return add(overrides)
     if action == "status":
-        return _doctor(overrides)
+        from bench.engine.disk_command import print_disk
+
+        code = _doctor(overrides)
+        print_disk(_compose(overrides).engine)
+        return code
+    if action == "gc":
+        from bench.engine.disk_command import gc
+
+        return gc(overrides, _compose)
     if action == "purge":
         from bench.host.purge_command import main as purge
 
