@@ -19,7 +19,7 @@ from bench.audit.after_build import AfterBuild
 from bench.audit.run_equivalence import write_equivalence
 from bench.builders import make_builder
 from bench.config import BenchConfig, BuilderName
-from bench.engine import environment, latency, link, probe, provision, reset
+from bench.engine import environment, latency, link, probe, provision, registry_gc, reset
 from bench.engine.capabilities import engine_lacks
 from bench.engine.fleet import context_endpoint
 from bench.engine.link import LinkProfile
@@ -183,6 +183,10 @@ def _measure(config: BenchConfig, config_yaml: str, run_dir: Path, console: Cons
         )
         tally = runner.run(plan)
     reset.remove_own_images(docker, config.tag_prefix)
+    # its cache refs were needed only between priming and measuring (bench/engine/registry_gc.py)
+    registry_gc.after_run(
+        config.engine, run_dir, config.tag_prefix, say=lambda text: console.print(text, highlight=False)
+    )
     equivalence = write_equivalence(run_dir)
     if equivalence is not None:
         console.print(f"images of the two builders compared: {equivalence}", highlight=False)

@@ -97,8 +97,10 @@ class SecretRun:
 
     def log_files(self) -> list[Path]:
         """The harness's own logs: its services' logs in the engine's run dir (registry, package index,
-        token server). The daemon's log is the engine's, audited per build (`daemon_log`)."""
-        return sorted(p for p in Path(self.engine.run_dir).glob("*.log") if p.name != DAEMON_LOG)
+        token server), with the generation a restart rotated (bench/engine/log_rotation.py: the registry
+        restarts at a run's end). The daemon's log is the engine's, audited per build (`daemon_log`)."""
+        logs = [*Path(self.engine.run_dir).glob("*.log"), *Path(self.engine.run_dir).glob("*.log.1")]
+        return sorted(p for p in logs if p.name not in (DAEMON_LOG, f"{DAEMON_LOG}.1"))
 
     def _redact_file(self, path: Path) -> None:
         if path.is_file():
