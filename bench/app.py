@@ -25,10 +25,12 @@ from bench.engine.fleet import context_endpoint
 from bench.engine.link import LinkProfile
 from bench.engine.observer import EngineObserver
 from bench.engine.transfer import CliTransfer
-from bench.plan import Measurement, cells, make_plan
-from bench.results import RunWriter, load
+from bench.plan import Measurement
+from bench.results import RunWriter, load, read_meta
+from bench.resume import reopen, resume_line, resume_point
+from bench.run_input import checked_input
 from bench.runner import Runner
-from bench.scenario import Scenario, load_scenario
+from bench.scenario import Scenario
 from bench.secrets.run import SecretRun, with_leak_audit
 
 EXIT_OK, EXIT_FAILED_BUILDS, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -86,38 +88,32 @@ def run_experiment(
     with engine_lock(config.engine, str(run_dir), say=lambda text: console.print(text, highlight=False)):
         if (Path(run_dir) / META_FILE).exists():  # checked under the lock: two jobs of one engine cannot race
             console.print(
-                f"[red]{run_dir} already holds a run[/]; refusing to mix rows: give each run its own folder",
+                f"[red]{run_dir} already holds a run[/]; refusing to mix rows: give each run its own folder "
+                f"(or continue it: bench run --resume {run_dir})",
                 highlight=False,
             )
             return EXIT_UNUSABLE
         return _measure(config, config_yaml, run_dir, console)
 
 
-def _measure(config: BenchConfig, config_yaml: str, run_dir: Path, console: Console) -> int:
-    scenario = load_scenario(config.scenario)
-    missing = probe.preflight(config.engine, config.platform.names)
-    if missing is not None:
-        console.print(f"[red]{missing.name}: {missing.detail}[/]; fix: {missing.fix}", highlight=False)
-        return EXIT_UNUSABLE
-    docker = DockerClient(context=config.engine.context)
-    provision.provide(config, scenario, docker, say=lambda text: console.print(text, highlight=False))
-    # every builder, not only the measured ones: cache=cross-builder primes with the other one
-    builders = {name.value: make_builder(name.value, docker) for name in BuilderName}
-    if scenario.kind == "compose":  # `docker compose build` under each builder (bench/builders/compose.py)
-        from bench.builders.compose import compose_builders
+def resume_experiment(
+    config: BenchConfig, config_yaml: str, run_dir: Path, console: Console | None = None
+) -> int:
+    """Continue an interrupted run in its own directory: the same config (else ResumeError, before the
+    engine is touched), the rest of its recorded plan in order (bench/resume.py), under the engine's lock
+    as a new run; the rows on disk are re-read under the lock, where no other run can be writing them."""
+    from bench.engine.lock import engine_lock
+    from bench.resume import check_config
 
-        builders = dict(compose_builders(docker))
-    # a secrets scenario: its token and server; ssh: keys, sshd, agent (a fault is said in one line)
-    secret = SecretRun.open(
-        scenario, config.engine, docker, run_dir, say=lambda text: console.print(text, highlight=False)
-    )
-    if secret is not None:
-        builders = secret.wrap(builders)
-    plan_cells = cells(config, scenario.name, list(scenario.variants))
-    plan = make_plan(plan_cells, config.repetitions, config.warmup, config.seed)
-    run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    meta = {
-        "run_id": run_id,
+    console = console or Console()
+    check_config(run_dir, read_meta(run_dir), config_yaml)
+    with engine_lock(config.engine, str(run_dir), say=lambda text: console.print(text, highlight=False)):
+        return _measure(config, config_yaml, run_dir, console, resuming=True)
+
+
+def _new_meta(config: BenchConfig, config_yaml: str, scenario: Scenario, plan: list, env: dict) -> dict:
+    return {
+        "run_id": f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}",
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "scenario": {
             "name": scenario.name,
@@ -141,9 +137,43 @@ def _measure(config: BenchConfig, config_yaml: str, run_dir: Path, console: Cons
             "warmup": config.warmup,
             "order": [m.cell.id for m in plan],
         },
-        "environment": environment.capture(docker),
+        "environment": env,
     }
-    writer = RunWriter(run_dir, meta)
+
+
+def _measure(
+    config: BenchConfig, config_yaml: str, run_dir: Path, console: Console, resuming: bool = False
+) -> int:
+    scenario, plan = checked_input(config)
+    point = resume_point(run_dir, read_meta(run_dir), plan) if resuming else None
+    if point is not None and not point.remaining:
+        console.print(f"{run_dir}: all {len(plan)} planned builds are on disk; nothing to resume")
+        return EXIT_OK
+    missing = probe.preflight(config.engine, config.platform.names)
+    if missing is not None:
+        console.print(f"[red]{missing.name}: {missing.detail}[/]; fix: {missing.fix}", highlight=False)
+        return EXIT_UNUSABLE
+    docker = DockerClient(context=config.engine.context)
+    provision.provide(config, scenario, docker, say=lambda text: console.print(text, highlight=False))
+    # every builder, not only the measured ones: cache=cross-builder primes with the other one
+    builders = {name.value: make_builder(name.value, docker) for name in BuilderName}
+    if scenario.kind == "compose":  # `docker compose build` under each builder (bench/builders/compose.py)
+        from bench.builders.compose import compose_builders
+
+        builders = dict(compose_builders(docker))
+    # a secrets scenario: its token and server; ssh: keys, sshd, agent (a fault is said in one line)
+    secret = SecretRun.open(
+        scenario, config.engine, docker, run_dir, say=lambda text: console.print(text, highlight=False)
+    )
+    if secret is not None:
+        builders = secret.wrap(builders)
+    env = environment.capture(docker)
+    if point is None:
+        writer = RunWriter(run_dir, _new_meta(config, config_yaml, scenario, plan, env))
+        to_measure, done_before = plan, 0
+    else:
+        writer, to_measure, done_before = reopen(point, env), point.remaining, len(point.done)
+    run_id = writer.meta["run_id"]
     rounds = config.warmup + config.repetitions
     console.print(
         f"[bold]bench run[/] {scenario.name}: {len(plan)} builds ({len(plan) // rounds} cells x "
@@ -151,6 +181,13 @@ def _measure(config: BenchConfig, config_yaml: str, run_dir: Path, console: Cons
         f" -> {run_dir}",
         highlight=False,
     )
+    if point is not None:
+        torn = f" (a torn last line was cut from {', '.join(point.torn_files)})" if point.torn_files else ""
+        console.print(
+            f"resuming: {done_before} of {len(plan)} builds on disk, measuring the other {len(to_measure)} "
+            f"in the recorded order{torn}",
+            highlight=False,
+        )
     on_start, on_row = _progress(console, len(plan))
     runner = Runner(
         run_id=run_id,
@@ -169,8 +206,9 @@ def _measure(config: BenchConfig, config_yaml: str, run_dir: Path, console: Cons
         after_build=with_leak_audit(
             secret, AfterBuild(docker, scenario, run_dir, {b.value for b in config.builder.names})
         ),
+        resumed=point is not None,
     )
-    runner.engine_lacks = engine_lacks(meta["environment"])
+    runner.engine_lacks = engine_lacks(env)
     profile = LinkProfile(config.link.name, config.link.rate_mbit, config.link.delay_ms)
     ports = [_port(config.engine.registry), _port(config.engine.package_index)]
     with (
@@ -181,7 +219,7 @@ def _measure(config: BenchConfig, config_yaml: str, run_dir: Path, console: Cons
         runner.scenario = replace(
             scenario, build_args=latency.readdressed(scenario.build_args, config.engine, via)
         )
-        tally = runner.run(plan)
+        tally = runner.run(to_measure)
     reset.remove_own_images(docker, config.tag_prefix)
     # its cache refs were needed only between priming and measuring (bench/engine/registry_gc.py)
     registry_gc.after_run(
@@ -191,16 +229,15 @@ def _measure(config: BenchConfig, config_yaml: str, run_dir: Path, console: Cons
     if equivalence is not None:
         console.print(f"images of the two builders compared: {equivalence}", highlight=False)
     status = "interrupted" if tally.interrupted else "complete"
-    writer.finish(
-        status, finished_at=datetime.now(UTC).isoformat(timespec="seconds"), measured=tally.measured
-    )
+    measured = done_before + tally.measured
+    writer.finish(status, finished_at=datetime.now(UTC).isoformat(timespec="seconds"), measured=measured)
     summarize(run_dir, console)
     if secret is not None and secret.finish(run_dir, say=lambda text: console.print(text, highlight=False)):
         return EXIT_FAILED_BUILDS  # the token reached the run's files or the harness's logs
     if tally.interrupted:
         console.print(
-            f"[yellow]interrupted after {tally.measured} of {len(plan)} builds; "
-            f"the rows measured so far are in {run_dir}[/]"
+            f"[yellow]interrupted after {measured} of {len(plan)} builds; "
+            f"the rows measured so far are in {run_dir}[/] (continue: bench run --resume {run_dir})"
         )
         return EXIT_INTERRUPTED
     if tally.failed:
@@ -219,6 +256,9 @@ def summarize(run_dir: Path, console: Console) -> Path | None:
         console.print("no builds were measured; nothing to summarize")
         return None
     print_summary(run.builds, console=console)
+    resumed = resume_line(run.meta)
+    if resumed:
+        console.print(resumed, highlight=False)
     return write_summary_md(
         run.builds, run_dir, env=run.meta.get("environment", {}), config_yaml=run.meta.get("config_yaml", "")
     )

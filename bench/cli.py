@@ -1,6 +1,7 @@
 """The `bench` command: thin, turns arguments into library calls and errors into one line and an exit code.
 
 bench run [OVERRIDES...]          measure (Hydra: `bench run scenario=multistage`, `-m` to sweep)
+bench run --resume RUN_DIR        finish an interrupted run: the builds not on disk, in its recorded order
 bench doctor [OVERRIDES...]       what the engine can do, and how to fix what it cannot
 bench engine up [--all] [OVERRIDES...]   the dedicated engine (binaries in a private prefix) and registry;
                                   --all also makes every base image, QEMU and the package index ahead of time
@@ -50,12 +51,14 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 
     from bench.engine.errors import EngineError
     from bench.results import ResultsError
+    from bench.run_input import PlanTooLarge
     from bench.scenario import ScenarioError
 
     return (
         EngineError,
         ScenarioError,
         ResultsError,
+        PlanTooLarge,
         DockerException,
         FileNotFoundError,
         PermissionError,
@@ -75,17 +78,89 @@ def _typed(cfg) -> BenchConfig:
     return OmegaConf.to_object(cfg)
 
 
-def _compose(overrides: list[str]) -> BenchConfig:
+def _composed(overrides: list[str]):
+    """The config as `bench run` would compose it, untyped (its YAML is what run.json records)."""
     from hydra import compose, initialize_config_dir
 
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return _typed(compose(config_name="config", overrides=overrides))
+        return compose(config_name="config", overrides=overrides)
+
+
+def _compose(overrides: list[str]) -> BenchConfig:
+    return _typed(_composed(overrides))
+
+
+def _check_run_input(args: list[str]) -> None:
+    """Bad input to a single run is refused here, before Hydra makes its directory under results/: the
+    config (values the schema or __post_init__ refuse), the scenario and the plan's size (bench/run_input).
+    Hydra's own flags (-m sweeps, --cfg, --help...) are left to Hydra; the run checks its input again."""
+    if any(arg.startswith("-") for arg in args):
+        return
+    from bench.run_input import checked_input
+
+    checked_input(_compose(args))
+
+
+def _resume_args(args: list[str]) -> tuple[Path, list[str]] | str:
+    """(RUN_DIR, overrides) of `--resume RUN_DIR [OVERRIDES]`, or what is wrong with them."""
+    rest, run_dir = [], None
+    words = iter(args)
+    for word in words:
+        if word == "--resume":
+            run_dir = next(words, None)
+        elif word.startswith("--resume="):
+            run_dir = word.partition("=")[2]
+        else:
+            rest.append(word)
+    if not run_dir:
+        return "--resume needs the run directory, e.g. `bench run --resume results/2026-...`"
+    flags = [word for word in rest if word.startswith("-") or word.startswith("hydra")]
+    if flags:
+        return f"--resume continues one run in its own directory; it takes config overrides, not {flags[0]}"
+    return Path(run_dir), rest
+
+
+def _resume(args: list[str]) -> int:
+    """`bench run --resume RUN_DIR [OVERRIDES]`: continue an interrupted run (bench/resume.py).
+
+    A flag read here, before Hydra, rather than a `resume=RUN_DIR` key of the structured config: the key
+    would be part of the config that run.json records, so the resumed config would differ from the run's
+    by that key alone; Hydra's main would make a new run directory (or rewrite .hydra/ and the log of the
+    old one) before the task could say where to write; and a resume is one directory, never a sweep.
+    The config is composed with the compose API from the run's own overrides (.hydra/overrides.yaml) with
+    the given ones after them: `--resume RUN_DIR` alone is the run's config, and a given override that
+    changes it is refused by name.
+    """
+    from omegaconf import OmegaConf
+
+    from bench.app import resume_experiment
+    from bench.resume import recorded_overrides
+
+    parsed = _resume_args(args)
+    if isinstance(parsed, str):
+        print(f"bench: {parsed}", file=sys.stderr)
+        return 2
+    run_dir, given = parsed
+    recorded = recorded_overrides(run_dir)
+    cfg = _composed([*recorded, *(override for override in given if override not in recorded)])
+    return resume_experiment(_typed(cfg), OmegaConf.to_yaml(cfg), run_dir)
+
+
+def _one_line(error: BaseException) -> str:
+    """Hydra's and OmegaConf's messages in one line: the error, its options, the cause's first line."""
+    text = str(error).split("Config search path:", 1)[0]
+    line = "; ".join(part.strip() for part in text.splitlines() if part.strip()).replace(":; ", ": ")
+    cause = str(error.__cause__).strip().splitlines()[0] if error.__cause__ and str(error.__cause__) else ""
+    return f"{line}: {cause}" if cause else line
 
 
 def _run(args: list[str]) -> int:
     import hydra
     from hydra.core.hydra_config import HydraConfig
 
+    if any(arg == "--resume" or arg.startswith("--resume=") for arg in args):
+        return _resume(args)
+    _check_run_input(args)
     result = {"code": 0}
 
     @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
@@ -324,8 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         from omegaconf.errors import OmegaConfBaseException
 
         if isinstance(error, HydraException | OmegaConfBaseException):
-            cause = f"\n{str(error.__cause__).splitlines()[0]}" if error.__cause__ else ""
-            print(f"bench: {error}{cause}", file=sys.stderr)  # Hydra's own text lists what exists
+            print(f"bench: {_one_line(error)}", file=sys.stderr)  # Hydra's own text lists what exists
             return 2
         raise
 

@@ -23,6 +23,8 @@ Schema history (as pyperf and asv keep theirs; add an `_update_to_N` for every c
   the build left (bench/audit/leak_check.py); locations name a layer and path or a config field;
   engine_leak_locations: files of the owned engine's data root that came to hold the secret in that build.
   clone_verified/clone_error: the ssh scenario's image holds the run's private repository (its README).
+  resumed: the row was measured by `bench run --resume` (bench/resume.py), after an interruption; run.json's
+  `resumes` says when and how many builds were on disk before.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ V3_BUILD_COLUMNS: tuple[str, ...] = (
     *("variant", "leaked", "leak_locations", "audit_s", "audit_bytes", "audit_error"),
     "engine_leak_locations",
     *("clone_verified", "clone_error"),  # the ssh scenario: the image holds the run's repository
+    "resumed",  # measured after `bench run --resume` continued an interrupted run (bench/resume.py)
 )
 BUILD_COLUMNS = (
     "run_id",
@@ -172,6 +175,12 @@ class RunWriter:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.meta = {"schema_version": SCHEMA_VERSION, "status": "running", **meta}
         _write_atomic(self.run_dir / META_FILE, json.dumps(self.meta, indent=2, default=str))
+
+    @classmethod
+    def reopen(cls, run_dir: Path, meta: dict[str, Any]) -> RunWriter:
+        """Continue an interrupted run's files (bench/resume.py): its metadata as given, running again;
+        rows are appended after those already on disk."""
+        return cls(run_dir, {**meta, "status": "running"})
 
     def _append(self, name: str, rows: list[dict[str, Any]]) -> None:
         if not rows:

@@ -272,6 +272,7 @@ class Runner:
         observer: Observer | None = None,
         check_image: ImageCheck | None = None,
         after_build: AfterBuild | None = None,
+        resumed: bool = False,
     ) -> None:
         self.run_id = run_id
         self.scenario = scenario
@@ -290,6 +291,7 @@ class Runner:
         self.engine_lacks: Callable[[Measurement], str | None] | None = None
         self.check_image = check_image
         self.after_build = after_build  # image checks outside the timed span (bench/audit/after_build.py)
+        self.resumed = resumed  # rows say they were measured by `bench run --resume` (bench/resume.py)
         self.workroot = Path(tempfile.mkdtemp(prefix="bench-run-"))
 
     def _request(self, context_dir: Path, m: Measurement) -> BuildRequest:
@@ -354,6 +356,7 @@ class Runner:
             started_at=started_at,
         )
         row.update(link_fields(self.link))
+        row["resumed"] = self.resumed
         if (
             self.link is not None
             and self.link.delay_ms < self.link.profile.delay_ms

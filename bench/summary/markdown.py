@@ -198,6 +198,14 @@ def _config_section(config_yaml: str) -> list[str]:
     return ["## Configuration", "", f"{fence}yaml", config_yaml.rstrip("\n"), fence, ""]
 
 
+def _resumed_line(builds: pd.DataFrame) -> str | None:
+    """One line when the run was interrupted and continued: how many rows came after the resume."""
+    if "resumed" not in builds or builds.empty:
+        return None
+    after = int((builds["resumed"] == True).sum())  # noqa: E712 (null in rows of older runs)
+    return f"Resumed: {after} of these builds were measured by `bench run --resume`." if after else None
+
+
 def render_summary_md(
     builds: pd.DataFrame,
     env: Mapping[str, object],
@@ -223,6 +231,7 @@ def render_summary_md(
         f" intervals from a percentile bootstrap ({n_resamples} resamples, seed {seed}); no interval below"
         f" {stats.MIN_SAMPLES_FOR_INTERVAL} ok builds.",
         "",
+        *([_resumed_line(builds), ""] if _resumed_line(builds) else []),
         "## Build times",
         "",
         *_cells_section(cells),

@@ -1,0 +1,153 @@
+"""Resuming an interrupted run with scripted builders: the plan once each, in order, rows marked, files clean."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+from fakes import ScriptedBuilder
+from rich.console import Console
+
+from bench.app import summarize
+from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
+from bench.engine.contents import EngineContents
+from bench.plan import Cell, Measurement, make_plan
+from bench.results import BUILDS_FILE, STEPS_FILE, RunWriter, TornLineWarning, load, read_meta
+from bench.resume import ResumeError, check_config, reopen, resume_point
+from bench.runner import Runner
+from bench.scenario import Scenario
+
+CONFIG_YAML = "repetitions: 3\nwarmup: 1\nseed: 7\n"
+STEPS_PER_BUILD = 3
+
+
+def _scenario(tmp_path: Path) -> Scenario:
+    directory = tmp_path / "proj"
+    (directory / "src").mkdir(parents=True, exist_ok=True)
+    (directory / "Dockerfile").write_text("FROM scratch\nCOPY . /\n")
+    (directory / "src" / "app.c").write_text("int main(void) { return 0; }\n")
+    return Scenario("proj", directory, "Dockerfile", source_change="src/app.c")
+
+
+def _plan() -> list[Measurement]:
+    cells = [
+        Cell("proj", BuilderName.buildkit, CacheSource.none, ChangeKind.none),
+        Cell("proj", BuilderName.legacy, CacheSource.none, ChangeKind.none),
+        Cell("proj", BuilderName.buildkit, CacheSource.local, ChangeKind.source),
+    ]
+    return make_plan(cells, repetitions=3, warmup=1, seed=7)
+
+
+def _builders(interrupt_at: int | None = None) -> dict[str, ScriptedBuilder]:
+    """Both builders share one call count; call `interrupt_at` raises KeyboardInterrupt (Ctrl-C)."""
+    calls = {"n": 0}
+
+    def wall(request, call) -> float:
+        calls["n"] += 1
+        if calls["n"] - 1 == interrupt_at:
+            raise KeyboardInterrupt
+        return 1.0
+
+    return {name: ScriptedBuilder(name, wall) for name in ("buildkit", "legacy")}
+
+
+def _runner(tmp_path: Path, writer: RunWriter, builders: dict, resumed: bool = False) -> Runner:
+    return Runner(
+        run_id=writer.meta["run_id"],
+        scenario=_scenario(tmp_path),
+        engine=EngineConfig(),
+        builders=builders,
+        reset=lambda: EngineContents(0, 0, 0, 0, 0, 0),
+        writer=writer,
+        network="none",
+        tag_prefix="bench-run",
+        resumed=resumed,
+    )
+
+
+def _interrupted_run(tmp_path: Path, interrupt_at: int) -> tuple[Path, list[Measurement], int]:
+    """A run whose builder is interrupted at its `interrupt_at`-th call; (run dir, plan, builds on disk)."""
+    run_dir, plan = tmp_path / "run", _plan()
+    meta = {"run_id": "r1", "config_yaml": CONFIG_YAML, "plan": {"order": [m.cell.id for m in plan]}}
+    writer = RunWriter(run_dir, meta)
+    tally = _runner(tmp_path, writer, _builders(interrupt_at)).run(plan)
+    writer.finish("interrupted", measured=tally.measured)
+    assert tally.interrupted and 0 < tally.measured < len(plan)
+    return run_dir, plan, tally.measured
+
+
+def _resume(tmp_path: Path, run_dir: Path, plan: list[Measurement]) -> int:
+    point = resume_point(run_dir, read_meta(run_dir), plan)
+    writer = reopen(point)
+    tally = _runner(tmp_path, writer, _builders(), resumed=True).run(point.remaining)
+    writer.finish("complete", measured=len(point.done) + tally.measured)
+    return len(point.remaining)
+
+
+def test_a_resumed_run_ends_with_the_plan_once_each_in_the_recorded_order(tmp_path: Path) -> None:
+    run_dir, plan, done = _interrupted_run(tmp_path, interrupt_at=7)
+    assert _resume(tmp_path, run_dir, plan) == len(plan) - done
+    run = load(run_dir)
+    assert list(run.builds["seq"]) == list(range(len(plan)))
+    assert list(run.builds["cell"]) == run.meta["plan"]["order"]
+    assert list(run.builds["resumed"]) == [False] * done + [True] * (len(plan) - done)
+    assert set(run.builds["run_id"]) == {"r1"}, "the resumed rows belong to the same run"
+    assert run.steps.groupby("seq").size().eq(STEPS_PER_BUILD).all()
+    assert run.meta["status"] == "complete" and run.meta["measured"] == len(plan)
+    [entry] = run.meta["resumes"]
+    assert entry["done_before"] == done and entry["planned"] == len(plan)
+
+
+def test_the_summary_says_the_run_was_resumed(tmp_path: Path) -> None:
+    run_dir, plan, done = _interrupted_run(tmp_path, interrupt_at=4)
+    _resume(tmp_path, run_dir, plan)
+    console = Console(record=True, width=200)
+    summary_md = summarize(run_dir, console)
+    resumed_lines = [line for line in console.export_text().splitlines() if line.startswith("resumed ")]
+    assert len(resumed_lines) == 1 and f"after {done} of {len(plan)} builds" in resumed_lines[0]
+    assert f"Resumed: {len(plan) - done} of these builds" in summary_md.read_text()
+
+
+def test_a_torn_last_line_is_measured_again_and_the_files_read_cleanly(tmp_path: Path) -> None:
+    run_dir, plan, done = _interrupted_run(tmp_path, interrupt_at=6)
+    builds = run_dir / BUILDS_FILE
+    rows = builds.read_bytes().splitlines(keepends=True)
+    builds.write_bytes(b"".join(rows[:-1]) + rows[-1][: len(rows[-1]) // 2])  # killed mid-write
+    (run_dir / STEPS_FILE).open("a").write('{"run_id": "r1", "seq": 99, "na')  # and one step row torn
+    point = resume_point(run_dir, read_meta(run_dir), plan)
+    assert point.remaining[0].seq == done - 1, "the torn row's build is measured again, first"
+    assert point.torn_files == (BUILDS_FILE, STEPS_FILE)
+    _resume(tmp_path, run_dir, plan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TornLineWarning)
+        run = load(run_dir)
+    assert list(run.builds["seq"]) == list(range(len(plan)))
+    assert run.steps.groupby("seq").size().eq(STEPS_PER_BUILD).all(), "no step rows of the torn build twice"
+    assert run.builds.loc[done - 1, "resumed"]
+
+
+def test_a_complete_run_has_nothing_left(tmp_path: Path) -> None:
+    run_dir, plan, _ = _interrupted_run(tmp_path, interrupt_at=3)
+    _resume(tmp_path, run_dir, plan)
+    assert resume_point(run_dir, read_meta(run_dir), plan).remaining == []
+
+
+def test_another_config_is_refused_naming_the_difference(tmp_path: Path) -> None:
+    run_dir, _, _ = _interrupted_run(tmp_path, interrupt_at=3)
+    with pytest.raises(ResumeError, match=r"repetitions: 3 in the run, 10 given") as caught:
+        check_config(run_dir, read_meta(run_dir), CONFIG_YAML.replace("repetitions: 3", "repetitions: 10"))
+    assert "seed" not in str(caught.value)
+    check_config(run_dir, read_meta(run_dir), CONFIG_YAML)  # the same config passes
+
+
+def test_another_plan_or_foreign_rows_are_refused(tmp_path: Path) -> None:
+    run_dir, plan, _ = _interrupted_run(tmp_path, interrupt_at=3)
+    with pytest.raises(ResumeError, match="plan"):
+        resume_point(run_dir, read_meta(run_dir), plan[:-1])
+    row = json.loads((run_dir / BUILDS_FILE).read_text().splitlines()[0])
+    with (run_dir / BUILDS_FILE).open("a") as handle:
+        handle.write(json.dumps({**row, "seq": 1, "cell": "other|cell"}) + "\n")
+    with pytest.raises(ResumeError, match="seq 1"):
+        resume_point(run_dir, read_meta(run_dir), plan)
