@@ -1,4 +1,4 @@
-"""Resuming an interrupted run with scripted builders: the plan once each, in order, rows marked, files clean."""
+"""Resuming an interrupted run (scripted builders): the plan once each, in order; rows marked; files clean."""
 
 from __future__ import annotations
 
