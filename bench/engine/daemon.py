@@ -36,6 +36,7 @@ def daemon_json(engine: EngineConfig) -> dict:
         "exec-root": f"{engine.run_dir}/exec",
         "pidfile": f"{engine.run_dir}/dockerd.pid",
         "hosts": [f"unix://{engine.socket}"],
+        "group": "root",  # the socket is root:root 0660, even where a `docker` group exists (its default)
         "bridge": "none",
         "iptables": False,
         "ip6tables": False,

@@ -54,6 +54,25 @@ def engine_answers(engine: EngineConfig) -> Capability:
     return Capability("engine", True, f"context {engine.context!r}: Docker Engine {info.server_version}")
 
 
+def context_target(engine: EngineConfig) -> Capability:
+    """An engine bench started is emptied through its context, so the context must name that engine and
+    nothing else: one repointed since `bench engine up` (`docker context update`, another tool's context
+    of the same name) would have bench wipe whatever it now points at. DOCKER_HOST and the current context
+    play no part: bench's calls name the context (`--context`)."""
+    want = engine.host or f"unix://{engine.socket}"
+    if not engine.started_by_bench:
+        return Capability("context", True, f"context {engine.context!r}: an engine bench does not start")
+    try:
+        got = DockerClient().context.inspect(engine.context).endpoints["docker"].host
+    except (DockerException, KeyError, AttributeError):
+        return Capability("context", False, f"no docker context {engine.context!r}", UP)
+    if got != want:
+        return Capability(
+            "context", False, f"context {engine.context!r} points at {got}, not this engine's {want}", UP
+        )
+    return Capability("context", True, f"context {engine.context!r} -> {want}")
+
+
 def _probe_build(docker: DockerClient, legacy: bool, extra: list[str] | None = None) -> str | None:
     """Build a one-label scratch image; None when it worked, else the error's last line."""
     with tempfile.TemporaryDirectory(prefix="bench-probe-") as tmp:
@@ -213,7 +232,7 @@ def tools() -> Capability:
 def doctor(engine: EngineConfig) -> list[Capability]:
     """Every capability; stops after the engine when it does not answer (the rest would only repeat that)."""
     first = engine_answers(engine)
-    found = [first]
+    found = [context_target(engine), first]
     if first.ok:
         docker = DockerClient(context=engine.context)
         found += builders(docker)
@@ -228,6 +247,9 @@ def preflight(engine: EngineConfig, cell_platforms: Sequence[str] = ()) -> Capab
     emulation = platform_emulation(cell_platforms, binfmt.emulators())
     if not emulation.ok:
         return emulation
+    target = context_target(engine)
+    if not target.ok:
+        return target  # the context names another engine: not even asked
     checks = [engine_answers(engine)]
     if checks[0].ok:
         checks += [buildx_found(DockerClient(context=engine.context)), registry_reachable(engine)]

@@ -23,12 +23,14 @@ KEY_OPTIONS = 'restrict,command="git-shell -c \\"$SSH_ORIGINAL_COMMAND\\""'
 
 
 def keygen(path: Path, comment: str) -> None:
-    """An ed25519 key pair without a passphrase (ssh-keygen writes the private half 0600)."""
+    """An ed25519 key pair without a passphrase (ssh-keygen writes the private half 0600; the public half,
+    0644 by default, is made 0600 too: every file of a run's secret directory is private)."""
     subprocess.run(
         ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(path)],
         check=True,
         capture_output=True,
     )
+    path.with_name(f"{path.name}.pub").chmod(0o600)
 
 
 class RunKeys(RunDirectory):
