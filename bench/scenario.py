@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from omegaconf import OmegaConf
+import yaml
 
 from bench.config import PROJECT_ROOT, ScenarioConfig
 
@@ -41,6 +41,53 @@ def _resolve_dir(path: str) -> Path:
     return candidate.resolve()
 
 
+#: bench.yaml's keys and the YAML type of each value (null is allowed for every key: "not set").
+BENCH_YAML_KEYS: dict[str, type] = {
+    **dict.fromkeys(("description", "target", "source_change", "deps_manifest", "mounts_dockerfile"), str),
+    **dict.fromkeys(("network", "goss", "kind"), str),
+    "arch_probe": list,
+    "variants": dict,
+    "failing_test": dict,
+    "secret": dict,
+}
+KINDS = ("dockerfile", "compose")
+_TYPE_NAMES = {str: "a string", list: "a list", dict: "a mapping"}
+
+
+def read_bench_yaml(path: Path) -> dict:
+    """The settings of a scenario's bench.yaml, checked: YAML, a mapping of known keys of the right types.
+
+    Written by the scenario's author, so anything may be in it: what is wrong is named (file, line, key),
+    never a traceback from deep inside the run."""
+    try:
+        loaded = yaml.safe_load(path.read_bytes())
+    except RecursionError:
+        raise ScenarioError(f"{path} is nested too deeply to be settings") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ScenarioError(f"{path}:{where} is not valid YAML ({problem})") from None
+    except OSError as error:
+        raise ScenarioError(f"cannot read {path}: {error.strerror or error}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ScenarioError(f"{path} must be a mapping of settings (key: value), not {type(loaded).__name__}")
+    for key, value in loaded.items():
+        expected = BENCH_YAML_KEYS.get(key) if isinstance(key, str) else None
+        if expected is None:
+            raise ScenarioError(f"{path}: unknown setting {key!r}; known: {', '.join(BENCH_YAML_KEYS)}")
+        if value is not None and not isinstance(value, expected):
+            raise ScenarioError(f"{path}: {key} must be {_TYPE_NAMES[expected]}, not {type(value).__name__}")
+    if loaded.get("kind") is not None and loaded["kind"] not in KINDS:
+        raise ScenarioError(f"{path}: kind must be one of {', '.join(KINDS)}, not {loaded['kind']!r}")
+    for key in ("variants", "secret"):
+        if any(not isinstance(name, str) for name in loaded.get(key) or {}):
+            raise ScenarioError(f"{path}: the names under {key} must be strings")
+    return loaded
+
+
 def _failing_test(value: object) -> tuple[str, str] | None:
     if not value:
         return None
@@ -53,28 +100,40 @@ def _variants(directory: Path, config: ScenarioConfig, extra: dict) -> dict[str,
     """The config's variants, else the bench.yaml's; each must name a Dockerfile of the scenario."""
     variants = {str(k): str(v) for k, v in (dict(config.variants) or extra.get("variants") or {}).items()}
     for name, dockerfile in variants.items():
-        if not (directory / dockerfile).is_file():
+        if not _is_file(directory / dockerfile):
             raise ScenarioError(
                 f"variant {name!r}: {directory} has no {dockerfile}; fix the scenario's variants"
             )
     return variants
 
 
+def _is_file(path: Path) -> bool:
+    """Whether `path` is a file, with a path bench may not read (or cannot name) said as a ScenarioError."""
+    try:
+        return path.is_file()
+    except OSError as error:
+        raise ScenarioError(
+            f"cannot read the scenario's {path} ({error.strerror or error}); give a directory bench can read"
+        ) from None
+
+
 def load_scenario(config: ScenarioConfig) -> Scenario:
     """Check the directory and merge its bench.yaml under the config (the config wins)."""
     directory = _resolve_dir(config.path)
-    if not directory.is_dir():
+    try:
+        is_directory = directory.is_dir()
+    except OSError as error:
+        raise ScenarioError(f"cannot read scenario.path {config.path} ({error.strerror or error})") from None
+    if not is_directory:
         raise ScenarioError(
             f"scenario.path {config.path} is not a directory; give a directory with a Dockerfile"
         )
-    if not (directory / config.dockerfile).is_file():
+    if not _is_file(directory / config.dockerfile):
         raise ScenarioError(
             f"{directory} has no {config.dockerfile}; give a directory with a Dockerfile "
             "or set scenario.dockerfile=NAME"
         )
-    extra: dict = {}
-    if (directory / "bench.yaml").is_file():
-        extra = OmegaConf.to_container(OmegaConf.load(directory / "bench.yaml")) or {}
+    extra = read_bench_yaml(directory / "bench.yaml") if _is_file(directory / "bench.yaml") else {}
     return Scenario(
         name=config.name or directory.name,
         directory=directory,
