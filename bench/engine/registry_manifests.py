@@ -19,6 +19,7 @@ MANIFEST_TYPES = ", ".join(
     )
 )
 TIMEOUT_S = 10
+CATALOG_PAGE = 1000
 
 
 def _request(url: str, method: str = "GET") -> urllib.request.Request:
@@ -26,9 +27,16 @@ def _request(url: str, method: str = "GET") -> urllib.request.Request:
 
 
 def repositories(registry: str) -> list[str]:
-    """Every repository the registry knows (one emptied by deletions is still listed)."""
-    with urllib.request.urlopen(_request(f"http://{registry}/v2/_catalog?n=100000"), timeout=TIMEOUT_S) as r:
-        return list(json.load(r).get("repositories") or [])
+    """Every repository the registry knows (one emptied by deletions is still listed), page by page:
+    distribution refuses a page larger than its `catalog.maxentries` (1000 by default)."""
+    found: list[str] = []
+    path: str | None = f"/v2/_catalog?n={CATALOG_PAGE}"
+    while path:
+        with urllib.request.urlopen(_request(f"http://{registry}{path}"), timeout=TIMEOUT_S) as response:
+            found += json.load(response).get("repositories") or []
+            following = response.headers.get("Link") or ""  # </v2/_catalog?last=X&n=1000>; rel="next"
+        path = following.partition("<")[2].partition(">")[0] if 'rel="next"' in following else None
+    return found
 
 
 def tags(registry: str, repository: str) -> list[str]:
