@@ -129,7 +129,8 @@ def collect(
 
 
 def forget(engine: EngineConfig, tag_prefix: str, refs: set[tuple[str, str]]) -> int:
-    """Delete these refs' manifests, unless a tag outside `refs` resolves to the same manifest."""
+    """Delete these refs' manifests (an index with its platform manifests), unless a tag outside `refs`
+    resolves to the same manifest."""
     by_repository: dict[str, set[str]] = {}
     for repository, tag in refs:
         if registry_refs.collectable(repository, tag_prefix):
@@ -140,8 +141,15 @@ def forget(engine: EngineConfig, tag_prefix: str, refs: set[tuple[str, str]]) ->
             t: registry_manifests.digest(engine.registry, repository, t)
             for t in registry_manifests.tags(engine.registry, repository)
         }
-        others = {d for t, d in resolved.items() if t not in own}
-        for digest in {resolved.get(t) for t in own} - others - {None}:
+
+        def with_children(digests: set[str | None], repository: str = repository) -> set[str]:
+            found = {d for d in digests if d}
+            return found | {
+                c for d in found for c in registry_manifests.children(engine.registry, repository, d)
+            }
+
+        others = with_children({d for t, d in resolved.items() if t not in own})
+        for digest in sorted(with_children({resolved.get(t) for t in own}) - others):
             deleted += registry_manifests.delete(engine.registry, repository, digest)
     return deleted
 

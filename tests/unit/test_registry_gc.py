@@ -165,3 +165,13 @@ def test_after_a_run_a_registry_error_is_one_line_not_a_crash(
     assert said == [
         "registry: the run's cache refs were not all removed (connection refused); `bench engine gc` will"
     ]
+
+
+def test_a_run_forgets_an_index_it_pushed_with_its_platform_manifests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = _fake()
+    fake.install(monkeypatch)
+    assert registry_gc.forget(_engine(tmp_path), "bench-run", {("bench-run/tiny", "multi-4")}) == 3
+    assert sorted(d for _r, d in fake.deleted) == ["sha256:amd64", "sha256:arm64", "sha256:index"]
+    assert fake.tags["bench-run/tiny"] == {"single-5": "sha256:s5"}
