@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import stat
 import subprocess
 from collections.abc import Iterator
@@ -133,19 +132,17 @@ def hostile_client_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     config = tmp_path / "docker-config"
     shutil.copytree(DOCKER_CONFIG, config, ignore=shutil.ignore_patterns("*.lock"))
     monkeypatch.setenv("DOCKER_CONFIG", str(config))
-    with socket.socket(socket.AF_UNIX) as listener:  # something answers there, but it is not an engine
-        listener.bind(f"{tmp_path}/not-bench.sock")
-        DockerClient().context.create("decoy", docker={"host": decoy_socket})
-        DockerClient().context.use("decoy")
-        monkeypatch.setenv("DOCKER_HOST", decoy_socket)
-        monkeypatch.setenv("DOCKER_CONTEXT", "decoy")
-        yield
+    DockerClient().context.create("decoy", docker={"host": decoy_socket})
+    DockerClient().context.use("decoy")
+    monkeypatch.setenv("DOCKER_HOST", decoy_socket)
+    monkeypatch.setenv("DOCKER_CONTEXT", "decoy")
+    yield
 
 
 def test_an_owned_engine_is_reached_through_its_context_whatever_the_shell_says(
     engine: EngineConfig, hostile_client_settings: None
 ) -> None:
-    real = DockerClient(host=f"unix://{engine.socket}", client_config=None)
+    real = DockerClient(host=f"unix://{engine.socket}")
     assert daemon.client(engine).system.info().id == real.system.info().id
     assert probe.preflight(engine) is None
     assert context_endpoint(engine) == f"unix://{engine.socket}"
