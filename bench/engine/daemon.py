@@ -67,7 +67,12 @@ def process(engine: EngineConfig) -> psutil.Process | None:
     config = _config_file(engine)
     for candidate in psutil.process_iter(["name", "cmdline", "status"]):
         info = candidate.info
-        if info["name"] == DOCKERD and config in (info["cmdline"] or []) and info["status"] != "zombie":
+        if (
+            info["name"] == DOCKERD
+            and config in (info["cmdline"] or [])
+            and info["status"] != "zombie"
+            and process_identity.shares_our_root(candidate.pid)  # not the machine's, seen from a chroot
+        ):
             return candidate
     return None
 
@@ -113,28 +118,31 @@ def start(engine: EngineConfig, timeout_s: float = 60.0) -> bool:
     config.write_text(json.dumps(daemon_json(engine), indent=2))
     log_rotation.rotate(run_dir / "dockerd.log")
     log = open(run_dir / "dockerd.log", "ab")  # noqa: SIM115 - handed to the daemon, which outlives us
-    subprocess.Popen(
+    started = subprocess.Popen(
         ["dockerd", "--config-file", str(config)],
         stdout=log,
         stderr=log,
         stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
-    if _answers_within(engine, timeout_s):
+    if _answers_within(engine, timeout_s, started):
         ensure_context(engine)
         return True
-    tail = (run_dir / "dockerd.log").read_text(errors="replace").splitlines()[-3:]
-    raise EngineError(
-        f"dockerd did not answer on {engine.socket} within {timeout_s:.0f}s: {' | '.join(tail)}",
-        fix=f"read {run_dir}/dockerd.log",
-    )
+    lines = (run_dir / "dockerd.log").read_text(errors="replace").splitlines()
+    failed = [line for line in lines if "failed to start daemon" in line]
+    why = failed[-1] if failed else " | ".join(lines[-3:])
+    state = "exited" if started.poll() is not None else f"did not answer within {timeout_s:.0f}s"
+    raise EngineError(f"dockerd {state} ({engine.socket}): {why}", fix=f"read {run_dir}/dockerd.log")
 
 
-def _answers_within(engine: EngineConfig, timeout_s: float) -> bool:
+def _answers_within(engine: EngineConfig, timeout_s: float, started: subprocess.Popen | None = None) -> bool:
+    """Wait for the daemon to answer; gives up at once when the dockerd just started has exited."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if responds(engine):
             return True
+        if started is not None and started.poll() is not None:
+            return False
         time.sleep(0.5)
     return False
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -77,9 +78,20 @@ def _recorded(pidfile: Path) -> ProcessIdentity | None:
         return None
 
 
+def shares_our_root(pid: int) -> bool:
+    """The process sees the same root directory as bench. PIDs are shared across chroots, and a daemon
+    of another root (the machine's own engine, seen from a chroot, or the reverse) has the same name and
+    the same pid-file path: it is never bench's to signal."""
+    try:
+        theirs, ours = os.stat(f"/proc/{pid}/root"), os.stat("/")
+    except OSError:
+        return False
+    return (theirs.st_dev, theirs.st_ino) == (ours.st_dev, ours.st_ino)
+
+
 def _alive(process: psutil.Process) -> bool:
     try:
-        return process.status() != psutil.STATUS_ZOMBIE
+        return process.status() != psutil.STATUS_ZOMBIE and shares_our_root(process.pid)
     except psutil.NoSuchProcess:
         return False
 

@@ -121,3 +121,23 @@ def test_a_process_that_survives_sigkill_is_an_error_with_a_fix(spawn, monkeypat
     with pytest.raises(EngineError, match="still running after SIGTERM and SIGKILL") as caught:
         process_identity.stop_process(psutil.Process(sleeper.pid), "dockerd", 0.1)
     assert caught.value.fix and str(sleeper.pid) in caught.value.fix
+
+
+def test_a_process_of_another_root_is_never_ours(tmp_path) -> None:
+    """Seen from a chroot the machine's own daemons have the same names and pid-file paths; the root
+    directory tells them apart (needs root, as bench does)."""
+    from bench.engine.process_identity import shares_our_root
+
+    script = "import os, sys, time; os.chroot(sys.argv[1]); print('in', flush=True); time.sleep(30)"
+    jailed = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE)
+    plain = subprocess.Popen(
+        [sys.executable, "-c", "import time; print('in', flush=True); time.sleep(30)"], stdout=subprocess.PIPE
+    )
+    try:
+        assert jailed.stdout.readline().strip() == b"in" and plain.stdout.readline().strip() == b"in"
+        assert not shares_our_root(jailed.pid)
+        assert shares_our_root(plain.pid)
+    finally:
+        for child in (jailed, plain):
+            child.kill()
+            child.wait()
