@@ -105,7 +105,7 @@ say "baseline: $(wc -l <"$WORK/dpkg-before.txt") packages, Debian $(cat "$WORK/d
 mkdir -p "$ROOT/opt/bench"
 git -C "$SRC" archive HEAD | tar -x -C "$ROOT/opt/bench"   # the project as a user clones it
 
-rx_bytes() { awk 'NR > 2 && $1 != "lo:" {sum += $2} END {print sum + 0}' /proc/net/dev; }
+rx_bytes() { awk 'NR > 2 && $1 != "lo:" {sum += $2} END {printf "%.0f\n", sum}' /proc/net/dev; }
 rx_before=$(rx_bytes)
 t0=$(date +%s)
 say "make run RUN_ARGS='$RUN_ARGS' ENGINE_ARGS='$ENGINE_ARGS' (the README's first command)"
