@@ -243,7 +243,7 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            rows.append(json.loads(line))
+            row = json.loads(line)
         except ValueError as error:  # JSONDecodeError, or UnicodeDecodeError of a split character
             if number == last:
                 warnings.warn(
@@ -255,6 +255,9 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
                 continue
             why = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8"
             raise ResultsError(f"{path}:{number} is not valid JSON ({why}); the file is damaged") from None
+        if not isinstance(row, dict):
+            raise ResultsError(f"{path}:{number} is JSON but not a row (an object); the file is damaged")
+        rows.append(row)
     return rows
 
 

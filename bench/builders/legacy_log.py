@@ -21,7 +21,8 @@ from bench.builders.dockerfile import FromLine, stage_label
 from bench.builders.process import STDERR, OutputLine
 from bench.records import Step
 
-_STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
+#: ASCII digits, at most 9: a container may print anything, and int() refuses 4,300 digits and more
+_STEP = re.compile(r"^Step ([0-9]{1,9})/([0-9]{1,9}) : (.*)$")
 _AS_NAME = re.compile(r"\s[Aa][Ss]\s+(\S+)\s*$")
 _BUILT = re.compile(r"^Successfully built (\S+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

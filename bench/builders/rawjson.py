@@ -82,6 +82,36 @@ class _Vertex:
     logs: list[str] = field(default_factory=list)
 
 
+def _items(value: object) -> list[dict[str, Any]]:
+    """The objects of a JSON list field (BuildKit's `vertexes`, `logs`); anything else has none."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _stamp(value: object) -> str | None:
+    """An RFC3339 timestamp as BuildKit writes it, or None for anything else (so steps() cannot fail)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parse_rfc3339(value)
+    except ValueError:  # no timestamp, or one of a month or day that does not exist
+        return None
+    return value
+
+
+def _decoded(data: object) -> str:
+    """A log entry's base64 `data` as text; not base64 at all is no text."""
+    if not isinstance(data, str):
+        return ""
+    try:
+        return base64.b64decode(data).decode("utf-8", errors="replace")
+    except ValueError:  # binascii.Error
+        return ""
+
+
 class RawJsonParser:
     """Incremental parser: `feed()` output lines as they arrive, then read `steps()` and friends."""
 
@@ -106,7 +136,7 @@ class RawJsonParser:
             self._object_arrival = t
         self._buffer.append(line)
         self._scan(line)
-        if self._depth == 0:
+        if self._depth <= 0:  # below 0: more closing braces than opening ones, not JSON either way
             self._finish_object()
 
     def _scan(self, line: str) -> None:
@@ -128,7 +158,7 @@ class RawJsonParser:
 
     def _finish_object(self) -> None:
         text = "\n".join(self._buffer)
-        self._buffer = []
+        self._buffer, self._depth, self._in_string, self._escaped = [], 0, False, False
         try:
             status = json.loads(text)
         except json.JSONDecodeError:
@@ -148,25 +178,28 @@ class RawJsonParser:
         return self._vertices[digest]
 
     def _merge(self, status: dict[str, Any]) -> None:
-        for update in status.get("vertexes") or []:
-            if not update.get("digest"):
+        """Fold one SolveStatus in; a field of another type than BuildKit writes is skipped, not fatal."""
+        for update in _items(status.get("vertexes")):
+            digest = _text(update.get("digest"))
+            if digest is None:
                 continue
-            vertex = self._vertex(update["digest"])
-            vertex.name = update.get("name") or vertex.name
-            started = update.get("started")
+            vertex = self._vertex(digest)
+            vertex.name = _text(update.get("name")) or vertex.name
+            started = _stamp(update.get("started"))
             if started:
                 completed, cached = vertex.intervals.get(started, (None, False))
                 vertex.intervals[started] = (
-                    update.get("completed") or completed,
-                    bool(update.get("cached")) or cached,
+                    _stamp(update.get("completed")) or completed,
+                    update.get("cached") is True or cached,
                 )
-            if update.get("error"):
-                vertex.error = update["error"]
-        for log in status.get("logs") or []:
-            if not log.get("vertex"):
+            error = update.get("error")
+            if error:
+                vertex.error = error if isinstance(error, str) else json.dumps(error)
+        for log in _items(status.get("logs")):
+            digest = _text(log.get("vertex"))
+            if digest is None:
                 continue
-            data = base64.b64decode(log.get("data") or "").decode("utf-8", errors="replace")
-            self._vertex(log["vertex"]).logs.extend(data.splitlines())
+            self._vertex(digest).logs.extend(_decoded(log.get("data")).splitlines())
 
     @property
     def vertex_count(self) -> int:

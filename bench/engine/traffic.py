@@ -17,7 +17,11 @@ from pathlib import Path
 from bench.config import EngineConfig
 
 # 127.0.0.1 - - [26/Nov/2026:16:41:25 +0000] "GET /v2/bench/busybox/blobs/sha256:49af... HTTP/1.1" 200 1071305
-_ACCESS = re.compile(r'"(?P<method>[A-Z]+) (?P<path>/v2/\S*) HTTP/[\d.]+" (?P<status>\d{3}) (?P<size>\d+|-)')
+# sizes in ASCII digits, at most 18 (an exabyte): a longer number is no size, and int() refuses 4,300 digits
+_ACCESS = re.compile(
+    r'"(?P<method>[A-Z]+) (?P<path>/v2/\S*) HTTP/[\d.]+" '
+    r"(?P<status>[0-9]{3}) (?P<size>[0-9]{1,18}(?![0-9])|-)"
+)
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,12 @@ def served_file_bytes(lines: list[str], files_dir: Path) -> int:
     total = 0
     for line in lines:
         match = _SERVED_FILE.search(line)
-        if match and (files_dir / match["name"]).is_file():
+        if match is None:
+            continue
+        try:
             total += (files_dir / match["name"]).stat().st_size
+        except (OSError, ValueError):  # not a file of the index (no such file, a name too long or with NUL)
+            continue
     return total
 
 
