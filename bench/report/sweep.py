@@ -75,7 +75,9 @@ def _state(directory: Path) -> tuple[str, str]:
         found = completeness(load(directory))
     except ResultsError as error:
         return PARTIAL, str(error)
-    return (COMPLETE, "") if found.complete else (PARTIAL, found.sentence())
+    if found.complete:
+        return COMPLETE, ""
+    return PARTIAL, f"{found.sentence()}; continue it: bench run --resume {directory}"
 
 
 def sweep_jobs(sweep_dir: Path) -> list[SweepJob]:
