@@ -149,7 +149,8 @@ def _resume(args: list[str]) -> int:
 def _one_line(error: BaseException) -> str:
     """Hydra's and OmegaConf's messages in one line: the error, its options, the cause's first line."""
     text = str(error).split("Config search path:", 1)[0]
-    line = "; ".join(part.strip() for part in text.splitlines() if part.strip()).replace(":; ", ": ")
+    line = "; ".join(part.strip() for part in text.splitlines() if part.strip())
+    line = line.replace(":; ", ": ").replace(".; ", "; ")
     cause = str(error.__cause__).strip().splitlines()[0] if error.__cause__ and str(error.__cause__) else ""
     return f"{line}: {cause}" if cause else line
 
