@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import warnings
 from pathlib import Path
 
 import pytest
 from fakes import ScriptedBuilder
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from bench.app import summarize
 from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, Measurement, make_plan
-from bench.results import BUILDS_FILE, STEPS_FILE, RunWriter, TornLineWarning, load, read_meta
+from bench.results import BUILDS_FILE, STEPS_FILE, ResultsError, RunWriter, TornLineWarning, load, read_meta
 from bench.resume import ResumeError, check_config, reopen, resume_point
 from bench.runner import Runner
 from bench.scenario import Scenario
@@ -151,3 +154,25 @@ def test_another_plan_or_foreign_rows_are_refused(tmp_path: Path) -> None:
         handle.write(json.dumps({**row, "seq": 1, "cell": "other|cell"}) + "\n")
     with pytest.raises(ResumeError, match="seq 1"):
         resume_point(run_dir, read_meta(run_dir), plan)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300), st.integers(min_value=0, max_value=2000))
+def test_any_builds_file_is_resumed_from_or_refused_with_a_results_error(junk: bytes, cut: int) -> None:
+    """Whatever a kill, a disk or a person left in builds.jsonl: a resume point, or ResultsError."""
+    plan = _plan()
+    rows = [
+        json.dumps({"run_id": "r1", "seq": m.seq, "cell": m.cell.id, "outcome": "ok"}).encode() for m in plan
+    ]
+    meta = {"schema_version": 3, "config_yaml": CONFIG_YAML, "plan": {"order": [m.cell.id for m in plan]}}
+    with tempfile.TemporaryDirectory() as directory:
+        run_dir = Path(directory)
+        data = b"\n".join(rows) + b"\n"
+        for content in (data[:cut], data[:cut] + junk, junk):
+            (run_dir / BUILDS_FILE).write_bytes(content)
+            try:
+                point = resume_point(run_dir, meta, plan)
+            except ResultsError as error:
+                assert BUILDS_FILE in str(error)
+            else:
+                assert sorted(point.done | {m.seq for m in point.remaining}) == list(range(len(plan)))
