@@ -96,9 +96,17 @@ def _check_run_input(args: list[str]) -> None:
     Hydra's own flags (-m sweeps, --cfg, --help...) are left to Hydra; the run checks its input again."""
     if any(arg.startswith("-") for arg in args):
         return
+    from bench.results import META_FILE, ResultsError
     from bench.run_input import checked_input
 
     checked_input(_compose(args))
+    for arg in args:  # Hydra would rewrite the .hydra/ of a run already there before the run refused it
+        key, _, value = arg.partition("=")
+        if key == "hydra.run.dir" and (Path(value) / META_FILE).exists():
+            raise ResultsError(
+                f"{value} already holds a run; give each run its own folder, or continue it: "
+                f"bench run --resume {value}"
+            )
 
 
 def _resume_args(args: list[str]) -> tuple[Path, list[str]] | str:

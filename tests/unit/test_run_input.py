@@ -138,6 +138,15 @@ def test_an_unreadable_scenario_directory_is_refused() -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def test_a_directory_that_holds_a_run_is_refused_untouched(capsys, tmp_path: Path) -> None:
+    run_dir = _recorded_run(tmp_path, "scenario=tiny")
+    before = {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()}
+    code = main(["run", *_safe_engine(tmp_path), "scenario=tiny", f"hydra.run.dir={run_dir}"])
+    err = capsys.readouterr().err
+    assert code == 2 and "already holds a run" in err and f"--resume {run_dir}" in err
+    assert {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()} == before
+
+
 def _recorded_run(tmp_path: Path, *overrides: str) -> Path:
     """A run directory as `bench run` leaves it after an interruption, without any build."""
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
