@@ -240,8 +240,10 @@ def _measure(
             f"the rows measured so far are in {run_dir}[/] (continue: bench run --resume {run_dir})"
         )
         return EXIT_INTERRUPTED
-    if tally.failed:
-        console.print(f"[red]{len(tally.failed)} build(s) failed[/]: {', '.join(sorted(set(tally.failed)))}")
+    # the exit code is the run's: builds that failed before a resume count too
+    failed = [*(point.failed_before if point is not None else ()), *tally.failed]
+    if failed:
+        console.print(f"[red]{len(failed)} build(s) failed[/]: {', '.join(sorted(set(failed)))}")
         return EXIT_FAILED_BUILDS
     return EXIT_OK
 

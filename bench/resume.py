@@ -39,6 +39,7 @@ class ResumePoint:
     done: frozenset[int]
     remaining: list[Measurement]
     torn_files: tuple[str, ...]  # files whose last line a kill cut short (that row is measured again)
+    failed_before: tuple[str, ...] = ()  # cells of the rows on disk whose build failed (for the exit code)
 
 
 def recorded_overrides(run_dir: Path) -> list[str]:
@@ -123,6 +124,7 @@ def resume_point(run_dir: Path, meta: dict[str, Any], plan: list[Measurement]) -
     builds_path = run_dir / BUILDS_FILE
     lines, builds_torn = _complete_lines(builds_path)
     done: set[int] = set()
+    failed: list[str] = []
     for row in _rows(builds_path, lines):
         seq = row["seq"]
         if not 0 <= seq < len(plan) or row.get("cell") != planned[seq]:
@@ -131,10 +133,12 @@ def resume_point(run_dir: Path, meta: dict[str, Any], plan: list[Measurement]) -
                 "the file is not this run's: start a new run"
             )
         done.add(seq)
+        if row.get("outcome") == "failed":
+            failed.append(planned[seq])
     steps_torn = _complete_lines(run_dir / STEPS_FILE)[1]
     torn = tuple(name for name, cut in ((BUILDS_FILE, builds_torn), (STEPS_FILE, steps_torn)) if cut)
     remaining = [m for m in plan if m.seq not in done]
-    return ResumePoint(run_dir, meta, frozenset(done), remaining, torn)
+    return ResumePoint(run_dir, meta, frozenset(done), remaining, torn, tuple(failed))
 
 
 def _rewrite(path: Path, lines: list[bytes]) -> None:

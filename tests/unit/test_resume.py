@@ -131,6 +131,16 @@ def test_a_torn_last_line_is_measured_again_and_the_files_read_cleanly(tmp_path:
     assert run.builds.loc[done - 1, "resumed"]
 
 
+def test_failed_builds_before_the_resume_are_remembered(tmp_path: Path) -> None:
+    run_dir, plan, _ = _interrupted_run(tmp_path, interrupt_at=5)
+    builds = run_dir / BUILDS_FILE
+    rows = [json.loads(line) for line in builds.read_text().splitlines()]
+    rows[1]["outcome"] = "failed"
+    builds.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    point = resume_point(run_dir, read_meta(run_dir), plan)
+    assert point.failed_before == (plan[1].cell.id,)
+
+
 def test_a_complete_run_has_nothing_left(tmp_path: Path) -> None:
     run_dir, plan, _ = _interrupted_run(tmp_path, interrupt_at=3)
     _resume(tmp_path, run_dir, plan)
