@@ -7,6 +7,7 @@ input is not usable (one line says what to run); 130 interrupted (rows measured 
 from __future__ import annotations
 
 import hashlib
+import sys
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from bench.audit.after_build import AfterBuild
 from bench.audit.run_equivalence import write_equivalence
 from bench.builders import make_builder
 from bench.config import BenchConfig, BuilderName
-from bench.engine import environment, latency, link, probe, provision, registry_gc, reset
+from bench.engine import environment, health, latency, link, probe, provision, registry_gc, reset
 from bench.engine.capabilities import engine_lacks
 from bench.engine.fleet import context_endpoint
 from bench.engine.link import LinkProfile
@@ -209,6 +210,7 @@ def _measure(
         resumed=point is not None,
     )
     runner.engine_lacks = engine_lacks(env)
+    runner.health = lambda error: health.blocked(config.engine, error)
     profile = LinkProfile(config.link.name, config.link.rate_mbit, config.link.delay_ms)
     ports = [_port(config.engine.registry), _port(config.engine.package_index)]
     with (
@@ -220,7 +222,8 @@ def _measure(
             scenario, build_args=latency.readdressed(scenario.build_args, config.engine, via)
         )
         tally = runner.run(to_measure)
-    reset.remove_own_images(docker, config.tag_prefix)
+    if tally.stopped is None or probe.engine_answers(config.engine).ok:  # a daemon that died cannot
+        reset.remove_own_images(docker, config.tag_prefix)
     # its cache refs were needed only between priming and measuring (bench/engine/registry_gc.py)
     registry_gc.after_run(
         config.engine, run_dir, config.tag_prefix, say=lambda text: console.print(text, highlight=False)
@@ -228,18 +231,26 @@ def _measure(
     equivalence = write_equivalence(run_dir)
     if equivalence is not None:
         console.print(f"images of the two builders compared: {equivalence}", highlight=False)
-    status = "interrupted" if tally.interrupted else "complete"
+    status = "interrupted" if tally.interrupted else "stopped" if tally.stopped else "complete"
     measured = done_before + tally.measured
     writer.finish(status, finished_at=datetime.now(UTC).isoformat(timespec="seconds"), measured=measured)
     summarize(run_dir, console)
     if secret is not None and secret.finish(run_dir, say=lambda text: console.print(text, highlight=False)):
         return EXIT_FAILED_BUILDS  # the token reached the run's files or the harness's logs
     if tally.interrupted:
-        console.print(
-            f"[yellow]interrupted after {measured} of {len(plan)} builds; "
-            f"the rows measured so far are in {run_dir}[/] (continue: bench run --resume {run_dir})"
+        print(
+            f"bench: interrupted after {measured} of {len(plan)} builds; the rows measured so far are in "
+            f"{run_dir} (continue: bench run --resume {run_dir})",
+            file=sys.stderr,
         )
         return EXIT_INTERRUPTED
+    if tally.stopped is not None:
+        print(
+            f"bench: stopped after {measured} of {len(plan)} builds: {tally.stopped.what}; the rows measured "
+            f"so far are in {run_dir}; fix: {tally.stopped.fix}, then bench run --resume {run_dir}",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
     # the exit code is the run's: builds that failed before a resume count too
     failed = [*(point.failed_before if point is not None else ()), *tally.failed]
     if failed:

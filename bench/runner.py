@@ -22,6 +22,7 @@ from bench.caches import CacheJob, CacheStrategy, ImageTransfer, Primed, strateg
 from bench.changes import apply_change, changed_build_args, copy_scenario, unsupported_change
 from bench.config import NATIVE_PLATFORM, CacheSource, ChangeKind, EngineConfig
 from bench.engine.contents import EngineContents
+from bench.engine.health import Blocked
 from bench.engine.link import AppliedLink
 from bench.engine.observer import directory_bytes
 from bench.plan import Measurement
@@ -43,6 +44,9 @@ Reset = Callable[[], EngineContents]
 ImageCheck = Callable[[str, str | None, str], str | None]
 #: (measurement, its record) -> extra row fields, e.g. goss results (bench/audit/after_build.py)
 AfterBuild = Callable[[Measurement, BuildRecord], dict[str, Any]]
+#: (the failed build's error tail, or the error the engine raised) -> why the run cannot go on, or None
+#: when the failure was the build's own (bench/engine/health.py)
+Health = Callable[[str | None], Blocked | None]
 
 #: Dockerfile instructions: the steps that do the project's work (BuildKit's other vertices, such as
 #: `[internal] load ...` or `exporting to image`, are the builder's own).
@@ -110,6 +114,7 @@ class RunTally:
     failed: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     interrupted: bool = False
+    stopped: Blocked | None = None  # the engine, its registry or its disk failed: the rest was not built
 
 
 def _image_tag(prefix: str, scenario: str, m: Measurement) -> str:
@@ -292,6 +297,7 @@ class Runner:
         self.check_image = check_image
         self.after_build = after_build  # image checks outside the timed span (bench/audit/after_build.py)
         self.resumed = resumed  # rows say they were measured by `bench run --resume` (bench/resume.py)
+        self.health: Health | None = None  # asked after a failure whether the run can go on, set by the app
         self.workroot = Path(tempfile.mkdtemp(prefix="bench-run-"))
 
     def _request(self, context_dir: Path, m: Measurement) -> BuildRequest:
@@ -455,14 +461,28 @@ class Runner:
         finally:
             shutil.rmtree(context_dir.parent, ignore_errors=True)
 
+    def _blocked(self, error: str | None) -> Blocked | None:
+        return self.health(error) if self.health is not None else None
+
     def run(self, plan: list[Measurement]) -> RunTally:
-        """All measurements in plan order; Ctrl-C stops after writing what was measured."""
+        """All measurements in plan order; Ctrl-C stops after writing what was measured, and so does an
+        engine that can no longer build (its daemon or registry gone, its disk full): `tally.stopped`."""
         tally = RunTally()
         try:
             for m in plan:
                 if self.on_start:
                     self.on_start(m)
-                row, steps = self.measure(m)
+                try:
+                    row, steps = self.measure(m)
+                except Exception as error:  # the engine refused a call outside the build (reset, inspect)
+                    tally.stopped = self._blocked(str(error))
+                    if tally.stopped is None:
+                        raise
+                    break
+                if row["outcome"] == Outcome.FAILED.value:
+                    tally.stopped = self._blocked(row.get("error_tail"))
+                    if tally.stopped is not None:  # the row says why nothing follows it
+                        row["notes"] = [*row["notes"], f"the run stopped here: {tally.stopped.what}"]
                 self.writer.add_build(row, steps)
                 tally.measured += 1
                 if row["outcome"] == Outcome.FAILED.value:
@@ -471,6 +491,8 @@ class Runner:
                     tally.unsupported.append(m.cell.id)
                 if self.on_row:
                     self.on_row(m, row)
+                if tally.stopped is not None:
+                    break
         except KeyboardInterrupt:
             tally.interrupted = True
         finally:

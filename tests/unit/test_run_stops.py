@@ -1,0 +1,134 @@
+"""A run stops at the first failure its engine caused (daemon or registry gone, data root full), with the
+rows so far on disk and the reason on the last row; a build's own failure lets the matrix go on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fakes import ScriptedBuilder
+
+from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
+from bench.engine import health
+from bench.engine.contents import EngineContents
+from bench.engine.health import Blocked
+from bench.engine.probe import Capability
+from bench.plan import Cell, make_plan
+from bench.results import RunWriter, load
+from bench.runner import Runner
+from bench.scenario import Scenario
+
+EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
+GONE = Blocked("engine 'faults' stopped answering: no daemon answers", "bench engine up engine=faults")
+
+
+def _runner(tmp_path: Path, builder: ScriptedBuilder, reset=lambda: EMPTY) -> Runner:
+    directory = tmp_path / "proj"
+    directory.mkdir()
+    (directory / "Dockerfile").write_text("FROM scratch\n")
+    return Runner(
+        run_id="r",
+        scenario=Scenario("proj", directory, "Dockerfile", {}),
+        engine=EngineConfig(),
+        builders={"buildkit": builder},
+        reset=reset,
+        writer=RunWriter(tmp_path / "run", {"run_id": "r"}),
+        network="none",
+        tag_prefix="bench-run",
+    )
+
+
+def _plan(repetitions: int):
+    cell = Cell("proj", BuilderName.buildkit, CacheSource.none, ChangeKind.none)
+    return make_plan([cell], repetitions=repetitions, warmup=0, seed=0)
+
+
+def test_a_failure_the_engine_caused_stops_the_run_after_writing_its_row(tmp_path: Path) -> None:
+    builder = ScriptedBuilder("buildkit", [1.0] * 5, failing_calls={1})
+    runner = _runner(tmp_path, builder)
+    errors: list[str | None] = []
+    runner.health = lambda error: errors.append(error) or GONE
+    tally = runner.run(_plan(5))
+    assert tally.stopped == GONE and tally.measured == 2 and len(builder.requests) == 2
+    assert errors == ["scripted failure"], (
+        "asked once, with the failed build's error, never after an ok build"
+    )
+    builds = load(tmp_path / "run").builds
+    assert list(builds["outcome"]) == ["ok", "failed"]
+    assert builds["notes"].iloc[1] == [f"the run stopped here: {GONE.what}"]
+    assert not runner.workroot.exists()
+
+
+def test_a_build_that_failed_on_its_own_lets_the_matrix_go_on(tmp_path: Path) -> None:
+    runner = _runner(tmp_path, ScriptedBuilder("buildkit", [1.0] * 3, failing_calls={0, 1}))
+    runner.health = lambda error: None
+    tally = runner.run(_plan(3))
+    assert tally.stopped is None and tally.measured == 3 and len(tally.failed) == 2
+
+
+def test_an_engine_that_refuses_the_reset_stops_the_run_without_a_row(tmp_path: Path) -> None:
+    calls = iter([EMPTY])
+
+    def reset() -> EngineContents:
+        try:
+            return next(calls)
+        except StopIteration:
+            raise RuntimeError(
+                "Cannot connect to the Docker daemon at unix:///run/bench/faults/docker.sock"
+            ) from None
+
+    runner = _runner(tmp_path, ScriptedBuilder("buildkit", [1.0] * 3), reset=reset)
+    runner.health = lambda error: GONE if "Cannot connect" in (error or "") else None
+    tally = runner.run(_plan(3))
+    assert tally.stopped == GONE and tally.measured == 1
+    assert len(load(tmp_path / "run").builds) == 1
+
+
+def test_an_error_of_a_healthy_engine_is_raised_as_before(tmp_path: Path) -> None:
+    def reset() -> EngineContents:
+        raise RuntimeError("a bug")
+
+    runner = _runner(tmp_path, ScriptedBuilder("buildkit", [1.0]), reset=reset)
+    runner.health = lambda error: None
+    with pytest.raises(RuntimeError, match="a bug"):
+        runner.run(_plan(1))
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "ERROR: failed to solve: write /var/lib/docker/x: no space left on device",
+        "failed to copy: failed to mkdir: mkdir /data/tmp: No space left on device",
+    ],
+)
+def test_a_full_data_root_is_said_without_asking_the_engine(tail: str, monkeypatch) -> None:
+    monkeypatch.setattr(health.probe, "engine_answers", lambda engine: pytest.fail("asked the engine"))
+    found = health.blocked(EngineConfig(name="faults", state_dir="/var/lib/bench/faults"), tail)
+    assert found is not None and found.what.startswith("no space left on device")
+    assert "/var/lib/bench/faults/data" in found.what and "engine=faults" in found.fix
+
+
+def test_a_dead_daemon_comes_before_the_registry(monkeypatch) -> None:
+    monkeypatch.setattr(health.probe, "engine_answers", lambda e: Capability("engine", False, "no daemon"))
+    monkeypatch.setattr(health.probe, "registry_reachable", lambda e: pytest.fail("registry asked"))
+    found = health.blocked(EngineConfig(name="faults"), "rpc error: EOF")
+    assert (
+        found is not None
+        and "stopped answering" in found.what
+        and found.fix == "bench engine up engine=faults"
+    )
+
+
+def test_a_dead_registry_names_the_engine_that_serves_it(monkeypatch) -> None:
+    monkeypatch.setattr(health.probe, "engine_answers", lambda e: Capability("engine", True, "ok"))
+    monkeypatch.setattr(health.probe, "registry_reachable", lambda e: Capability("registry", False, "down"))
+    own = health.blocked(EngineConfig(name="faults", registry="127.0.0.1:5300"), "connection refused")
+    assert own == Blocked("the registry on 127.0.0.1:5300 stopped answering", "bench engine up engine=faults")
+    shared = health.blocked(EngineConfig(name="overlay2", provisions_services=False), "connection refused")
+    assert shared is not None and shared.fix == "bench engine up"
+
+
+def test_a_healthy_engine_leaves_the_failure_to_the_build(monkeypatch) -> None:
+    monkeypatch.setattr(health.probe, "engine_answers", lambda e: Capability("engine", True, "ok"))
+    monkeypatch.setattr(health.probe, "registry_reachable", lambda e: Capability("registry", True, "ok"))
+    assert health.blocked(EngineConfig(), "error: missing header") is None
