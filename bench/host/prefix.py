@@ -68,7 +68,7 @@ def download(packages: tuple[str, ...], apt_dir: Path = APT_DIR, mirror: str | N
     (apt_dir / "lists" / "partial").mkdir(parents=True, exist_ok=True)
     (apt_dir / "cache" / "archives" / "partial").mkdir(parents=True, exist_ok=True)
     (apt_dir / "sources.list").write_text(sources_line(mirror or debian_mirror()))
-    _apt_get(["update"], apt_dir)
+    _apt_get(["update", "--error-on=any"], apt_dir)  # a list it cannot fetch is an error, not a warning
     debs = apt_dir / "debs"
     debs.mkdir(exist_ok=True)
     for stale in debs.glob("*.deb"):  # a cut-off earlier download; apt fetches complete files only

@@ -195,3 +195,12 @@ def test_a_second_setup_waits_and_names_the_holder(tmp_path: Path) -> None:
     holder.wait(5)
     assert said and f"pid {holder.pid}" in said[0]
     assert waited > 0.5
+
+
+def test_an_unreachable_archive_is_one_line_and_leaves_no_prefix(tmp_path: Path) -> None:
+    """Nothing listens on port 9: apt's update fails at once, and no prefix is made."""
+    with pytest.raises(EngineError) as raised:
+        prefix.download(("docker.io",), apt_dir=tmp_path / "apt", mirror="http://127.0.0.1:9/debian")
+    assert "apt-get update" in str(raised.value) and "bench engine up" in (raised.value.fix or "")
+    assert "\n" not in raised.value.one_line()
+    assert not list((tmp_path / "apt").glob("debs/*.deb"))
