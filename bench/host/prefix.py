@@ -54,7 +54,9 @@ def _apt_get(args: list[str], apt_dir: Path, cwd: Path | None = None) -> None:
         ["apt-get", "-q", *apt_options(apt_dir), *args], capture_output=True, text=True, cwd=cwd, check=False
     )
     if result.returncode != 0:
-        lines = [line for line in (result.stderr or result.stdout).splitlines() if line.strip()]
+        lines = [line.strip() for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+        # apt's own reason (e.g. "Could not connect to ...") says more than its closing "E: Some index files"
+        lines = [line for line in lines if line.startswith(("Could not", "Failed to fetch"))][-1:] or lines
         raise EngineError(
             f"apt-get {args[0]} of Debian {SUITE}'s engine packages failed: "
             f"{lines[-1] if lines else f'exit {result.returncode}'}",
