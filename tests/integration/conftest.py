@@ -1,0 +1,44 @@
+"""The fault-injection tests' engine (conf/engine/faults.yaml), up for the session that asks for it.
+
+Brought up the way a user would (`bench engine up engine=faults`), checked with one build, and at the end
+stopped entirely (dockerd, containerd, registry, package index): nothing the suite started may outlive it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fault_support import (
+    FAULTS,
+    Leftovers,
+    engine_mounts,
+    engine_processes,
+    faults_engine_config,
+    next_run_works,
+    record,
+    run_bench,
+)
+
+from bench.config import EngineConfig
+from bench.engine import lifecycle
+
+
+@pytest.fixture(scope="session")
+def faults_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineConfig]:
+    engine = faults_engine_config()
+    work = tmp_path_factory.mktemp("faults-engine")
+    mounts_before = set(engine_mounts(engine))
+    up = run_bench(work / "up", "engine", "up", FAULTS, timeout_s=600)
+    assert up.code == 0, up.said()
+    next_run_works(work / "first")  # and the run makes the base images it needs in the engine's registry
+    yield engine
+    lifecycle.down(engine, say=lambda _: None)
+    left = Leftovers(
+        processes=[f"{p.pid} {p.name()}" for p in engine_processes(engine)],
+        mounts=[str(m) for m in engine_mounts(engine) if m not in mounts_before],
+        temp_files=[str(p) for p in Path(work).rglob("tmp/bench-*")],
+    )
+    record("the suite's end: engine down", 0, 0, left, injected=False)
+    assert left.count() == 0, f"the faults engine left behind: {left}"
