@@ -99,18 +99,24 @@ class LatencyRelay:
         return self.port
 
     def stop(self) -> None:
+        """Close the server, cancel the connections' tasks and wait for them to end, then close the loop:
+        a task cancelled but never awaited is reported as "Task was destroyed but it is pending!"."""
+
         async def close() -> None:
             if self._server is not None:
                 self._server.close()
-            for task in asyncio.all_tasks():
-                if task is not asyncio.current_task():
-                    task.cancel()
+            tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
         if self._thread.is_alive():
             with contextlib.suppress(Exception):
                 asyncio.run_coroutine_threadsafe(close(), self._loop).result(timeout=10)
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=10)
+        if not self._thread.is_alive() and not self._loop.is_closed():
+            self._loop.close()
 
 
 @contextlib.contextmanager

@@ -93,3 +93,25 @@ def test_relayed_only_when_tc_could_not_apply_the_delay(echo: str) -> None:
         host, _, port = via.registry.rpartition(":")
         with socket.create_connection((host, int(port))) as sock:
             assert _exchange(sock, b"through the relay") == b"through the relay"
+
+
+def test_stopping_with_open_connections_leaves_no_pending_task(
+    echo: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The committed wan/cli.log was full of "Task was destroyed but it is pending!": stop() cancelled
+    the connections' tasks without awaiting them."""
+    import gc
+
+    relay = LatencyRelay(echo, rtt_ms=2)
+    port = relay.start()
+    clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+    for client in clients:
+        client.sendall(b"ping\n")
+        client.recv(16)
+    with caplog.at_level("ERROR", logger="asyncio"):
+        relay.stop()
+        gc.collect()
+    for client in clients:
+        client.close()
+    assert "Task was destroyed" not in caplog.text
+    assert relay._loop.is_closed()
