@@ -90,6 +90,7 @@ def _digest(stream: IO[bytes] | None) -> str:
 def apply_layer(files: dict[str, FileEntry], layer: tarfile.TarFile) -> None:
     """Apply one layer tar onto `files`: whiteouts delete, an opaque marker empties its directory."""
     members = layer.getmembers()
+    links: list[tuple[str, str]] = []
     for member in members:  # opaque markers first: they hide the lower layers, not this one's entries
         parent, _, base = member.name.rpartition("/")
         if base == OPAQUE:
@@ -103,9 +104,7 @@ def apply_layer(files: dict[str, FileEntry], layer: tarfile.TarFile) -> None:
             continue
         path = _clean(member.name)
         if member.islnk():
-            target = files.get(_clean(member.linkname))
-            if target is not None:
-                files[path] = target
+            links.append((path, _clean(member.linkname)))  # its target may come later in the layer
             continue
         kind = _TYPES.get(member.type, "other")
         if kind != "dir" and path in files and files[path].type == "dir":
@@ -120,6 +119,9 @@ def apply_layer(files: dict[str, FileEntry], layer: tarfile.TarFile) -> None:
             link=member.linkname if kind == "symlink" else None,
             mtime=int(member.mtime),
         )
+    for path, target in links:  # a hard link is the same file as its target (this layer's or a lower one's)
+        if target in files:
+            files[path] = files[target]
 
 
 def read_saved(archive: Path) -> ImageFiles:

@@ -97,6 +97,19 @@ def test_layers_apply_in_order_with_whiteouts_opaque_dirs_and_hard_links() -> No
     assert (files["/etc/b"].size, files["/etc/b"].mode, files["/etc/b"].uid) == (2, "0600", 1000)
 
 
+def test_a_hard_link_before_its_target_in_the_layer_is_kept() -> None:
+    files: dict[str, FileEntry] = {}
+    apply_layer(
+        files,
+        _layer(
+            ("usr", None, DIR),
+            ("usr/alias", None, {"type": tarfile.LNKTYPE, "linkname": "usr/tool"}),
+            ("usr/tool", b"tool", {"mode": 0o755}),
+        ),
+    )
+    assert files["/usr/alias"] == files["/usr/tool"] and files["/usr/alias"].size == 4
+
+
 def _entry(sha: str = "1", mtime: int = 0, mode: str = "0644") -> FileEntry:
     return FileEntry("file", mode, 0, 0, 1, sha, None, mtime)
 
