@@ -7,6 +7,7 @@ The probes build tiny `FROM scratch` images, so they need no base image and no n
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -41,17 +42,28 @@ def _first_line(error: Exception) -> str:
 def engine_answers(engine: EngineConfig) -> Capability:
     from bench.engine.fleet import connection_error, unreachable_fix
 
+    docker = DockerClient(context=engine.context)
     try:
-        info = DockerClient(context=engine.context).system.info()
+        info = docker.system.info()
+        # the docker CLI < 28 exits 0 when no daemon answers: the reason is in the info's ServerErrors
+        failure = None if info.server_version else (_server_errors(docker) or "no daemon answers")
     except DockerException as error:
-        ssh_failure = connection_error(str(getattr(error, "stderr", None) or error))
+        failure = str(getattr(error, "stderr", None) or error)
+    if failure is not None:
+        ssh_failure = connection_error(failure)
         fix = unreachable_fix(engine, ssh_failed=ssh_failure is not None)
-        return Capability(
-            "engine", False, f"context {engine.context!r}: {ssh_failure or _first_line(error)}", fix
-        )
-    if not info.server_version:  # `docker info --format` exits 0 when no daemon answers
-        return Capability("engine", False, f"context {engine.context!r}: no daemon answers", UP)
+        lines = [line for line in failure.splitlines() if line.strip()]
+        shown = ssh_failure or (lines[-1][:200] if lines else "no daemon answers")
+        return Capability("engine", False, f"context {engine.context!r}: {shown}", fix)
     return Capability("engine", True, f"context {engine.context!r}: Docker Engine {info.server_version}")
+
+
+def _server_errors(docker: DockerClient) -> str:
+    try:
+        text = run_docker([*docker.client_config.docker_cmd, "info", "--format", "{{json .ServerErrors}}"])
+        return "\n".join(json.loads(text or "null") or [])
+    except (DockerException, ValueError):
+        return ""
 
 
 def context_target(engine: EngineConfig) -> Capability:
