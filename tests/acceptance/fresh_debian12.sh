@@ -137,7 +137,7 @@ for builder in legacy buildkit; do
   [ "$ok" -ge 1 ] || fail "no ok $builder build in $builds"
   say "$builder: $ok ok build(s)"
 done
-say "FIGURE seconds from make run to the first measured build: $(( first_build - t0 ))"
+say "FIGURE seconds from make run to the run's first build (its first warmup, if any): $(( first_build - t0 ))"
 say "FIGURE make run in all: $(( t1 - t0 )) s"
 say "FIGURE bytes received during make run (all interfaces but lo): $(( rx_after - rx_before ))"
 say "FIGURE disk used: /var/lib/bench $(du -sh "$ROOT/var/lib/bench" | cut -f1), .venv $(du -sh "$ROOT/opt/bench/.venv" | cut -f1)"
