@@ -18,6 +18,7 @@ from python_on_whales.exceptions import DockerException
 from bench.config import EngineConfig
 from bench.engine import log_rotation, process_identity
 from bench.engine.errors import EngineError
+from bench.host import mounts
 
 IMAGE_STORES = ("containerd", "overlay2")
 DOCKERD = "dockerd"
@@ -48,6 +49,21 @@ def daemon_json(engine: EngineConfig) -> dict:
 def containerd_socket(engine: EngineConfig) -> str:
     """dockerd's managed containerd lives under its exec root."""
     return f"{engine.run_dir}/exec/containerd/containerd.sock"
+
+
+def release_mounts(engine: EngineConfig) -> None:
+    """Take down what a dockerd that died without shutting down left mounted (SIGKILL, OOM): BuildKit's
+    executor root file systems under the data root, mounts under the exec root, and the data root bound
+    onto itself. Called only while no dockerd of the engine runs. Left there, they outlive `bench engine
+    down`, and the next dockerd, finding its data root already a mount, never removes that bind at its
+    shutdown. A file system mounted at the data root itself (a disk of its own) stays."""
+    data_root = Path(engine.state_dir) / "data"
+    mounts.unmount_below(data_root)
+    mounts.unmount_all(Path(engine.run_dir) / "exec")
+    for _ in range(3):  # one bind per dockerd start that found none: at most a few, each on top
+        if not mounts.bound_onto_itself(data_root):
+            break
+        mounts.unmount(data_root)
 
 
 def _pidfile(engine: EngineConfig) -> Path:
@@ -114,6 +130,7 @@ def start(engine: EngineConfig, timeout_s: float = 60.0) -> bool:
     run_dir = Path(engine.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     Path(engine.state_dir).mkdir(parents=True, exist_ok=True)
+    release_mounts(engine)  # those of a dockerd that was killed
     config = run_dir / "daemon.json"
     config.write_text(json.dumps(daemon_json(engine), indent=2))
     log_rotation.rotate(run_dir / "dockerd.log")
@@ -167,6 +184,7 @@ def stop(engine: EngineConfig, timeout_s: float = 30.0) -> bool:
     found = process(engine)
     if found is None:
         process_identity.forget(_pidfile(engine))
+        release_mounts(engine)
         return False
     try:
         helpers = found.children(recursive=True)  # its containerd, left running if dockerd is killed
@@ -175,4 +193,5 @@ def stop(engine: EngineConfig, timeout_s: float = 30.0) -> bool:
     process_identity.stop_process(found, f"dockerd of engine {engine.name!r}", timeout_s)
     for helper in helpers:
         process_identity.stop_process(helper, f"a process of engine {engine.name!r}'s dockerd", timeout_s)
+    release_mounts(engine)
     return True
