@@ -6,6 +6,7 @@ resolve, delete. Deleting a manifest frees no disk by itself: the registry's blo
 from __future__ import annotations
 
 import json
+import shutil
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -99,3 +100,32 @@ def revisions(registry_dir: str | Path, repository: str) -> list[str]:
     for algorithm in sorted(p for p in root.glob("*") if p.is_dir()):
         found += [f"{algorithm.name}:{d.name}" for d in sorted(algorithm.iterdir()) if (d / "link").exists()]
     return found
+
+
+def _repositories_root(registry_dir: str | Path) -> Path:
+    return Path(registry_dir, "docker/registry/v2/repositories")
+
+
+def stored_repositories(registry_dir: str | Path) -> list[str]:
+    """The repositories the storage holds (a folder with `_manifests`), whatever the API lists."""
+    root = _repositories_root(registry_dir)
+    return sorted(str(p.parent.relative_to(root)) for p in root.rglob("_manifests")) if root.is_dir() else []
+
+
+def prune_links(registry_dir: str | Path, repository: str) -> int:
+    """Remove what distribution 2.x's garbage-collect leaves in a repository after its blobs went: layer
+    links to blobs no longer stored, revision and tag folders without a link. Only while the registry is
+    stopped. Each is a few KB of folders and files; runs that each push a new cache add dozens of them."""
+    root = _repositories_root(registry_dir) / repository
+    blobs = Path(registry_dir, "docker/registry/v2/blobs")
+    removed = 0
+    for link in sorted(root.glob("_layers/*/*/link")):
+        algorithm, hex_digest = link.parent.parent.name, link.parent.name
+        if not (blobs / algorithm / hex_digest[:2] / hex_digest / "data").exists():
+            shutil.rmtree(link.parent)
+            removed += 1
+    for folder in [*root.glob("_manifests/revisions/*/*"), *root.glob("_manifests/tags/*")]:
+        if folder.is_dir() and not (folder / "link").exists() and not (folder / "current" / "link").exists():
+            shutil.rmtree(folder)
+            removed += 1
+    return removed

@@ -25,7 +25,7 @@ RUN = ["scenario=tiny", "cache=registry-max", "builder=buildkit", "repetitions=1
 CHILD = (
     "import sys\n"
     "from bench.engine import registry_gc\n"
-    "if sys.argv[1] == 'keep': registry_gc.collect_blobs = lambda engine: False\n"
+    "if sys.argv[1] == 'keep': registry_gc.collect_blobs = lambda engine, prefix: False\n"
     "from bench.cli import main\n"
     "sys.exit(main(sys.argv[2:]))\n"
 )

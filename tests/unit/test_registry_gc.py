@@ -89,7 +89,7 @@ def test_gc_collects_from_run_directories_and_runs_the_blob_gc(
     fake = _fake()
     fake.install(monkeypatch)
     blob_gcs: list[str] = []
-    monkeypatch.setattr(registry_gc, "collect_blobs", lambda e: blob_gcs.append(e.name) or True)
+    monkeypatch.setattr(registry_gc, "collect_blobs", lambda e, _prefix: blob_gcs.append(e.name) or True)
     results = tmp_path / "results"
     _run_dir(results / "reference" / "a", "127.0.0.1:5000/bench-cache/tiny:kept-1")
     done = registry_gc.collect(_engine(tmp_path), "bench-run", [results], say=lambda _t: None)
@@ -106,7 +106,9 @@ def test_gc_refuses_while_a_run_holds_any_engine_lock(
 ) -> None:
     fake = _fake()
     fake.install(monkeypatch)
-    monkeypatch.setattr(registry_gc, "collect_blobs", lambda e: pytest.fail("blob GC under a running run"))
+    monkeypatch.setattr(
+        registry_gc, "collect_blobs", lambda e, _prefix: pytest.fail("blob GC under a running run")
+    )
     for holder in ("dedicated", "overlay2"):  # the registry is shared by the engines under /run/bench
         with (
             engine_lock(_engine(tmp_path, holder), "results/2026-11-30_tiny", say=lambda _t: None),
@@ -136,7 +138,7 @@ def test_after_a_run_its_refs_go_and_blobs_are_collected_unless_another_engine_r
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     blob_gcs: list[str] = []
-    monkeypatch.setattr(registry_gc, "collect_blobs", lambda e: blob_gcs.append(e.name) or True)
+    monkeypatch.setattr(registry_gc, "collect_blobs", lambda e, _prefix: blob_gcs.append(e.name) or True)
     run = _run_dir(tmp_path / "results" / "r", "127.0.0.1:5000/bench-cache/tiny:gone-2")
     engine, said = _engine(tmp_path), []
     _fake().install(monkeypatch)

@@ -106,3 +106,27 @@ def test_revisions_are_every_stored_manifest_tagged_or_not(tmp_path: Path) -> No
     (revisions / "deleted").mkdir()  # a deleted manifest leaves its folder without a link
     assert registry_manifests.revisions(tmp_path, "bench-cache/tiny") == ["sha256:aaa", "sha256:bbb"]
     assert registry_manifests.revisions(tmp_path, "absent") == []
+
+
+def test_what_garbage_collect_leaves_is_pruned_and_what_lives_stays(tmp_path: Path) -> None:
+    v2 = tmp_path / "docker/registry/v2"
+    repo = v2 / "repositories/bench-cache/tiny"
+    for hex_digest in ("live", "gone"):
+        (repo / "_layers/sha256" / hex_digest).mkdir(parents=True)
+        (repo / "_layers/sha256" / hex_digest / "link").write_text(f"sha256:{hex_digest}")
+    (v2 / "blobs/sha256/li/live").mkdir(parents=True)
+    (v2 / "blobs/sha256/li/live/data").write_text("layer")
+    (repo / "_manifests/revisions/sha256/deleted").mkdir(parents=True)
+    (repo / "_manifests/revisions/sha256/kept").mkdir(parents=True)
+    (repo / "_manifests/revisions/sha256/kept/link").write_text("sha256:kept")
+    (repo / "_manifests/tags/untagged/index").mkdir(parents=True)
+    (repo / "_manifests/tags/t1/current").mkdir(parents=True)
+    (repo / "_manifests/tags/t1/current/link").write_text("sha256:kept")
+    assert registry_manifests.stored_repositories(tmp_path) == ["bench-cache/tiny"]
+    assert registry_manifests.prune_links(tmp_path, "bench-cache/tiny") == 3
+    left = sorted(str(p.relative_to(repo)) for p in repo.rglob("link"))
+    assert left == [
+        "_layers/sha256/live/link",
+        "_manifests/revisions/sha256/kept/link",
+        "_manifests/tags/t1/current/link",
+    ]
