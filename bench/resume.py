@@ -5,6 +5,8 @@ A run killed after 40 of 48 builds keeps its 40 rows (each is fsynced as its bui
 the same config may continue: rows of another config would be mixed into one table under one config hash.
 A row whose line was torn by the kill is not on disk as far as the resume is concerned: it is measured
 again, and its torn tail and its step rows are removed first so that the files read cleanly afterwards.
+So is the row of a build the engine failed, after which the run stopped (bench/runner.py, STOPPED_HERE):
+the engine's fault is no measurement of the build; run.json's resume entry keeps its seq and its note.
 Pure file work: no engine (bench/app.py holds the engine's lock around it).
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from omegaconf import OmegaConf
 
 from bench.plan import Measurement
 from bench.results import BUILDS_FILE, SCHEMA_VERSION, STEPS_FILE, ResultsError, RunWriter
+from bench.runner import STOPPED_HERE
 
 OVERRIDES_FILE = Path(".hydra") / "overrides.yaml"
 _SHOWN_DIFFERENCES = 3
@@ -40,6 +43,9 @@ class ResumePoint:
     remaining: list[Measurement]
     torn_files: tuple[str, ...]  # files whose last line a kill cut short (that row is measured again)
     failed_before: tuple[str, ...] = ()  # cells of the rows on disk whose build failed (for the exit code)
+    stopped_rows: dict[int, str] = field(
+        default_factory=dict
+    )  # seq -> note: the engine failed, measured again
 
 
 def recorded_overrides(run_dir: Path) -> list[str]:
@@ -125,6 +131,7 @@ def resume_point(run_dir: Path, meta: dict[str, Any], plan: list[Measurement]) -
     lines, builds_torn = _complete_lines(builds_path)
     done: set[int] = set()
     failed: list[str] = []
+    stopped: dict[int, str] = {}
     for row in _rows(builds_path, lines):
         seq = row["seq"]
         if not 0 <= seq < len(plan) or row.get("cell") != planned[seq]:
@@ -132,13 +139,17 @@ def resume_point(run_dir: Path, meta: dict[str, Any], plan: list[Measurement]) -
                 f"{builds_path}: row seq {seq} ({row.get('cell')}) is not in the recorded plan; "
                 "the file is not this run's: start a new run"
             )
+        stop = next((str(n) for n in row.get("notes") or [] if str(n).startswith(STOPPED_HERE)), None)
+        if stop is not None:
+            stopped[seq] = stop
+            continue
         done.add(seq)
         if row.get("outcome") == "failed":
             failed.append(planned[seq])
     steps_torn = _complete_lines(run_dir / STEPS_FILE)[1]
     torn = tuple(name for name, cut in ((BUILDS_FILE, builds_torn), (STEPS_FILE, steps_torn)) if cut)
     remaining = [m for m in plan if m.seq not in done]
-    return ResumePoint(run_dir, meta, frozenset(done), remaining, torn, tuple(failed))
+    return ResumePoint(run_dir, meta, frozenset(done), remaining, torn, tuple(failed), stopped)
 
 
 def _rewrite(path: Path, lines: list[bytes]) -> None:
@@ -151,11 +162,15 @@ def _rewrite(path: Path, lines: list[bytes]) -> None:
 
 
 def _repair(point: ResumePoint) -> None:
-    """Cut torn last lines and drop step rows of builds with no row (steps are written first, so a kill
-    between the two leaves steps of a build that is about to be measured again)."""
+    """Cut torn last lines, the rows of builds the engine stopped, and step rows of builds with no row
+    (steps are written first, so a kill between the two leaves steps of a build measured again)."""
     builds_path, steps_path = point.run_dir / BUILDS_FILE, point.run_dir / STEPS_FILE
-    if BUILDS_FILE in point.torn_files:
-        _rewrite(builds_path, _complete_lines(builds_path)[0])
+    if BUILDS_FILE in point.torn_files or point.stopped_rows:
+        lines = _complete_lines(builds_path)[0]
+        rows = _rows(builds_path, lines)
+        _rewrite(
+            builds_path, [line for line, row in zip(lines, rows, strict=True) if row["seq"] in point.done]
+        )
     lines, torn = _complete_lines(steps_path)
     kept = [
         line for line, row in zip(lines, _rows(steps_path, lines), strict=True) if row["seq"] in point.done
@@ -172,6 +187,7 @@ def reopen(point: ResumePoint, environment: dict[str, Any] | None = None) -> Run
         "done_before": len(point.done),
         "planned": len(point.done) + len(point.remaining),
         "torn_files": list(point.torn_files),
+        "measured_again": [{"seq": seq, "note": note} for seq, note in sorted(point.stopped_rows.items())],
     }
     if environment is not None:
         before = point.meta.get("environment") or {}

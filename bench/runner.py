@@ -56,6 +56,9 @@ INSTRUCTIONS = frozenset(
         *("CMD", "ENTRYPOINT", "SHELL", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER"),
     }
 )
+#: The note on the row of a build the engine failed, after which the run stopped; `bench run --resume`
+#: measures that build again (bench/resume.py).
+STOPPED_HERE = "the run stopped here"
 #: Instructions whose cache hit means reused work (a cached FROM only means the base image was present).
 _WORK = frozenset({"RUN", "COPY", "ADD"})
 
@@ -482,7 +485,7 @@ class Runner:
                 if row["outcome"] == Outcome.FAILED.value:
                     tally.stopped = self._blocked(row.get("error_tail"))
                     if tally.stopped is not None:  # the row says why nothing follows it
-                        row["notes"] = [*row["notes"], f"the run stopped here: {tally.stopped.what}"]
+                        row["notes"] = [*row["notes"], f"{STOPPED_HERE}: {tally.stopped.what}"]
                 self.writer.add_build(row, steps)
                 tally.measured += 1
                 if row["outcome"] == Outcome.FAILED.value:

@@ -19,7 +19,7 @@ from bench.engine.contents import EngineContents
 from bench.plan import Cell, Measurement, make_plan
 from bench.results import BUILDS_FILE, STEPS_FILE, ResultsError, RunWriter, TornLineWarning, load, read_meta
 from bench.resume import ResumeError, check_config, reopen, resume_point
-from bench.runner import Runner
+from bench.runner import STOPPED_HERE, Runner
 from bench.scenario import Scenario
 
 CONFIG_YAML = "repetitions: 3\nwarmup: 1\nseed: 7\n"
@@ -139,6 +139,22 @@ def test_failed_builds_before_the_resume_are_remembered(tmp_path: Path) -> None:
     builds.write_text("".join(json.dumps(row) + "\n" for row in rows))
     point = resume_point(run_dir, read_meta(run_dir), plan)
     assert point.failed_before == (plan[1].cell.id,)
+
+
+def test_the_build_an_engine_fault_stopped_is_measured_again(tmp_path: Path) -> None:
+    run_dir, plan, done = _interrupted_run(tmp_path, interrupt_at=5)
+    builds = run_dir / BUILDS_FILE
+    rows = [json.loads(line) for line in builds.read_text().splitlines()]
+    rows[-1].update(outcome="failed", notes=[f"{STOPPED_HERE}: the engine's daemon is gone"])
+    builds.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    _resume(tmp_path, run_dir, plan)
+    run = load(run_dir)
+    assert list(run.builds["seq"]) == list(range(len(plan)))
+    assert run.builds.loc[done - 1, "resumed"] and run.builds.loc[done - 1, "outcome"] == "ok"
+    assert run.steps.groupby("seq").size().eq(STEPS_PER_BUILD).all()
+    assert run.meta["resumes"][0]["measured_again"] == [
+        {"seq": done - 1, "note": f"{STOPPED_HERE}: the engine's daemon is gone"}
+    ]
 
 
 def test_a_complete_run_has_nothing_left(tmp_path: Path) -> None:
