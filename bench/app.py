@@ -210,7 +210,9 @@ def _measure(
         resumed=point is not None,
     )
     runner.engine_lacks = engine_lacks(env)
-    runner.health = lambda error: health.blocked(config.engine, error)
+    runner.health = lambda error: health.blocked(
+        config.engine, error, say=lambda text: console.print(text, highlight=False)
+    )
     profile = LinkProfile(config.link.name, config.link.rate_mbit, config.link.delay_ms)
     ports = [_port(config.engine.registry), _port(config.engine.package_index)]
     with (
@@ -254,7 +256,7 @@ def _measure(
     # the exit code is the run's: builds that failed before a resume count too
     failed = [*(point.failed_before if point is not None else ()), *tally.failed]
     if failed:
-        console.print(f"[red]{len(failed)} build(s) failed[/]: {', '.join(sorted(set(failed)))}")
+        print(f"bench: {len(failed)} build(s) failed: {', '.join(sorted(set(failed)))}", file=sys.stderr)
         return EXIT_FAILED_BUILDS
     return EXIT_OK
 

@@ -108,27 +108,61 @@ def test_a_full_data_root_is_said_without_asking_the_engine(tail: str, monkeypat
     assert "/var/lib/bench/faults/data" in found.what and "engine=faults" in found.fix
 
 
-def test_a_dead_daemon_comes_before_the_registry(monkeypatch) -> None:
-    monkeypatch.setattr(health.probe, "engine_answers", lambda e: Capability("engine", False, "no daemon"))
-    monkeypatch.setattr(health.probe, "registry_reachable", lambda e: pytest.fail("registry asked"))
-    found = health.blocked(EngineConfig(name="faults"), "rpc error: EOF")
+class _Engine:
+    """A scripted engine for health.blocked: is dockerd's process there, does it answer, its registry."""
+
+    def __init__(self, monkeypatch, *, process=True, answers=(True,), registry=True, registry_process=True):
+        self.answers = list(answers)
+        monkeypatch.setattr(health.daemon, "process", lambda e: object() if process else None)
+        monkeypatch.setattr(health.probe, "engine_answers", lambda e: Capability("engine", True, "ok"))
+        monkeypatch.setattr(health, "_image_store_answers", self._store)
+        monkeypatch.setattr(health.probe, "registry_reachable", lambda e: Capability("r", registry, "-"))
+        found = object() if registry_process else None
+        monkeypatch.setattr(health.process_identity, "process_of", lambda path, name=None: found)
+
+    def _store(self, engine) -> str | None:
+        ok = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        return None if ok else "connect: connection refused"
+
+
+def test_a_daemon_whose_process_is_gone_stops_the_run_at_once(monkeypatch) -> None:
+    _Engine(monkeypatch, process=False)
+    said: list[str] = []
+    found = health.blocked(EngineConfig(name="faults"), "rpc error: EOF", say=said.append, poll_s=0)
+    assert found == Blocked("the dockerd of engine 'faults' is gone", "bench engine up engine=faults")
+    assert said == [], "nothing restarts a daemon that is gone: no waiting"
+
+
+def test_a_daemon_that_answers_again_lets_the_run_go_on(monkeypatch) -> None:
+    _Engine(monkeypatch, answers=(False, False, True))
+    said: list[str] = []
     assert (
-        found is not None
-        and "stopped answering" in found.what
-        and found.fix == "bench engine up engine=faults"
+        health.blocked(EngineConfig(name="faults"), "connection refused", say=said.append, poll_s=0) is None
     )
+    assert "waiting up to 30 s" in said[0] and "answers again" in said[1]
 
 
-def test_a_dead_registry_names_the_engine_that_serves_it(monkeypatch) -> None:
-    monkeypatch.setattr(health.probe, "engine_answers", lambda e: Capability("engine", True, "ok"))
-    monkeypatch.setattr(health.probe, "registry_reachable", lambda e: Capability("registry", False, "down"))
-    own = health.blocked(EngineConfig(name="faults", registry="127.0.0.1:5300"), "connection refused")
+def test_a_daemon_that_does_not_answer_in_time_stops_the_run(monkeypatch) -> None:
+    _Engine(monkeypatch, answers=(False,))
+    found = health.blocked(
+        EngineConfig(name="faults"), "refused", say=lambda _: None, recovery_s=0.05, poll_s=0.01
+    )
+    assert found is not None and "stopped answering: connect: connection refused" in found.what
+
+
+def test_a_registry_whose_process_is_gone_names_the_engine_that_serves_it(monkeypatch) -> None:
+    _Engine(monkeypatch, registry=False, registry_process=False)
+    own = health.blocked(EngineConfig(name="faults", registry="127.0.0.1:5300"), "refused", poll_s=0)
     assert own == Blocked("the registry on 127.0.0.1:5300 stopped answering", "bench engine up engine=faults")
-    shared = health.blocked(EngineConfig(name="overlay2", provisions_services=False), "connection refused")
-    assert shared is not None and shared.fix == "bench engine up"
+
+
+def test_a_shared_registry_is_waited_for_then_named(monkeypatch) -> None:
+    _Engine(monkeypatch, registry=False)
+    engine = EngineConfig(name="overlay2", provisions_services=False)
+    found = health.blocked(engine, "refused", say=lambda _: None, recovery_s=0.05, poll_s=0.01)
+    assert found is not None and found.fix == "bench engine up"
 
 
 def test_a_healthy_engine_leaves_the_failure_to_the_build(monkeypatch) -> None:
-    monkeypatch.setattr(health.probe, "engine_answers", lambda e: Capability("engine", True, "ok"))
-    monkeypatch.setattr(health.probe, "registry_reachable", lambda e: Capability("registry", True, "ok"))
-    assert health.blocked(EngineConfig(), "error: missing header") is None
+    _Engine(monkeypatch)
+    assert health.blocked(EngineConfig(), "error: missing header", say=pytest.fail) is None
