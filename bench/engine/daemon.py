@@ -6,9 +6,11 @@ the user's own engine (ENGINE.md: two daemons with separate roots run side by si
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
@@ -19,6 +21,7 @@ from bench.config import EngineConfig
 from bench.engine import log_rotation, process_identity
 from bench.engine.errors import EngineError
 from bench.host import mounts
+from bench.host.setup_lock import setup_lock
 
 IMAGE_STORES = ("containerd", "overlay2")
 DOCKERD = "dockerd"
@@ -49,6 +52,15 @@ def daemon_json(engine: EngineConfig) -> dict:
 def containerd_socket(engine: EngineConfig) -> str:
     """dockerd's managed containerd lives under its exec root."""
     return f"{engine.run_dir}/exec/containerd/containerd.sock"
+
+
+@contextlib.contextmanager
+def exclusive(engine: EngineConfig, say: Callable[[str], object] = print) -> Iterator[None]:
+    """One start or stop of an engine's daemon at a time (`bench engine up|down`, a run's wipe): two at
+    once would both find no dockerd and start two on one data root, or unmount what the other's new
+    dockerd just mounted. The second waits, naming the holder; a killed holder's lock goes with it."""
+    with setup_lock(say, Path(engine.run_dir) / "daemon.lock"):
+        yield
 
 
 def release_mounts(engine: EngineConfig) -> None:

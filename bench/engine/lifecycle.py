@@ -33,6 +33,11 @@ def up(engine: EngineConfig, say=print, everything: bool = False) -> None:
             f"engine {engine.name!r} is reached through context {engine.context!r}; bench does not start it",
             fix=f"bench doctor engine={engine.name}",
         )
+    with daemon.exclusive(engine, say):
+        _up(engine, say, everything)
+
+
+def _up(engine: EngineConfig, say, everything: bool) -> None:
     from bench.host import setup
 
     setup.install(everything, ssh=engine.ssh_port is not None, say=say)
@@ -91,6 +96,11 @@ def reset_cold(engine: EngineConfig, say=print) -> None:
 def down(engine: EngineConfig, say=print) -> None:
     if not engine.owned or not engine.started_by_bench:
         raise EngineError(f"engine {engine.name!r} was not started by bench; it will not be stopped")
+    with daemon.exclusive(engine, say):
+        _down(engine, say)
+
+
+def _down(engine: EngineConfig, say) -> None:
     say("stopped dockerd" if daemon.stop(engine) else "dockerd was not running")
     if engine.ssh_port is not None:
         say("stopped sshd" if ssh_server.stop(engine) else "sshd was not started by bench")

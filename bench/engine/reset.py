@@ -56,15 +56,16 @@ def wipe(engine: EngineConfig) -> None:
     """Stop the dedicated daemon, delete its data root, start it again: nothing survives this."""
     if not engine.owned or not engine.started_by_bench:
         raise PermissionError(f"refusing to wipe engine {engine.name!r}: the harness did not start it")
-    daemon.stop(engine)
-    alive = daemon.process(engine)
-    if alive is not None:  # deleting a live daemon's data root corrupts what it is writing
-        raise EngineError(
-            f"refusing to wipe engine {engine.name!r}: its dockerd (pid {alive.pid}) is still running",
-            fix=f"bench engine down engine={engine.name}, then check `ps -p {alive.pid}`",
-        )
-    shutil.rmtree(Path(engine.state_dir) / "data", ignore_errors=True)
-    daemon.start(engine)
+    with daemon.exclusive(engine):  # no `bench engine up` starts it again while its data root goes
+        daemon.stop(engine)
+        alive = daemon.process(engine)
+        if alive is not None:  # deleting a live daemon's data root corrupts what it is writing
+            raise EngineError(
+                f"refusing to wipe engine {engine.name!r}: its dockerd (pid {alive.pid}) is still running",
+                fix=f"bench engine down engine={engine.name}, then check `ps -p {alive.pid}`",
+            )
+        shutil.rmtree(Path(engine.state_dir) / "data", ignore_errors=True)
+        daemon.start(engine)
 
 
 def make_cold(docker: DockerClient, engine: EngineConfig, tag_prefix: str) -> EngineContents:
