@@ -91,6 +91,17 @@ class BenchProcess:
                 continue
         return hits
 
+    def wait_for(self, predicate: Callable[[], object], timeout_s: float, what: str) -> object:
+        """`wait_for` that fails at once, with the command's output, when the command has exited."""
+
+        def ready() -> object:
+            value = predicate()
+            if not value and self.process.poll() is not None:
+                raise AssertionError(f"bench exited before {what}: {self.finish(0).said()}")
+            return value
+
+        return wait_for(ready, timeout_s, what)
+
     def interrupt(self) -> None:
         """What a terminal's Ctrl-C does: SIGINT to the whole foreground process group."""
         os.killpg(self.pid, signal.SIGINT)

@@ -32,7 +32,6 @@ from fault_support import (
     services_of,
     start_run,
     step_running,
-    wait_for,
 )
 
 from bench.config import EngineConfig
@@ -58,13 +57,13 @@ def test_dockerd_killed_mid_build_stops_the_run(faults_engine: EngineConfig, tmp
     engine = faults_engine
     mounts_before = engine_mounts(engine)
     bench, run_dir = start_run(tmp_path, *TINY, "cache=none", "repetitions=3")
-    wait_for(lambda: rows_on_disk(run_dir) >= 1, 180, "the first build's row")
-    wait_for(lambda: step_running(engine), 60, "a RUN step of the second build")
+    bench.wait_for(lambda: rows_on_disk(run_dir) >= 1, 180, "the first build's row")
+    bench.wait_for(lambda: step_running(engine), 60, "a RUN step of the second build")
     before = rows_on_disk(run_dir)
     kill(daemon.process(engine), "dockerd")
     done = bench.finish(120)
     assert done.code == 2, done.said()
-    one_clear_line(done.stderr, "stopped after", "engine 'faults' stopped answering", "engine=faults")
+    one_clear_line(done.stderr, "stopped after", "the dockerd of engine 'faults' is gone", "engine=faults")
     measured = rows(run_dir)
     assert measured[-1]["outcome"] == "failed" and "the run stopped here" in measured[-1]["notes"][-1]
     assert len(measured) == before + 1, "the build the kill hit is recorded, nothing after it"
@@ -78,20 +77,17 @@ def test_containerd_killed_mid_build(faults_engine: EngineConfig, tmp_path: Path
     engine = faults_engine
     mounts_before = engine_mounts(engine)
     bench, run_dir = start_run(tmp_path, *TINY, "cache=none", "repetitions=3")
-    wait_for(lambda: rows_on_disk(run_dir) >= 1, 180, "the first build's row")
-    wait_for(lambda: step_running(engine), 60, "a RUN step of the second build")
+    bench.wait_for(lambda: rows_on_disk(run_dir) >= 1, 180, "the first build's row")
+    bench.wait_for(lambda: step_running(engine), 60, "a RUN step of the second build")
     before = rows_on_disk(run_dir)
     kill(_containerd(engine), "containerd")
     done = bench.finish(180)
-    assert "Traceback" not in done.stderr, done.said()
-    outcomes = [row["outcome"] for row in rows(run_dir)]
-    assert "failed" in outcomes[before:], "the build whose containerd was killed cannot have succeeded"
-    if done.code == 2:  # dockerd did not bring its containerd back: the run says so and stops
-        one_clear_line(done.stderr, "stopped after", "engine=faults")
-        _up_again(tmp_path)
-    else:  # dockerd restarted its containerd: that build failed, the rest were measured
-        assert done.code == 1, done.said()
-        assert outcomes[before + 1 :] and set(outcomes[before + 1 :]) == {"ok"}, outcomes
+    assert done.code == 1, done.said()
+    one_clear_line(done.stderr, "1 build(s) failed")
+    assert "answers again" in done.stdout, (
+        "dockerd restarts its containerd; the run waits for it, then goes on"
+    )
+    assert [row["outcome"] for row in rows(run_dir)][before:] == ["failed", "ok"]
     after_fault(engine, "containerd SIGKILL mid-build", bench, run_dir, before, mounts_before)
     next_run_works(tmp_path / "next")
 
@@ -108,12 +104,16 @@ def test_registry_killed_mid_cache_transfer(faults_engine: EngineConfig, tmp_pat
     mounts_before = engine_mounts(engine)
     log = RegistryLog(engine)
     bench, run_dir = start_run(tmp_path, *args, f"seed={seed}")
-    wait_for(lambda: rows_on_disk(run_dir) >= 1, 180, "the cold build's row")
+    bench.wait_for(lambda: rows_on_disk(run_dir) >= 1, 180, "the cold build's row")
     if moment == "push":
-        wait_for(lambda: log.saw("POST", "/bench-cache/", "/blobs/uploads/"), 120, "a cache blob upload")
+        bench.wait_for(
+            lambda: log.saw("POST", "/bench-cache/", "/blobs/uploads/"), 120, "a cache blob upload"
+        )
     else:
-        wait_for(lambda: log.saw("PUT", "/bench-cache/", "/manifests/"), 120, "the cache export's end")
-        wait_for(lambda: log.saw("GET", "/bench-cache/", "/manifests/"), 120, "the cache import's start")
+        bench.wait_for(lambda: log.saw("PUT", "/bench-cache/", "/manifests/"), 120, "the cache export's end")
+        bench.wait_for(
+            lambda: log.saw("GET", "/bench-cache/", "/manifests/"), 120, "the cache import's start"
+        )
     before = rows_on_disk(run_dir)
     kill(psutil.Process(services_of(engine).pop()), "the registry")
     done = bench.finish(180)
@@ -133,7 +133,7 @@ def _filled(path: Path, leave_bytes: int) -> Path:
     root (bench/engine/reset.py) cannot free it."""
     stat = os.statvfs(path)
     filler = path / "bench-faults-filler"
-    size = stat.f_bfree * stat.f_frsize - leave_bytes
+    size = stat.f_bavail * stat.f_frsize - leave_bytes
     subprocess.run(["fallocate", "-l", str(size), str(filler)], check=True)
     subprocess.run(["chattr", "+i", str(filler)], check=True)
     return filler
@@ -152,7 +152,7 @@ def test_a_full_data_root_stops_the_run_saying_no_space(faults_engine: EngineCon
         daemon.start(engine)
         mounts_before = engine_mounts(engine)
         bench, run_dir = start_run(tmp_path, *TINY, "cache=none", "repetitions=4")
-        wait_for(lambda: rows_on_disk(run_dir) >= 1, 180, "the first build's row")
+        bench.wait_for(lambda: rows_on_disk(run_dir) >= 1, 180, "the first build's row")
         filler = _filled(data_root, leave_bytes=256 * 1024)
         before = rows_on_disk(run_dir)
         done = bench.finish(180)

@@ -18,7 +18,6 @@ from fault_support import (
     seed_where,
     start_run,
     step_running,
-    wait_for,
 )
 
 from bench.config import EngineConfig
@@ -36,7 +35,7 @@ def _status(run_dir: Path) -> str | None:
 #: phase -> (run overrides, the run's status afterwards)
 PHASES: dict[str, tuple[tuple[str, ...], str]] = {
     "reset": (("cache=none", "repetitions=3"), "interrupted"),
-    "priming": (("cache=local", "repetitions=1"), "interrupted"),
+    "priming": (("cache.sources=[none,local]", "repetitions=1"), "interrupted"),
     "build": (("cache=none", "repetitions=3"), "interrupted"),
     "summary": (("cache=none", "repetitions=1"), "complete"),
 }
@@ -52,15 +51,17 @@ def test_ctrl_c_in_each_phase(faults_engine: EngineConfig, tmp_path: Path, phase
     mounts_before = engine_mounts(engine)
     bench, run_dir = start_run(tmp_path, *args, sigint=True)
     if phase != "summary":
-        wait_for(lambda: rows_on_disk(run_dir) >= 1, 180, "the first build's row")
+        bench.wait_for(lambda: rows_on_disk(run_dir) >= 1, 180, "the first build's row")
     if phase == "reset":
-        wait_for(lambda: bench.children(" prune "), 60, "the next reset's prune")
+        bench.wait_for(lambda: bench.children(" prune "), 60, "the next reset's prune")
     elif phase == "priming":
-        wait_for(lambda: bench.children("-prime"), 60, "the priming build")
+        bench.wait_for(lambda: bench.children("-prime"), 60, "the priming build")
     elif phase == "build":
-        wait_for(lambda: step_running(engine), 60, "a RUN step of the second build")
+        bench.wait_for(lambda: step_running(engine), 60, "a RUN step of the second build")
     else:
-        wait_for(lambda: _status(run_dir) == "complete", 180, "the rows written and the summary started")
+        bench.wait_for(
+            lambda: _status(run_dir) == "complete", 180, "the rows written and the summary started"
+        )
     before = rows_on_disk(run_dir)
     bench.interrupt()
     done = bench.finish(120)

@@ -19,7 +19,6 @@ from fault_support import (
     rows,
     start_bench,
     start_run,
-    wait_for,
 )
 
 from bench.config import EngineConfig
@@ -63,7 +62,7 @@ def test_a_second_run_on_the_engine_waits_or_refuses_naming_the_first(
     engine = faults_engine
     mounts_before = engine_mounts(engine)
     first, first_dir = start_run(tmp_path / "first", *TINY, "cache=none", "repetitions=2")
-    wait_for(lambda: _holder_pid(engine) == first.pid, 120, "the first run to hold the engine's lock")
+    first.wait_for(lambda: _holder_pid(engine) == first.pid, 120, "the first run to hold the engine's lock")
 
     refused, refused_dir = start_run(tmp_path / "refused", *TINY, "cache=none", "engine.lock_wait_s=0")
     done = refused.finish(120)
@@ -72,7 +71,7 @@ def test_a_second_run_on_the_engine_waits_or_refuses_naming_the_first(
     assert not (refused_dir / "builds.jsonl").exists()
 
     waiting, waiting_dir = start_run(tmp_path / "waiting", *TINY, "cache=none", "repetitions=1")
-    wait_for(
+    waiting.wait_for(
         lambda: f"pid {first.pid}" in waiting.out.read_text() and "waiting" in waiting.out.read_text(),
         60,
         "the second run to say whom it waits for",
