@@ -45,7 +45,7 @@ def says_no_space(text: str | None) -> bool:
 def no_space(engine: EngineConfig) -> Blocked:
     where = f" ({engine.state_dir}/data)" if engine.started_by_bench else ""
     return Blocked(
-        f"no space left on device: engine {engine.name!r}'s data root{where} is full",
+        f"no space left on device: the data root of engine {engine.name!r}{where} is full",
         f"free space there (bench engine reset engine={engine.name} empties the engine)",
     )
 

@@ -109,8 +109,14 @@ def flag_list(value: object) -> list[str]:
     return []
 
 
+#: causes that tell more than Docker's summary line: the machine failed the build, not the project (a
+#: full disk makes the project's own step fail, e.g. "mkdir: can't create directory '/out': No space ...")
+ENGINE_CAUSES = ("no space left on device",)
+
+
 def first_error_line(tail: object) -> str:
-    """The most telling line of an error tail: the first one mentioning an error, else the last line.
+    """The most telling line of an error tail: one naming an engine cause (a full disk), else the first
+    one mentioning an error, else the last line.
 
     Docker's own summary line ("ERROR: failed to solve: ...", "The command ... returned a non-zero code")
     is what a reader needs first; the full tail stays in the results store.
@@ -120,7 +126,8 @@ def first_error_line(tail: object) -> str:
     lines = [ln.strip() for ln in tail.splitlines() if ln.strip()]
     if not lines:
         return ""
-    line = next((ln for ln in lines if "error" in ln.lower()), lines[-1])
+    cause = next((ln for ln in lines if any(c in ln.lower() for c in ENGINE_CAUSES)), None)
+    line = cause or next((ln for ln in lines if "error" in ln.lower()), lines[-1])
     return line if len(line) <= ERROR_LINE_MAX else line[: ERROR_LINE_MAX - 1] + "…"
 
 

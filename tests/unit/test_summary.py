@@ -167,6 +167,15 @@ def test_failed_cells_lists_each_outcome_with_its_first_error_line(builds: pd.Da
     assert failed.iloc[1].first_error == "RUN --mount=type=secret needs BuildKit"
 
 
+def test_first_error_line_names_a_full_disk_before_dockers_summary() -> None:
+    tail = (
+        "[build-a] RUN mkdir /out: exit code: 1\n"
+        "mkdir: can't create directory '/out': No space left on device\n"
+        "ERROR: failed to solve: process did not complete successfully: exit code: 1\n"
+    )
+    assert tables.first_error_line(tail) == "mkdir: can't create directory '/out': No space left on device"
+
+
 def test_first_error_line_falls_back_to_last_line_and_truncates() -> None:
     assert tables.first_error_line("step 1\nstep 2\nexit code 3\n") == "exit code 3"
     assert tables.first_error_line(None) == ""
