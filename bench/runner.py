@@ -467,6 +467,13 @@ class Runner:
     def _blocked(self, error: str | None) -> Blocked | None:
         return self.health(error) if self.health is not None else None
 
+    def _refused(self, m: Measurement, error: str) -> dict[str, Any]:
+        """The row of a measurement the engine failed outside its build (a reset on a full disk, a daemon
+        gone between builds): every build ends as a row, and `bench run --resume` measures it again."""
+        record = BuildRecord(m.cell.builder.value, Outcome.FAILED, None, [], [], {}, error_tail=error)
+        started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        return self._row(m, record, Extras(), None, started_at)[0]
+
     def run(self, plan: list[Measurement]) -> RunTally:
         """All measurements in plan order; Ctrl-C stops after writing what was measured, and so does an
         engine that can no longer build (its daemon or registry gone, its disk full): `tally.stopped`."""
@@ -475,15 +482,16 @@ class Runner:
             for m in plan:
                 if self.on_start:
                     self.on_start(m)
+                refused = None
                 try:
                     row, steps = self.measure(m)
                 except Exception as error:  # the engine refused a call outside the build (reset, inspect)
-                    tally.stopped = self._blocked(str(error))
-                    if tally.stopped is None:
+                    refused = self._blocked(str(error))
+                    if refused is None:
                         raise
-                    break
+                    row, steps = self._refused(m, str(error)), []
                 if row["outcome"] == Outcome.FAILED.value:
-                    tally.stopped = self._blocked(row.get("error_tail"))
+                    tally.stopped = refused or self._blocked(row.get("error_tail"))
                     if tally.stopped is not None:  # the row says why nothing follows it
                         row["notes"] = [*row["notes"], f"{STOPPED_HERE}: {tally.stopped.what}"]
                 self.writer.add_build(row, steps)

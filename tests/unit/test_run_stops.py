@@ -66,7 +66,7 @@ def test_a_build_that_failed_on_its_own_lets_the_matrix_go_on(tmp_path: Path) ->
     assert tally.stopped is None and tally.measured == 3 and len(tally.failed) == 2
 
 
-def test_an_engine_that_refuses_the_reset_stops_the_run_without_a_row(tmp_path: Path) -> None:
+def test_an_engine_that_refuses_the_reset_stops_the_run_with_a_failed_row(tmp_path: Path) -> None:
     calls = iter([EMPTY])
 
     def reset() -> EngineContents:
@@ -78,10 +78,14 @@ def test_an_engine_that_refuses_the_reset_stops_the_run_without_a_row(tmp_path: 
             ) from None
 
     runner = _runner(tmp_path, ScriptedBuilder("buildkit", [1.0] * 3), reset=reset)
-    runner.health = lambda error: GONE if "Cannot connect" in (error or "") else None
+    asked: list[str | None] = []
+    runner.health = lambda error: asked.append(error) or (GONE if "Cannot connect" in (error or "") else None)
     tally = runner.run(_plan(3))
-    assert tally.stopped == GONE and tally.measured == 1
-    assert len(load(tmp_path / "run").builds) == 1
+    assert tally.stopped == GONE and tally.measured == 2 and len(asked) == 1
+    builds = load(tmp_path / "run").builds
+    assert list(builds["outcome"]) == ["ok", "failed"], "every build ends as a row, this one with why"
+    assert "Cannot connect" in builds["error_tail"].iloc[1]
+    assert builds["notes"].iloc[1] == [f"the run stopped here: {GONE.what}"]
 
 
 def test_an_error_of_a_healthy_engine_is_raised_as_before(tmp_path: Path) -> None:
