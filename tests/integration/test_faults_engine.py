@@ -171,6 +171,7 @@ def test_a_full_data_root_stops_the_run_saying_no_space(faults_engine: EngineCon
             subprocess.run(["chattr", "-i", str(filler)], check=False)
         subprocess.run(["umount", str(data_root)], check=False)
         still = mounted_under(data_root)
+        image.unlink()
         daemon.start(engine)
     assert not still, f"the data root's file system is still mounted: {still}"
     next_run_works(tmp_path / "next")
