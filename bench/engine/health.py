@@ -28,6 +28,9 @@ from bench.engine.fleet import unreachable_fix
 NO_SPACE = "no space left on device"
 RECOVERY_S = 30.0  # how long an engine whose processes live may take to answer again
 POLL_S = 1.0
+#: after it answers again, the daemon's own clients of containerd (BuildKit's) reconnect with a backoff of
+#: up to 3 s (moby's MaxDelay): a reset right away still failed on one (`buildx prune`), seen here
+SETTLE_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ def blocked(
     say: Callable[[str], object] = print,
     recovery_s: float = RECOVERY_S,
     poll_s: float = POLL_S,
+    settle_s: float = SETTLE_S,
 ) -> Blocked | None:
     """What stops the run after a build failed with `error` (or the engine refused a call), or None when
     the engine and its registry answer (again, within `recovery_s`) and its disk is not full: the
@@ -102,5 +106,6 @@ def blocked(
         found = _problem(engine)
         if found is None:
             say(f"engine {engine.name!r} answers again after {time.monotonic() - t0:.0f} s; going on")
+            time.sleep(settle_s)
             return None
     return found[0]

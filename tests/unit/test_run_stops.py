@@ -140,9 +140,8 @@ def test_a_daemon_whose_process_is_gone_stops_the_run_at_once(monkeypatch) -> No
 def test_a_daemon_that_answers_again_lets_the_run_go_on(monkeypatch) -> None:
     _Engine(monkeypatch, answers=(False, False, True))
     said: list[str] = []
-    assert (
-        health.blocked(EngineConfig(name="faults"), "connection refused", say=said.append, poll_s=0) is None
-    )
+    found = health.blocked(EngineConfig(name="faults"), "refused", say=said.append, poll_s=0, settle_s=0)
+    assert found is None
     assert "waiting up to 30 s" in said[0] and "answers again" in said[1]
 
 
