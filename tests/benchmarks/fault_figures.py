@@ -1,7 +1,7 @@
 """The fault-injection suite's figures: runs `pytest -m faults -q` (tests/integration/test_faults_*.py, on
 the faults engine of conf/engine/faults.yaml) and prints how many faults were injected, how many rows
 measured before a fault were lost, and how many things were left behind (processes, mounts, temporary
-files, containers), from what the tests recorded (tests/integration/fault_support.py: `record`).
+files, containers), from what the tests recorded (tests/integration/fault_leftovers.py: `record`).
 
     .venv/bin/python tests/benchmarks/fault_figures.py [PYTEST ARGS...]
 """
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FIGURES_ENV = "BENCH_FAULT_FIGURES"  # tests/integration/fault_support.py appends to DIR/faults.jsonl
+FIGURES_ENV = "BENCH_FAULT_FIGURES"  # tests/integration/fault_leftovers.py appends to DIR/faults.jsonl
 
 
 def main(args: list[str]) -> int:

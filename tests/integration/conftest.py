@@ -10,16 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fault_support import (
-    FAULTS,
-    Leftovers,
-    engine_mounts,
-    engine_processes,
-    faults_engine_config,
-    next_run_works,
-    record,
-    run_bench,
-)
+from fault_leftovers import Leftovers, engine_mounts, engine_processes, record
+from fault_support import FAULTS, faults_engine_config, next_run_works, run_bench
 
 from bench.config import EngineConfig
 from bench.engine import lifecycle

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import psutil
 import pytest
+from fault_leftovers import after_fault, engine_mounts, services_of
 from fault_support import (
     FAULTS,
     TINY,
     RegistryLog,
-    after_fault,
     big_layer_scenario,
-    engine_mounts,
     kill,
     next_run_works,
     one_clear_line,
@@ -29,7 +28,6 @@ from fault_support import (
     rows_on_disk,
     run_bench,
     seed_where,
-    services_of,
     start_run,
     step_running,
 )

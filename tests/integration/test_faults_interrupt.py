@@ -8,10 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from fault_leftovers import after_fault, engine_mounts
 from fault_support import (
     TINY,
-    after_fault,
-    engine_mounts,
     next_run_works,
     one_clear_line,
     rows_on_disk,

@@ -8,18 +8,8 @@ import socket
 from pathlib import Path
 
 import pytest
-from fault_support import (
-    FAULTS,
-    TINY,
-    after_fault,
-    engine_mounts,
-    engine_processes,
-    next_run_works,
-    one_clear_line,
-    rows,
-    start_bench,
-    start_run,
-)
+from fault_leftovers import after_fault, engine_mounts, engine_processes
+from fault_support import FAULTS, TINY, next_run_works, one_clear_line, rows, start_bench, start_run
 
 from bench.config import EngineConfig
 from bench.engine import daemon
