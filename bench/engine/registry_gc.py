@@ -7,8 +7,9 @@ directories that still exist; base images are never touched) is deleted through 
 frees the blobs nothing references any more, and the registry is started again. It refuses while any run
 holds an engine lock: a measurement's cache ref exists before its row names it.
 
-At the end of a run (after_run): the run deletes the refs its own rows name, since a cache ref is needed
-only between its priming and its measured build. Then, when this engine is the one that serves the
+At the end of a run (after_run): the run deletes the cache refs its own rows name, since a cache ref is
+needed only between its priming and its measured build; images it pushed (multi-platform cells) are its
+results, kept while its run directory exists. Then, when this engine is the one that serves the
 registry and no other engine's run uses it, the blob GC runs too. Measured (tests/benchmarks/
 registry_growth.py, five tiny registry-max runs on a 937 MB registry): 1.3 to 2.1 s per run end, of which
 garbage-collect itself is 0.03 s and the rest the registry's stop and start; against 16 to 25 s runs. It
@@ -165,7 +166,7 @@ def after_run(
 ) -> Collected | None:
     """A run's end, under its engine lock, once its rows are written: its own refs go (see the module
     docstring). Never raises: a registry that cannot be cleaned now is cleaned by `bench engine gc`."""
-    refs = registry_refs.run_refs(Path(run_dir))
+    refs = registry_refs.run_cache_refs(Path(run_dir))
     if not refs or not registry.reachable(engine):
         return None
     t0 = time.monotonic()

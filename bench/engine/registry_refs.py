@@ -61,6 +61,12 @@ def run_refs(run_dir: Path) -> set[tuple[str, str]]:
     return set().union(*(row_refs(r) for r in rows(run_dir)))
 
 
+def run_cache_refs(run_dir: Path) -> set[tuple[str, str]]:
+    """The cache refs among a run's refs: needed only between a priming and its measured build. Images
+    the run pushed (multi-platform cells) are its results and stay while its directory does."""
+    return {(repo, tag) for repo, tag in run_refs(run_dir) if repo.startswith(CACHE_REPOSITORIES)}
+
+
 def run_dirs(results: Path) -> list[Path]:
     """Every run directory under results/ (any depth: reference runs, sweeps)."""
     return sorted(p.parent for p in results.rglob(ROWS_FILE)) if results.is_dir() else []

@@ -177,3 +177,23 @@ def test_a_run_forgets_an_index_it_pushed_with_its_platform_manifests(
     assert registry_gc.forget(_engine(tmp_path), "bench-run", {("bench-run/tiny", "multi-4")}) == 3
     assert sorted(d for _r, d in fake.deleted) == ["sha256:amd64", "sha256:arm64", "sha256:index"]
     assert fake.tags["bench-run/tiny"] == {"single-5": "sha256:s5"}
+
+
+def test_after_a_run_the_images_it_pushed_stay_with_its_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A multi-platform cell's manifest list is the run's result (its row names it in argv), not a cache:
+    only the run's cache refs go when it ends; `bench engine gc` takes the image once the directory goes."""
+    monkeypatch.setattr(registry_gc, "collect_blobs", lambda _e, _prefix: True)
+    fake = _fake()
+    fake.install(monkeypatch)
+    run = tmp_path / "results" / "multi"
+    run.mkdir(parents=True)
+    rows = [
+        {"seq": 0, "cache_ref": None, "argv": ["docker", "--tag", "127.0.0.1:5000/bench-run/tiny:multi-4"]},
+        {"seq": 1, "cache_ref": "127.0.0.1:5000/bench-cache/tiny:gone-2", "argv": []},
+    ]
+    (run / "builds.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    done = registry_gc.after_run(_engine(tmp_path), run, "bench-run", say=lambda _t: None)
+    assert done is not None and done.manifests == 1
+    assert fake.deleted == [("bench-cache/tiny", "sha256:g2")]
