@@ -51,13 +51,19 @@ def _up_again(work: Path) -> None:
     assert up.code == 0, up.said()
 
 
-def test_dockerd_killed_mid_build_stops_the_run(faults_engine: EngineConfig, tmp_path: Path) -> None:
-    engine = faults_engine
+def _mid_second_build(engine: EngineConfig, tmp_path: Path):
+    """A cold run of three builds, caught while a RUN step of its second build runs: (the bench process,
+    its run directory, rows on disk by then, the engine's mounts before the run)."""
     mounts_before = engine_mounts(engine)
     bench, run_dir = start_run(tmp_path, *TINY, "cache=none", "repetitions=3")
     bench.wait_for(lambda: rows_on_disk(run_dir) >= 1, 180, "the first build's row")
     bench.wait_for(lambda: step_running(engine), 60, "a RUN step of the second build")
-    before = rows_on_disk(run_dir)
+    return bench, run_dir, rows_on_disk(run_dir), mounts_before
+
+
+def test_dockerd_killed_mid_build_stops_the_run(faults_engine: EngineConfig, tmp_path: Path) -> None:
+    engine = faults_engine
+    bench, run_dir, before, mounts_before = _mid_second_build(engine, tmp_path)
     kill(daemon.process(engine), "dockerd")
     done = bench.finish(120)
     assert done.code == 2, done.said()
@@ -73,11 +79,7 @@ def test_dockerd_killed_mid_build_stops_the_run(faults_engine: EngineConfig, tmp
 
 def test_containerd_killed_mid_build(faults_engine: EngineConfig, tmp_path: Path) -> None:
     engine = faults_engine
-    mounts_before = engine_mounts(engine)
-    bench, run_dir = start_run(tmp_path, *TINY, "cache=none", "repetitions=3")
-    bench.wait_for(lambda: rows_on_disk(run_dir) >= 1, 180, "the first build's row")
-    bench.wait_for(lambda: step_running(engine), 60, "a RUN step of the second build")
-    before = rows_on_disk(run_dir)
+    bench, run_dir, before, mounts_before = _mid_second_build(engine, tmp_path)
     kill(_containerd(engine), "containerd")
     done = bench.finish(180)
     assert done.code == 1, done.said()
