@@ -20,12 +20,14 @@ from bench.audit.after_build import AfterBuild
 from bench.audit.run_equivalence import write_equivalence
 from bench.builders import make_builder
 from bench.config import BenchConfig, BuilderName
-from bench.engine import environment, health, latency, link, probe, provision, registry_gc, reset
+from bench.engine import environment, health, probe, reset
 from bench.engine.capabilities import engine_lacks
 from bench.engine.fleet import context_endpoint
-from bench.engine.link import LinkProfile
 from bench.engine.observer import EngineObserver
 from bench.engine.transfer import CliTransfer
+from bench.host import provision
+from bench.network import latency, link
+from bench.network.link import LinkProfile
 from bench.plan import Measurement
 from bench.results import RunWriter, load, read_meta
 from bench.resume import reopen, resume_line, resume_point
@@ -33,6 +35,7 @@ from bench.run_input import checked_input
 from bench.runner import Runner
 from bench.scenario import Scenario
 from bench.secrets.run import SecretRun, with_leak_audit
+from bench.services import registry_gc
 
 EXIT_OK, EXIT_FAILED_BUILDS, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -226,7 +229,7 @@ def _measure(
         tally = runner.run(to_measure)
     if tally.stopped is None or probe.engine_answers(config.engine).ok:  # a daemon that died cannot
         reset.remove_own_images(docker, config.tag_prefix)
-    # its cache refs were needed only between priming and measuring (bench/engine/registry_gc.py)
+    # its cache refs were needed only between priming and measuring (bench/services/registry_gc.py)
     registry_gc.after_run(
         config.engine, run_dir, config.tag_prefix, say=lambda text: console.print(text, highlight=False)
     )

@@ -362,7 +362,7 @@ def _audit(args: list[str]) -> int:
 
 
 def _debug(args: list[str]) -> int:
-    from bench.engine.debug import main as debug
+    from bench.debug.toolbox import main as debug
 
     return debug(args)
 

@@ -107,7 +107,7 @@ class PlatformConfig:
 @dataclass
 class LinkConfig:
     """The link to the registry and package index: unshaped loopback, or a rate (and round-trip delay)
-    applied with tc on their ports for the whole run (bench/engine/link.py). Sweep with -m link=lan,wan."""
+    applied with tc on their ports for the whole run (bench/network/link.py). Sweep with -m link=lan,wan."""
 
     name: str = "loopback"
     rate_mbit: float | None = None

@@ -84,7 +84,7 @@ def unknown(cell_platforms: Sequence[str]) -> str | None:
 def missing_emulators(cell_platforms: Sequence[str], emulators: Mapping[str, str]) -> list[tuple[str, str]]:
     """(platform, emulator) pairs that need QEMU but whose binfmt_misc entry is not registered.
 
-    `emulators` is what binfmt_misc holds (name -> flags), as bench.engine.binfmt.emulators() reads it.
+    `emulators` is what binfmt_misc holds (name -> flags), as bench.host.binfmt.emulators() reads it.
     The host's own platform needs no emulator.
     """
     native = host_platform()

@@ -23,8 +23,8 @@ from bench.changes import apply_change, changed_build_args, copy_scenario, unsup
 from bench.config import NATIVE_PLATFORM, CacheSource, ChangeKind, EngineConfig
 from bench.engine.contents import EngineContents
 from bench.engine.health import Blocked
-from bench.engine.link import AppliedLink
 from bench.engine.observer import directory_bytes
+from bench.network.link import AppliedLink
 from bench.plan import Measurement
 from bench.platforms import is_multi
 from bench.quality import (
@@ -294,7 +294,7 @@ class Runner:
         self.on_start = on_start
         self.transfer = transfer
         self.observer = observer
-        self.link: AppliedLink | None = None  # set while a shaped link is up (bench/engine/link.py)
+        self.link: AppliedLink | None = None  # set while a shaped link is up (bench/network/link.py)
         # why the engine cannot measure a cell (bench/engine/capabilities.py), set by the app
         self.engine_lacks: Callable[[Measurement], str | None] | None = None
         self.check_image = check_image

@@ -1,1 +1,4 @@
-"""The engine layer: the only part of bench that talks to Docker (through python-on-whales) or sets it up."""
+"""Engine state: the dedicated daemon, what an engine can do (probe, capabilities), what it holds and how
+it is emptied before a measurement (contents, reset, ownership), whether a run can go on (health, lock),
+and what is measured around a build (observer, transfer, image platform). Set-up is bench/host/, the
+servers beside the engine bench/services/, the link to the registry bench/network/."""

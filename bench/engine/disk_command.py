@@ -1,5 +1,5 @@
 """`bench engine status` (its disk part) and `bench engine gc`: what bench's engine takes on disk, and
-giving back what no kept run needs (bench/engine/registry_gc.py)."""
+giving back what no kept run needs (bench/services/registry_gc.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.config import BenchConfig, EngineConfig
-from bench.engine import disk_usage, registry_gc
+from bench.engine import disk_usage
+from bench.services import registry_gc
 
 
 def disk_table(engine: EngineConfig) -> Table:

@@ -12,7 +12,7 @@ from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from bench.config import PROJECT_ROOT
-from bench.engine import binfmt
+from bench.host import binfmt
 
 
 def _cpu_model() -> str:

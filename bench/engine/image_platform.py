@@ -17,7 +17,8 @@ from python_on_whales.exceptions import DockerException
 
 from bench import platforms
 from bench.config import NATIVE_PLATFORM, EngineConfig
-from bench.engine import ownership, registry
+from bench.engine import ownership
+from bench.services import registry
 
 DEFAULT_PROBE = ("uname", "-m")
 

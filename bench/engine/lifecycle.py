@@ -2,23 +2,17 @@
 
 up: the host part (bench/host/setup.py: engine binaries in a private prefix, host packages, QEMU binfmt,
 bench's docker client config) -> dedicated dockerd + docker context -> local registry. Base images and the
-package index are made by the run that needs them (bench/engine/provision.py), or all ahead of time with
+package index are made by the run that needs them (bench/host/provision.py), or all ahead of time with
 `--all` (`make test` uses it).
 """
 
 from __future__ import annotations
 
 from bench.config import EngineConfig
-from bench.engine import (
-    base_images,
-    base_variants,
-    binfmt,
-    daemon,
-    package_index,
-    registry,
-    ssh_server,
-)
+from bench.engine import daemon
 from bench.engine.errors import EngineError
+from bench.host import base_images, base_variants, binfmt
+from bench.services import package_index, registry, ssh_server
 
 
 def up(engine: EngineConfig, say=print, everything: bool = False) -> None:

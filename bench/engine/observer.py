@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench.config import EngineConfig
-from bench.engine import traffic
-from bench.engine.traffic import RegistryMark
+from bench.network import traffic
+from bench.network.traffic import RegistryMark
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient

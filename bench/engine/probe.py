@@ -19,7 +19,8 @@ from python_on_whales.exceptions import DockerException
 from python_on_whales.utils import run as run_docker
 
 from bench.config import EngineConfig
-from bench.engine import base_images, binfmt, registry
+from bench.host import base_images, binfmt
+from bench.services import registry
 
 UP = "bench engine up"
 
@@ -202,7 +203,7 @@ def registry_reachable(engine: EngineConfig) -> Capability:
 
 
 def seeded_base_images(engine: EngineConfig) -> Capability:
-    """Informational: a run makes the base images it needs (bench/engine/provision.py)."""
+    """Informational: a run makes the base images it needs (bench/host/provision.py)."""
     missing = []
     for image in base_images.BASE_IMAGES:
         lacking = base_images.missing_platforms(engine, image)
@@ -255,7 +256,7 @@ def doctor(engine: EngineConfig) -> list[Capability]:
 
 def preflight(engine: EngineConfig, cell_platforms: Sequence[str] = ()) -> Capability | None:
     """The cheap checks `bench run` needs; returns the first missing capability, or None. Base images are
-    not among them: the run makes those it lacks (bench/engine/provision.py)."""
+    not among them: the run makes those it lacks (bench/host/provision.py)."""
     emulation = platform_emulation(cell_platforms, binfmt.emulators())
     if not emulation.ok:
         return emulation

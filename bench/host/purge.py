@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.config import EngineConfig
-from bench.engine import binfmt
 from bench.engine.errors import EngineError
-from bench.host import host_packages, manifest, mounts
+from bench.host import binfmt, host_packages, manifest, mounts
 from bench.host.layout import RUN_ROOT, STATE_ROOT
 
 
@@ -48,7 +47,8 @@ def _roots(engines: list[EngineConfig]) -> list[Path]:
 
 
 def _stop(engine: EngineConfig, report: PurgeReport) -> None:
-    from bench.engine import daemon, package_index, registry, ssh_server
+    from bench.engine import daemon
+    from bench.services import package_index, registry, ssh_server
 
     steps: list[tuple[str, Callable[[], bool]]] = [("dockerd", lambda: daemon.stop(engine))]
     if engine.ssh_port is not None:
@@ -67,7 +67,7 @@ def _stop(engine: EngineConfig, report: PurgeReport) -> None:
 
 
 def _ssh_blocks(engines: list[EngineConfig], report: PurgeReport) -> None:
-    from bench.engine import ssh_server
+    from bench.services import ssh_server
 
     config = Path.home() / ".ssh" / "config"
     if not config.exists():

@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.engine import binfmt
-from bench.host import client, existing_docker, host_packages, manifest, prefix, system
+from bench.host import binfmt, client, existing_docker, host_packages, manifest, prefix, system
 from bench.host.layout import PREFIX, PREFIX_PLUGINS
 from bench.host.setup_lock import setup_lock
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bench.engine.debug_check import DEBUG_FILE
+from bench.debug.check import DEBUG_FILE
 from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
 
 

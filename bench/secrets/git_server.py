@@ -4,7 +4,7 @@ daemon that serves the same repository without authentication (the no-ssh baseli
 The sshd is Debian's, with its own config, host key and authorized_keys file, all in the run's private
 directory, on a free port of 127.0.0.1 (another sshd, e.g. an engine's over SSH, may hold a fixed one).
 Key authentication only; the key may run git-shell and nothing else (bench/secrets/ssh_keys.py).
-Both are started through bench/engine/service.py (log and pid file in the engine's run dir) and stopped
+Both are started through bench/services/service.py (log and pid file in the engine's run dir) and stopped
 at the end of the run.
 """
 
@@ -14,11 +14,11 @@ import socket
 import subprocess
 from pathlib import Path
 
-from bench.engine import service
 from bench.engine.errors import EngineError
-from bench.engine.ssh_server import PRIVSEP_DIR, answers
 from bench.secrets.server import free_address
 from bench.secrets.ssh_keys import RunKeys
+from bench.services import service
+from bench.services.ssh_server import PRIVSEP_DIR, answers
 
 SSHD = "/usr/sbin/sshd"
 GIT = "git"

@@ -97,7 +97,7 @@ class SecretRun:
 
     def log_files(self) -> list[Path]:
         """The harness's own logs: its services' logs in the engine's run dir (registry, package index,
-        token server), with the generation a restart rotated (bench/engine/log_rotation.py: the registry
+        token server), with the generation a restart rotated (bench/services/log_rotation.py: the registry
         restarts at a run's end). The daemon's log is the engine's, audited per build (`daemon_log`)."""
         logs = [*Path(self.engine.run_dir).glob("*.log"), *Path(self.engine.run_dir).glob("*.log.1")]
         return sorted(p for p in logs if p.name not in (DAEMON_LOG, f"{DAEMON_LOG}.1"))

@@ -5,7 +5,7 @@
 GET /artifact needs `Authorization: Bearer <token>`; /public/artifact serves the same bytes to anyone
 (the baseline build without a secret); /health answers readiness checks. The token is read once at
 start-up from TOKEN_FILE (in the run's private directory); its log lines carry paths and status codes only.
-Started per run through bench/engine/service.py (log and pid file in the engine's run dir), stopped at
+Started per run through bench/services/service.py (log and pid file in the engine's run dir), stopped at
 the end of the run.
 """
 
@@ -21,8 +21,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bench.engine import service
 from bench.engine.errors import EngineError
+from bench.services import service
 
 NAME = "token-server"
 ARTIFACT_BYTES = 1 << 20

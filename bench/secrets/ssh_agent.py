@@ -10,8 +10,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from bench.engine import service
 from bench.engine.errors import EngineError
+from bench.services import service
 
 NAME = "ssh-agent"
 SOCKET = "agent.sock"

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.cli import _register
-from bench.engine import link
+from bench.network import link
 
 PROFILES = (("lan", 1000.0), ("cloud", 200.0), ("wan", 50.0))
 

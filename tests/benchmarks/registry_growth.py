@@ -1,6 +1,6 @@
 """Does the registry stay bounded over repeated runs? Runs N small runs that push a registry cache and
 prints the registry's size after each (issue 15's target: within 10% of its size after the first), with
-the line each run's end printed about what it deleted and freed (bench/engine/registry_gc.py).
+the line each run's end printed about what it deleted and freed (bench/services/registry_gc.py).
 
     .venv/bin/python tests/benchmarks/registry_growth.py [N] [--keep-blobs] [HYDRA OVERRIDES...]
 
@@ -24,7 +24,7 @@ RUN = ["scenario=tiny", "cache=registry-max", "builder=buildkit", "repetitions=1
 # the run in a child process; with --keep-blobs its blob GC is replaced by "not collected"
 CHILD = (
     "import sys\n"
-    "from bench.engine import registry_gc\n"
+    "from bench.services import registry_gc\n"
     "if sys.argv[1] == 'keep': registry_gc.collect_blobs = lambda engine, prefix: False\n"
     "from bench.cli import main\n"
     "sys.exit(main(sys.argv[2:]))\n"

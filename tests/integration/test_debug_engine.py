@@ -14,7 +14,7 @@ from engine_setup import compose_config
 from python_on_whales import DockerClient
 
 from bench.cli import main
-from bench.engine.debug_check import _state, verify
+from bench.debug.check import _state, verify
 from bench.report import claims
 from bench.report.claims_debug import check_c13
 from bench.report.verdicts import Evidence

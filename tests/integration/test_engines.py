@@ -18,9 +18,10 @@ from omegaconf import OmegaConf
 from python_on_whales import DockerClient
 
 from bench.config import CONF_DIR, EngineConfig
-from bench.engine import daemon, ssh_server
+from bench.engine import daemon
 from bench.engine.lock import engine_lock
 from bench.results import load
+from bench.services import ssh_server
 
 pytestmark = pytest.mark.engine
 BENCH = str(Path(sys.executable).with_name("bench"))

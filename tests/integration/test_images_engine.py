@@ -19,7 +19,7 @@ from rich.console import Console
 
 from bench.app import EXIT_FAILED_BUILDS, run_experiment
 from bench.audit.goss import check_image
-from bench.engine.debug_build import debug_failed_build
+from bench.debug.failed_build import debug_failed_build
 from bench.report import claims
 from bench.report.model import build_report
 from bench.results import Run, load

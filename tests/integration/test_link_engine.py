@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from engine_setup import compose_config
 
-from bench.engine import link
-from bench.engine.link import LinkProfile
+from bench.network import link
+from bench.network.link import LinkProfile
 
 pytestmark = pytest.mark.engine
 BLOB = random.Random(0).randbytes(16 * 1024 * 1024)  # the same blob every run: stored once

@@ -19,11 +19,11 @@ from rich.console import Console
 from bench.app import EXIT_FAILED_BUILDS, EXIT_OK, run_experiment
 from bench.builders.buildkit import BuildKitBuilder
 from bench.builders.legacy import LegacyBuilder
-from bench.engine import registry
 from bench.engine.image_platform import check_image
 from bench.records import BuildRequest, Outcome
 from bench.results import Run, load
 from bench.scenario import load_scenario
+from bench.services import registry
 
 pytestmark = pytest.mark.engine
 

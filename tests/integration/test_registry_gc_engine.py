@@ -16,9 +16,9 @@ import pytest
 from engine_setup import compose_config
 
 from bench.config import EngineConfig
-from bench.engine import registry, registry_gc
 from bench.engine.disk_usage import tree_bytes
 from bench.engine.lock import engines_busy
+from bench.services import registry, registry_gc
 
 pytestmark = pytest.mark.engine
 REPOSITORY = "bench-cache/test-registry-gc"

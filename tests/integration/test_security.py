@@ -20,13 +20,14 @@ from engine_setup import compose_config
 from python_on_whales import DockerClient
 
 from bench.config import EngineConfig
-from bench.engine import daemon, package_index, probe, process_identity, registry
+from bench.engine import daemon, probe, process_identity
 from bench.engine.fleet import context_endpoint
 from bench.engine.lock import engine_lock
 from bench.host.layout import DOCKER_CONFIG
 from bench.secrets import server
 from bench.secrets.ssh_keys import RunKeys
 from bench.secrets.token import RunToken
+from bench.services import package_index, registry
 
 pytestmark = pytest.mark.engine
 LOOPBACK = "127.0.0.1"

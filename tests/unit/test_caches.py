@@ -241,7 +241,7 @@ def test_a_change_the_scenario_cannot_take_is_unsupported() -> None:
 
 
 def test_rows_over_a_link_whose_delay_was_not_emulated_are_flagged(tmp_path: Path) -> None:
-    from bench.engine.link import AppliedLink, LinkProfile
+    from bench.network.link import AppliedLink, LinkProfile
     from bench.quality import LINK_DELAY_NOT_EMULATED
 
     runner = Runner(

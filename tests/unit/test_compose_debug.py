@@ -11,8 +11,8 @@ from bench.builders.compose import ComposeBuilder, compose_record, project_name
 from bench.builders.process import OutputLine, ProcessRun
 from bench.changes import apply_change, unsupported_change
 from bench.config import ChangeKind, ScenarioConfig
-from bench.engine.debug import toolbox_argv
-from bench.engine.debug_check import listening_ports, netstat_ports
+from bench.debug.check import listening_ports, netstat_ports
+from bench.debug.toolbox import toolbox_argv
 from bench.records import BuildRequest, Outcome
 from bench.scenario import ScenarioError, load_scenario
 
@@ -117,7 +117,7 @@ MULTISTAGE = str(Path(__file__).resolve().parents[2] / "scenarios" / "multistage
 
 
 def test_buildkit_debugs_in_the_failing_stages_parent_or_the_last_completed_stage() -> None:
-    from bench.engine.debug_build import buildkit_target
+    from bench.debug.failed_build import buildkit_target
 
     failed_in_test = _steps(
         ("RUN make -j1 ckit", "build-ckit", 5.0, None),
@@ -136,7 +136,7 @@ def test_buildkit_debugs_in_the_failing_stages_parent_or_the_last_completed_stag
 
 
 def test_legacy_debugs_in_the_image_of_its_last_successful_step() -> None:
-    from bench.engine.debug_build import last_legacy_image
+    from bench.debug.failed_build import last_legacy_image
 
     output = [
         "Step 5/9 : COPY x y",

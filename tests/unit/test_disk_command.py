@@ -9,8 +9,9 @@ from rich.console import Console
 
 from bench.cli import main
 from bench.config import EngineConfig
-from bench.engine import disk_command, registry_gc
+from bench.engine import disk_command
 from bench.engine.errors import EngineError
+from bench.services import registry_gc
 
 
 def test_gc_prints_one_line_of_what_it_freed(monkeypatch: pytest.MonkeyPatch, capsys) -> None:

@@ -13,8 +13,9 @@ from omegaconf import OmegaConf
 from python_on_whales import DockerClient
 
 from bench.config import CONF_DIR, BenchConfig, EngineConfig
-from bench.engine import daemon, fleet, lock, ssh_server
+from bench.engine import daemon, fleet, lock
 from bench.engine.errors import EngineError
+from bench.services import ssh_server
 
 
 def _compose(*overrides: str) -> BenchConfig:

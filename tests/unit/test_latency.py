@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench.engine.latency import LatencyRelay, relays
+from bench.network.latency import LatencyRelay, relays
 
 
 class _Echo(socketserver.BaseRequestHandler):
@@ -74,8 +74,8 @@ def test_bulk_data_arrives_intact_and_is_not_slowed_per_chunk(echo: str) -> None
 
 def test_relayed_only_when_tc_could_not_apply_the_delay(echo: str) -> None:
     from bench.config import EngineConfig
-    from bench.engine.latency import readdressed, relayed
-    from bench.engine.link import AppliedLink, LinkProfile
+    from bench.network.latency import readdressed, relayed
+    from bench.network.link import AppliedLink, LinkProfile
 
     engine = EngineConfig(registry=echo, package_index=echo)
     wan = LinkProfile("wan", 50.0, 40.0)

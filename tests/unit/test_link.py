@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 from dataclasses import asdict
 
-from bench.engine import link, process_identity
-from bench.engine.link import DOWN, HANDLE, UP, AppliedLink, LinkProfile, is_ours, shaping_commands
+from bench.engine import process_identity
+from bench.network import link
+from bench.network.link import DOWN, HANDLE, UP, AppliedLink, LinkProfile, is_ours, shaping_commands
 from bench.runner import link_fields
 
 

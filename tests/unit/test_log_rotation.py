@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.engine import log_rotation, service
+from bench.services import log_rotation, service
 
 
 def test_a_log_over_the_limit_becomes_the_older_generation(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.engine.package_index import normalize, wheel_project, write_simple_index
+from bench.services.package_index import normalize, wheel_project, write_simple_index
 
 
 def test_projects_are_named_as_pep_503_says() -> None:

@@ -22,7 +22,7 @@ from bench.builders.legacy_log import parse_legacy_log
 from bench.builders.process import STDERR, STDOUT, OutputLine
 from bench.builders.rawjson import RawJsonParser
 from bench.config import ScenarioConfig
-from bench.engine.traffic import pulled_bytes, served_file_bytes, wheel_downloads
+from bench.network.traffic import pulled_bytes, served_file_bytes, wheel_downloads
 from bench.results import ResultsError, _read_rows
 from bench.scenario import BENCH_YAML_KEYS, ScenarioError, load_scenario, read_bench_yaml
 

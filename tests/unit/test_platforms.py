@@ -8,12 +8,12 @@ from omegaconf import OmegaConf
 
 from bench import platforms
 from bench.config import CONF_DIR, BenchConfig
-from bench.engine import registry
-from bench.engine.foreign_debs import find_in_index
 from bench.engine.image_platform import machine_problem, split_reference
-from bench.engine.multiplatform import archive_slug
 from bench.engine.probe import platform_emulation
+from bench.host.foreign_debs import find_in_index
+from bench.host.multiplatform import archive_slug
 from bench.platforms import NATIVE, expected_machine, host_platform, is_multi, missing_emulators, split
+from bench.services import registry
 
 EMULATORS = {"qemu-aarch64": "PF", "qemu-arm": "PF"}
 

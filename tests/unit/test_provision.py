@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.config import PROJECT_ROOT, ScenarioConfig
-from bench.engine.provision import needed_base_images, oci_platforms
+from bench.host.provision import needed_base_images, oci_platforms
 from bench.platforms import host_platform
 from bench.scenario import load_scenario
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.engine import registry_manifests
+from bench.services import registry_manifests
 
 INDEX = {
     "mediaType": "application/vnd.oci.image.index.v1+json",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.engine import registry_refs
+from bench.services import registry_refs
 
 
 def _run(directory: Path, *rows: dict, torn: str = "") -> Path:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import psutil
 
-from bench.engine import process_identity, service
+from bench.engine import process_identity
+from bench.services import service
 
 
 def test_a_started_server_is_recorded_and_stopped(tmp_path: Path) -> None:

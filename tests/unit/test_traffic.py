@@ -7,8 +7,8 @@ import tarfile
 from pathlib import Path
 
 from bench.config import EngineConfig
-from bench.engine import traffic
-from bench.engine.base_variants import VARIANT_FILE, variant_archive
+from bench.host.base_variants import VARIANT_FILE, variant_archive
+from bench.network import traffic
 from bench.results import BUILDS_FILE, META_FILE, load
 
 AGENT = '"" "docker/26.1.5 containerd-client/1.7.24"'

@@ -1,7 +1,7 @@
 """Round-trip delay for a shaped link on a kernel without `sch_netem`: a relay that holds every chunk.
 
 Why: the link profiles (lan, cloud, wan) name a round-trip time as well as a rate; tc's HTB gives the
-rate (bench/engine/link.py) but delay needs netem, which this kind of machine's kernel lacks. A relay on
+rate (bench/network/link.py) but delay needs netem, which this kind of machine's kernel lacks. A relay on
 127.0.0.1 in front of the registry (and the package index) adds it instead, the way toxiproxy's latency
 toxic does: a new connection waits one round trip (the TCP handshake a remote server would cost), then
 every chunk read from either side is written to the other half a round trip after it arrived, in order.
@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from bench.config import EngineConfig
-from bench.engine.link import AppliedLink
+from bench.network.link import AppliedLink
 
 CHUNK = 64 * 1024
 #: Chunks in flight per direction before reading pauses (back-pressure): 16 MiB.

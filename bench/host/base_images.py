@@ -5,14 +5,14 @@
 - debian-gcc: a debootstrapped bookworm minbase with gcc, libc6-dev and make, for compile stages.
   For amd64, arm64 and arm/v7 (the foreign ones debootstrapped under QEMU: minutes each, done once).
 - debian-python: a debootstrapped bookworm minbase with python3, venv and pip, for scenarios that install
-  Python dependencies (from the harness's own package index, bench/engine/package_index.py).
+  Python dependencies (from the harness's own package index, bench/services/package_index.py).
 - debian-git: a debootstrapped bookworm minbase with git and the OpenSSH client, for steps that clone a
   repository over SSH (scenarios/ssh).
 - debian-cross: debian-gcc plus Debian's cross-compilers for arm64 and armhf, for compile stages that
   run on the build platform (`FROM --platform=$BUILDPLATFORM`), amd64 only.
 An image for several platforms is one manifest list, so `FROM` resolves per platform. Each root file
 system is made once (kept under the engine's state dir); an image is pushed only when the registry
-lacks its tag or one of the platforms a run needs (bench/engine/provision.py), or all of them with
+lacks its tag or one of the platforms a run needs (bench/host/provision.py), or all of them with
 `bench engine up --all`.
 """
 
@@ -29,9 +29,10 @@ from pathlib import Path
 from python_on_whales import DockerClient
 
 from bench.config import EngineConfig
-from bench.engine import foreign_debs, multiplatform, registry
+from bench.host import foreign_debs, multiplatform
 from bench.host.host_packages import debian_mirror
 from bench.platforms import host_platform
+from bench.services import registry
 
 CROSS_COMPILERS = "gcc-aarch64-linux-gnu,libc6-dev-arm64-cross,gcc-arm-linux-gnueabihf,libc6-dev-armhf-cross"
 

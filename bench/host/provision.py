@@ -12,10 +12,11 @@ from pathlib import Path
 from python_on_whales import DockerClient
 
 from bench.config import BenchConfig, ChangeKind
-from bench.engine import base_images, base_variants, package_index
-from bench.engine.base_images import BaseImage
+from bench.host import base_images, base_variants
+from bench.host.base_images import BaseImage
 from bench.platforms import host_platform, split
 from bench.scenario import Scenario
+from bench.services import package_index
 
 
 def _texts(scenario: Scenario) -> list[str]:

@@ -63,7 +63,7 @@ def debug_container(
 
 def main(args: list[str]) -> int:
     """`bench debug CONTAINER [--context CTX] [--image IMG] [--verify [--out PATH]] [-- CMD...]`, or
-    `bench debug --run RUN_DIR --seq N [-- CMD...]` for a failed build (bench/engine/debug_build.py)."""
+    `bench debug --run RUN_DIR --seq N [-- CMD...]` for a failed build (bench/debug/failed_build.py)."""
     from python_on_whales import DockerClient
 
     command: list[str] = []
@@ -96,7 +96,7 @@ def main(args: list[str]) -> int:
         print("bench: debug needs a CONTAINER, or --run RUN_DIR --seq N of a failed build", file=sys.stderr)
         return 2
     if ns.run is not None:
-        from bench.engine.debug_build import debug_failed_build
+        from bench.debug.failed_build import debug_failed_build
 
         interactive = not command and sys.stdin.isatty()
         if not command and not interactive:
@@ -123,7 +123,7 @@ def main(args: list[str]) -> int:
 
 def _verify(docker: DockerClient, target: str, image: str, out: Path | None) -> int:
     """Exit 0 when the toolbox saw the target's processes (and sockets, if checkable) and changed nothing."""
-    from bench.engine.debug_check import verify, write
+    from bench.debug.check import verify, write
 
     result = verify(docker, target, image)
     print(f"toolbox sees the target's processes: {result['sees_target_processes']}")

@@ -1,6 +1,6 @@
 """Does a debug container inspect its target without changing it? (claim C13, `bench debug --verify`)
 
-The toolbox (bench/engine/debug.py) lists processes (`ps`) and listening sockets (`netstat -ltn`) from
+The toolbox (bench/debug/toolbox.py) lists processes (`ps`) and listening sockets (`netstat -ltn`) from
 inside the target's namespaces. The ground truth comes from elsewhere: the target's processes from the
 engine (`docker top`), its listening TCP ports from the host's /proc/<pid>/net/tcp{,6} of the target's
 main process (a local engine only). "Unchanged" compares, before and after, the target's filesystem
@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.engine.debug import debug_container
+from bench.debug.toolbox import debug_container
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient

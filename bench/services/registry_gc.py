@@ -1,7 +1,7 @@
 """Bounded registry: delete the manifests no kept run needs, then let the registry collect their blobs.
 
 `bench engine gc` (collect): every manifest of the repositories runs write (bench-cache/*, <tag_prefix>/*)
-that no kept tag resolves to (bench/engine/registry_refs.py says what is kept: tags named by run
+that no kept tag resolves to (bench/services/registry_refs.py says what is kept: tags named by run
 directories that still exist; base images are never touched) is deleted through the API, untagged ones
 (left by a tag pushed again) included; then the registry is stopped, `docker-registry garbage-collect`
 frees the blobs nothing references any more, and the registry is started again. It refuses while any run
@@ -27,10 +27,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.config import PROJECT_ROOT, EngineConfig
-from bench.engine import registry, registry_manifests, registry_refs
 from bench.engine.disk_usage import human, tree_bytes
 from bench.engine.errors import EngineError
 from bench.engine.lock import engine_lock, engines_busy
+from bench.services import registry, registry_manifests, registry_refs
 
 RESULTS = PROJECT_ROOT / "results"
 GC_TIMEOUT_S = 600

@@ -15,7 +15,7 @@ from python_on_whales import DockerClient
 
 from bench.changes import variant_ref
 from bench.config import EngineConfig
-from bench.engine import registry
+from bench.services import registry
 
 VARIANT_FILE = "etc/bench-base-variant"
 
@@ -68,7 +68,7 @@ VARIANT_BASES = ("bench/busybox", "bench/debian-gcc")
 def seed(engine: EngineConfig, docker: DockerClient, say=print, images=None) -> list[str]:
     """Variants of `images` (default: every base image in VARIANT_BASES) from the archives
     `base_images.seed` keeps (it runs first)."""
-    from bench.engine import base_images
+    from bench.host import base_images
     from bench.platforms import host_platform
 
     cache_dir = Path(engine.state_dir) / "base-images"

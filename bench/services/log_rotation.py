@@ -3,7 +3,7 @@ generation kept, the previous one dropped), and the server starts a fresh NAME.l
 
 Rotating on start, not while a server runs, keeps it simple: the servers write through an inherited file
 descriptor that bench cannot reopen under them. The registry restarts at the end of each run that pushed
-a cache (bench/engine/registry_gc.py), so its access log, the one that grows fastest, is rotated often.
+a cache (bench/services/registry_gc.py), so its access log, the one that grows fastest, is rotated often.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Scenarios whose expensive step installs dependencies (scenarios/pydeps) stay offline: `bench engine up`
 downloads the wheels their requirements name once (pip, from PyPI), lays them out as a PEP 503 "simple"
-index under the engine's state dir, and serves it on `engine.package_index` (bench/engine/index_server.py:
+index under the engine's state dir, and serves it on `engine.package_index` (bench/services/index_server.py:
 a static file server with PyPI's caching headers).
 The dependency step of a build is then real HTTP traffic to this machine only.
 """
@@ -18,8 +18,8 @@ import urllib.request
 from pathlib import Path
 
 from bench.config import PROJECT_ROOT, EngineConfig
-from bench.engine import service
 from bench.engine.errors import EngineError
+from bench.services import service
 
 #: Requirements whose wheels the index serves (every shipped scenario that installs Python packages).
 REQUIREMENTS = (PROJECT_ROOT / "scenarios" / "pydeps" / "requirements.txt",)
@@ -101,7 +101,7 @@ def start(engine: EngineConfig, timeout_s: float = 10.0) -> bool:
     if reachable(engine):
         return False
     host, _, port = engine.package_index.rpartition(":")
-    argv = [sys.executable, "-m", "bench.engine.index_server", port, host, str(index_root(engine))]
+    argv = [sys.executable, "-m", "bench.services.index_server", port, host, str(index_root(engine))]
     service.start(
         "package-index",
         argv,

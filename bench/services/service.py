@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.engine import log_rotation, process_identity
+from bench.engine import process_identity
 from bench.engine.errors import EngineError
+from bench.services import log_rotation
 
 
 def start(

@@ -4,7 +4,7 @@ PyPI serves distribution files as immutable (`Cache-Control: max-age=365000000, 
 its simple pages with a short max-age; pip's HTTP cache (what a `RUN --mount=type=cache` keeps) relies
 on them. Without them pip would download every wheel again, which no real index makes it do.
 
-    python -m bench.engine.index_server PORT HOST DIRECTORY
+    python -m bench.services.index_server PORT HOST DIRECTORY
 """
 
 from __future__ import annotations

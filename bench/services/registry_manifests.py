@@ -1,6 +1,6 @@
 """The local registry's manifests, through its HTTP API (and its storage for untagged ones): list,
 resolve, delete. Deleting a manifest frees no disk by itself: the registry's blob GC does
-(bench/engine/registry_gc.py).
+(bench/services/registry_gc.py).
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from bench.config import EngineConfig
-from bench.engine import service
 from bench.engine.errors import EngineError
+from bench.services import service
 
 SSHD = "/usr/sbin/sshd"
 PRIVSEP_DIR = Path("/run/sshd")

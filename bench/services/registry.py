@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.config import EngineConfig
-from bench.engine import service
+from bench.services import service
 
 
 def _config(engine: EngineConfig) -> str:
@@ -24,7 +24,7 @@ def _config(engine: EngineConfig) -> str:
 
 
 def write_config(engine: EngineConfig) -> Path:
-    """RUN_DIR/registry.yml, read by `serve` and by `garbage-collect` (bench/engine/registry_gc.py)."""
+    """RUN_DIR/registry.yml, read by `serve` and by `garbage-collect` (bench/services/registry_gc.py)."""
     Path(engine.run_dir).mkdir(parents=True, exist_ok=True)
     config = Path(engine.run_dir) / "registry.yml"
     config.write_text(_config(engine))
