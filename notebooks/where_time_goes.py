@@ -28,7 +28,7 @@ from IPython.display import Image
 from matplotlib.figure import Figure
 
 from bench.config import PROJECT_ROOT
-from bench.report.claims import concurrent_stage_seconds
+from bench.report.stage_overlap import concurrent_stage_seconds
 from bench.results import load
 from bench.summary.table import measured
 

@@ -13,6 +13,8 @@ from typing import Literal
 
 import pandas as pd
 
+from bench.summary import formatting as fmt
+
 Verdict = Literal["supported", "not supported", "not measured"]
 SUPPORTED: Verdict = "supported"
 NOT_SUPPORTED: Verdict = "not supported"
@@ -46,3 +48,9 @@ class ClaimVerdict:
 
 
 Check = Callable[[Claim, Evidence], ClaimVerdict]
+
+
+def interval_text(row: pd.Series) -> str:
+    """A speedup row's interval as the checks quote it: "95% CI 1.10-1.40", or "(no interval)"."""
+    text = fmt.ratio_interval(row["ci_low"], row["ci_high"])
+    return "(no interval)" if text == fmt.MISSING else f"95% CI {text}"
