@@ -11,7 +11,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bench.config import NATIVE_PLATFORM, BenchConfig, BuilderName, CacheSource, ChangeKind
+from bench.config import BenchConfig, BuilderName, CacheSource, ChangeKind
+from bench.platforms import NATIVE
 
 
 @dataclass(frozen=True)
@@ -22,13 +23,18 @@ class Cell:
     builder: BuilderName
     cache: CacheSource
     change: ChangeKind
-    platform: str = NATIVE_PLATFORM
+    platform: str = NATIVE
     variant: str | None = None  # one of the scenario's Dockerfile variants (bench.yaml `variants`)
+
+    @property
+    def native(self) -> bool:
+        """Built for the engine's own platform (no --platform flag)."""
+        return self.platform == NATIVE
 
     @property
     def id(self) -> str:
         base = f"{self.scenario}|{self.builder.value}|{self.cache.value}|{self.change.value}"
-        base = base if self.platform == NATIVE_PLATFORM else f"{base}|{self.platform}"
+        base = base if self.native else f"{base}|{self.platform}"
         return base if self.variant is None else f"{base}|{self.variant}"
 
 

@@ -14,7 +14,8 @@ Schema history (as pyperf and asv keep theirs; add an `_update_to_N` for every c
   index_pulled_bytes (what the package index served), cache_bytes, image_bytes, image_layers, notes,
   link, link_rate_mbit, link_delay_ms (v1 rows: all over loopback).
 - 3: image checks and more cell dimensions. New build columns, null in migrated rows: those listed in
-  V3_BUILD_COLUMNS (add a column there, with a line here saying what it holds). Rows without a platform
+  V3_BUILD_COLUMNS (a field of bench/rows.py BuildRow with `since(3)`, and a line here saying what it
+  holds). Rows without a platform
   (runs from before platforms) get `native`.
   goss_passed/goss_failed/goss_failures/goss_s/goss_error: the scenario's goss spec run in the image;
   image_files (path in the run dir)/image_files_s/image_files_error: the image's files kept for equivalence.
@@ -36,6 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bench.errors import BenchError
+from bench.platforms import NATIVE
+from bench.rows import BUILD_COLUMNS, STEP_COLUMNS, STEP_TYPES, BuildRow, StepRow, added_by
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -44,89 +49,14 @@ META_FILE = "run.json"
 BUILDS_FILE = "builds.jsonl"
 STEPS_FILE = "steps.jsonl"
 
-#: Build columns added by schema 2 (cache sources); v1 rows get them as null.
-V2_BUILD_COLUMNS = (
-    "build_s",
-    "pull_s",
-    "export_s",
-    "instructions_total",
-    "instructions_cached",
-    "work_steps_total",
-    "work_steps_cached",
-    "cache_ref",
-    "registry_pulled_bytes",
-    "registry_pushed_bytes",
-    "index_wheel_downloads",
-    "index_pulled_bytes",
-    "cache_bytes",
-    "image_bytes",
-    "image_layers",
-    "notes",
-    "link",
-    "link_rate_mbit",
-    "link_delay_ms",
-)
-#: Build columns added by schema 3; rows of older runs get them as null. Features that add row fields
-#: append them here (and describe them in the history above).
-V3_BUILD_COLUMNS: tuple[str, ...] = (
-    # goss checks of the built image (bench/audit/goss.py); image files kept for the equivalence
-    *("goss_passed", "goss_failed", "goss_failures", "goss_s", "goss_error"),
-    *("image_files", "image_files_s", "image_files_error"),
-    # the scenario's Dockerfile variant (a cell dimension); the secret audit after the build
-    *("variant", "leaked", "leak_locations", "audit_s", "audit_bytes", "audit_error"),
-    "engine_leak_locations",
-    *("clone_verified", "clone_error"),  # the ssh scenario: the image holds the run's repository
-    "resumed",  # measured after `bench run --resume` continued an interrupted run (bench/resume.py)
-)
-BUILD_COLUMNS = (
-    "run_id",
-    "seq",
-    "round",
-    "repetition",
-    "warmup",
-    "cell",
-    "scenario",
-    "builder",
-    "cache",
-    "change",
-    "platform",
-    "engine",
-    "outcome",
-    "wall_s",
-    "reset_s",
-    "prime_s",
-    "steps_total",
-    "steps_cached",
-    "flags",
-    "exit_code",
-    "error_tail",
-    "image_id",
-    "builder_evidence",
-    "argv",
-    "env",
-    "engine_before",
-    "started_at",
-    *V2_BUILD_COLUMNS,
-    *V3_BUILD_COLUMNS,
-)
-STEP_COLUMNS = (
-    "run_id",
-    "seq",
-    "cell",
-    "builder",
-    "index",
-    "name",
-    "stage",
-    "platform",
-    "started_s",
-    "completed_s",
-    "duration_s",
-    "cached",
-    "error",
-)
+#: Build columns added by schema 2 (cache sources) and 3 (image checks, dimensions): older rows get them
+#: as null. The columns are the fields of bench/rows.py's row types; add a field there (with `since(3)`)
+#: and a line in the history above.
+V2_BUILD_COLUMNS = added_by(2)
+V3_BUILD_COLUMNS = added_by(3)
 
 
-class ResultsError(ValueError):
+class ResultsError(BenchError):
     """A run directory that cannot be read as asked; the message says what to do."""
 
 
@@ -152,7 +82,7 @@ def _update_to_3(
         for column in V3_BUILD_COLUMNS:
             row.setdefault(column, None)
         if row.get("platform") is None:
-            row["platform"] = "native"
+            row["platform"] = NATIVE
     return builds, steps
 
 
@@ -190,10 +120,11 @@ class RunWriter:
             handle.flush()
             os.fsync(handle.fileno())
 
-    def add_build(self, build_row: dict[str, Any], step_rows: list[dict[str, Any]]) -> None:
-        """Steps first: a build row present on disk always has its steps."""
-        self._append(STEPS_FILE, step_rows)
-        self._append(BUILDS_FILE, [build_row])
+    def add_build(self, build_row: BuildRow, step_rows: list[StepRow]) -> None:
+        """Steps first: a build row present on disk always has its steps. Only the row types are written,
+        so every key on disk is a declared column (bench/rows.py)."""
+        self._append(STEPS_FILE, [step.to_json() for step in step_rows])
+        self._append(BUILDS_FILE, [build_row.to_json()])
 
     def finish(self, status: str, **extra: Any) -> None:
         self.meta.update(status=status, **extra)
@@ -278,24 +209,6 @@ def read_meta(run_dir: Path) -> dict[str, Any]:
             f"({SCHEMA_VERSION}); update bench to read it"
         )
     return meta
-
-
-#: Arrow types of the step columns, for the fast reader of `load`.
-STEP_TYPES: dict[str, str] = {
-    "run_id": "string",
-    "seq": "int64",
-    "cell": "string",
-    "builder": "string",
-    "index": "int64",
-    "name": "string",
-    "stage": "string",
-    "platform": "string",
-    "started_s": "float64",
-    "completed_s": "float64",
-    "duration_s": "float64",
-    "cached": "bool",
-    "error": "string",
-}
 
 
 def _read_steps_fast(path: Path) -> pd.DataFrame | None:

@@ -1,15 +1,27 @@
-"""A scripted builder, so planner, runner, stats and report tests run with no engine.
+"""A scripted builder and a scripted engine, so planner, runner, app, stats and report tests run with no
+engine.
 
-Like hyperfine's MockExecutor: it implements the Builder protocol and returns records whose wall
-times come from a script, and it remembers every request it got, in order.
+Like hyperfine's MockExecutor: the builder implements the Builder protocol and returns records whose wall
+times come from a script, and it remembers every request it got, in order. The engine implements
+bench/run_engine.py's RunEngine around such builders, so a whole `bench run` runs through bench/app.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+from bench.config import BenchConfig, EngineConfig
+from bench.engine.contents import EngineContents
 from bench.records import BuildRecord, BuildRequest, Outcome, Step
+from bench.run_context import Equipment, RunContext
+from bench.scenario import Scenario
+
+#: What an emptied engine holds: nothing.
+EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 
 WallScript = Iterable[float] | Callable[[BuildRequest, int], float]
 
@@ -80,3 +92,66 @@ class ScriptedBuilder:
             )
             for i in range(count)
         ]
+
+
+def scripted_context(
+    scenario: Scenario,
+    builders: Mapping[str, Any],
+    *,
+    reset: Callable[[], EngineContents] = lambda: EMPTY,
+    engine: EngineConfig | None = None,
+    run_id: str = "r",
+    link: Any = None,
+    resumed: bool = False,
+    **equipment: Any,
+) -> RunContext:
+    """A run context around scripted builders: no observer, no image checks unless given."""
+    return RunContext(
+        run_id=run_id,
+        scenario=scenario,
+        engine=engine or EngineConfig(),
+        equipment=Equipment(builders=builders, reset=reset, environment={}, **equipment),
+        tag_prefix="bench-run",
+        network="none",
+        link=link,
+        resumed=resumed,
+    )
+
+
+@dataclass
+class ScriptedEngine:
+    """A RunEngine (bench/run_engine.py) whose builds are scripted: what `bench run` does, minus Docker.
+
+    `problem` makes the engine unusable with that line; the calls the run made are kept in `calls`."""
+
+    builders: Mapping[str, Any]
+    problem: str | None = None
+    leaks: bool = False
+    calls: list[str] = field(default_factory=list)
+    engine: EngineConfig = field(default_factory=EngineConfig)
+
+    def __call__(self, config: BenchConfig, say: Callable[[str], None]) -> ScriptedEngine:
+        """The engine factory bench/app.py takes."""
+        self.engine = config.engine
+        self.calls.append("made")
+        return self
+
+    def unusable(self) -> str | None:
+        self.calls.append("unusable")
+        return self.problem
+
+    def equip(self, scenario: Scenario, run_dir: Path) -> Equipment:
+        self.calls.append("equip")
+        return Equipment(builders=self.builders, reset=lambda: EMPTY, environment={"docker": "scripted"})
+
+    @contextmanager
+    def reached(self) -> Iterator[tuple[None, EngineConfig]]:
+        self.calls.append("reached")
+        yield None, self.engine
+
+    def after_run(self, run_dir: Path, stopped: bool) -> None:
+        self.calls.append("after_run")
+
+    def leaked(self, run_dir: Path) -> bool:
+        self.calls.append("leaked")
+        return self.leaks

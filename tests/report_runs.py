@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.results import RunWriter
+from bench.rows import BuildRow, StepRow
 
 ENVIRONMENT = {"engine_version": "26.1.5", "kernel": "6.1.0", "cpu_model": "Test CPU", "cpu_count": 2}
 
@@ -99,6 +100,7 @@ def write_run(
                 "builder": builder,
                 "cache": cache,
                 "change": change,
+                "platform": "native",
                 "engine": "dedicated",
                 "outcome": "ok" if ok else "failed",
                 "wall_s": wall,
@@ -114,7 +116,7 @@ def write_run(
             if ok and cache == "none":
                 make = legacy_steps if builder == "legacy" else buildkit_steps
                 steps = make(run_id, seq, cell, wall)
-            writer.add_build(row, steps)
+            writer.add_build(BuildRow(**row), [StepRow(**step) for step in steps])
             seq += 1
     if status != "running":
         writer.finish(status)

@@ -16,7 +16,7 @@ from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from bench import platforms
-from bench.config import NATIVE_PLATFORM, EngineConfig
+from bench.config import EngineConfig
 from bench.engine import ownership
 from bench.services import registry
 
@@ -93,7 +93,7 @@ def check_image(
             if problem:
                 return problem
         return None
-    native = cell_platform == NATIVE_PLATFORM or wanted[0] == platforms.host_platform()
+    native = cell_platform == platforms.NATIVE or wanted[0] == platforms.host_platform()
     if native and (image_id is None or not docker.image.exists(image_id)):
         return None  # e.g. a cache strategy's build that exported rather than loaded: nothing to claim
     if image_id is None:

@@ -19,18 +19,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hydra import compose, initialize_config_dir
-from omegaconf import OmegaConf
 from python_on_whales import DockerClient
 
 from bench.builders import make_builder
 from bench.changes import copy_scenario
-from bench.cli import _register
-from bench.config import CONF_DIR, BuilderName, CacheSource, ChangeKind
+from bench.config import BuilderName, CacheSource, ChangeKind, compose
 from bench.engine import reset
 from bench.plan import Cell, Measurement
 from bench.records import BuildRequest
 from bench.results import RunWriter
+from bench.run_context import Equipment, RunContext
 from bench.runner import Runner
 from bench.scenario import load_scenario
 from bench.stats import ratio_of_medians_ci
@@ -67,23 +65,24 @@ def hyperfine_once(argv: list[str], env: dict[str, str], overrides: list[str]) -
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     overrides = sys.argv[2:]
-    _register()
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        config = OmegaConf.to_object(compose(config_name="config", overrides=["cache=none", *overrides]))
+    config = compose(["cache=none", *overrides])
     scenario = load_scenario(config.scenario)
     docker = DockerClient(context=config.engine.context)
     builders = {b.value: make_builder(b.value, docker) for b in config.builder.names}
     workdir = Path(tempfile.mkdtemp(prefix="bench-hf-"))
-    runner = Runner(
+    context = RunContext(
         run_id="hyperfine-check",
         scenario=scenario,
         engine=config.engine,
-        builders=builders,
-        reset=lambda: reset.make_cold(docker, config.engine, config.tag_prefix),
-        writer=RunWriter(workdir / "run", {"run_id": "hyperfine-check"}),
-        network=config.network,
+        equipment=Equipment(
+            builders=builders,
+            reset=lambda: reset.make_cold(docker, config.engine, config.tag_prefix),
+            environment={},
+        ),
         tag_prefix=config.tag_prefix,
+        network=config.network,
     )
+    runner = Runner(context, RunWriter(workdir / "run", {"run_id": "hyperfine-check"}))
     harness: dict[str, list[float]] = {b: [] for b in builders}
     outside: dict[str, list[float]] = {b: [] for b in builders}
     context = copy_scenario(scenario.directory, parent=workdir)
@@ -94,7 +93,7 @@ def main() -> None:
         for name in order:
             cell = Cell(scenario.name, BuilderName(name), CacheSource.none, ChangeKind.none)
             row, _ = runner.measure(Measurement(round_, round_, round_, False, cell))
-            harness[name].append(row["wall_s"])
+            harness[name].append(row.wall_s)
             request = BuildRequest(
                 str(context),
                 str(context / scenario.dockerfile),

@@ -17,17 +17,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hydra import compose, initialize_config_dir
-from omegaconf import OmegaConf
 from python_on_whales import DockerClient
 
 from bench.builders import make_builder
-from bench.cli import _register
-from bench.config import CONF_DIR, BuilderName, CacheSource, ChangeKind
+from bench.config import BuilderName, CacheSource, ChangeKind, compose
 from bench.engine import reset
 from bench.engine.lock import engine_lock
 from bench.plan import Cell, Measurement
 from bench.results import RunWriter
+from bench.run_context import Equipment, RunContext
 from bench.runner import Runner
 from bench.scenario import load_scenario
 from bench.stats import ratio_of_medians_ci
@@ -49,26 +47,27 @@ def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     args = dict(a.split("=", 1) for a in sys.argv[2:])
     builder = BuilderName(args.get("builder", "buildkit"))
-    _register()
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        overrides = ["engine=ssh-local", f"scenario={args.get('scenario', 'tiny')}", "cache=none"]
-        config = OmegaConf.to_object(compose(config_name="config", overrides=overrides))
+    overrides = ["engine=ssh-local", f"scenario={args.get('scenario', 'tiny')}", "cache=none"]
+    config = compose(overrides)
     scenario = load_scenario(config.scenario)
     contexts = {"ssh": config.engine.context, "socket": _socket_context(config.engine.socket)}
     workdir = Path(tempfile.mkdtemp(prefix="bench-transport-"))
     runners = {}
     for name, context in contexts.items():
         docker = DockerClient(context=context)
-        runners[name] = Runner(
+        context = RunContext(
             run_id=f"transport-{name}",
             scenario=scenario,
             engine=config.engine,
-            builders={builder.value: make_builder(builder.value, docker)},
-            reset=lambda docker=docker: reset.make_cold(docker, config.engine, config.tag_prefix),
-            writer=RunWriter(workdir / name, {"run_id": f"transport-{name}"}),
-            network=config.network,
+            equipment=Equipment(
+                builders={builder.value: make_builder(builder.value, docker)},
+                reset=lambda docker=docker: reset.make_cold(docker, config.engine, config.tag_prefix),
+                environment={},
+            ),
             tag_prefix=config.tag_prefix,
+            network=config.network,
         )
+        runners[name] = Runner(context, RunWriter(workdir / name, {"run_id": f"transport-{name}"}))
     times: dict[str, list[float]] = {name: [] for name in contexts}
     rng = random.Random(0)
     cell = Cell(scenario.name, builder, CacheSource.none, ChangeKind.none)
@@ -78,10 +77,10 @@ def main() -> None:
             rng.shuffle(order)
             for name in order:
                 row, _ = runners[name].measure(Measurement(round_, round_, round_, round_ == 0, cell))
-                if row["outcome"] != "ok":
-                    raise SystemExit(f"{name}: build {row['outcome']}: {row.get('error_tail')}")
+                if row.outcome != "ok":
+                    raise SystemExit(f"{name}: build {row.outcome}: {row.error_tail}")
                 if round_:
-                    times[name].append(row["wall_s"])
+                    times[name].append(row.wall_s)
                 print(f"round {round_}/{rounds} {name:<6} {row['wall_s']:6.2f} s", flush=True)
     ratio = ratio_of_medians_ci(times["ssh"], times["socket"])
     print(

@@ -23,9 +23,9 @@ from bench.engine.contents import EngineContents
 from bench.engine.reset import make_cold
 from bench.plan import Cell, Measurement
 from bench.quality import CACHE_IMPORT_MISSED
+from bench.quality_checks import quality_flags
 from bench.records import BuildRequest
 from bench.results import Run, load
-from bench.runner import quality_flags
 
 pytestmark = pytest.mark.engine
 SOURCES = "[none,local,inline,registry_min,registry_max,local_dir,cross_builder]"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fakes import ScriptedBuilder
+from fakes import ScriptedBuilder, scripted_context
 
 from bench.builders.process import ProcessRun
 from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
@@ -69,17 +69,14 @@ def _scenario(tmp_path: Path, mounts: bool = False) -> Scenario:
 
 def _run(tmp_path: Path, builders: dict, cell: Cell, reset=None, transfer=None, mounts=False):
     reset = reset or CountingReset()
-    runner = Runner(
-        run_id="r",
-        scenario=_scenario(tmp_path, mounts),
-        engine=EngineConfig(registry=REGISTRY),
-        builders=builders,
+    context = scripted_context(
+        _scenario(tmp_path, mounts),
+        builders,
         reset=reset,
-        writer=RunWriter(tmp_path / "run", {"run_id": "r"}),
-        network="none",
-        tag_prefix="bench-run",
+        engine=EngineConfig(registry=REGISTRY),
         transfer=transfer,
     )
+    runner = Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
     runner.run(make_plan([cell], repetitions=1, warmup=0, seed=0))
     return load(tmp_path / "run").builds.iloc[0], reset
 
@@ -244,17 +241,14 @@ def test_rows_over_a_link_whose_delay_was_not_emulated_are_flagged(tmp_path: Pat
     from bench.network.link import AppliedLink, LinkProfile
     from bench.quality import LINK_DELAY_NOT_EMULATED
 
-    runner = Runner(
-        run_id="r",
-        scenario=_scenario(tmp_path),
-        engine=EngineConfig(registry=REGISTRY),
-        builders={"buildkit": ScriptedBuilder("buildkit", [1.0])},
+    context = scripted_context(
+        _scenario(tmp_path),
+        {"buildkit": ScriptedBuilder("buildkit", [1.0])},
         reset=CountingReset(),
-        writer=RunWriter(tmp_path / "run", {"run_id": "r"}),
-        network="none",
-        tag_prefix="bench-run",
+        engine=EngineConfig(registry=REGISTRY),
+        link=AppliedLink(LinkProfile("wan", 50, 40), 0.0, "no sch_netem"),
     )
-    runner.link = AppliedLink(LinkProfile("wan", 50, 40), 0.0, "no sch_netem")
+    runner = Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
     runner.run(make_plan([_cell(BuilderName.buildkit, CacheSource.none, ChangeKind.none)], 1, 0, 0))
     row = load(tmp_path / "run").builds.iloc[0]
     assert (row["link"], row["link_rate_mbit"], row["link_delay_ms"]) == ("wan", 50, 0.0)

@@ -9,26 +9,37 @@ import pandas as pd
 
 from bench import columnar
 from bench.results import BUILDS_FILE, STEPS_FILE, RunWriter, load
+from bench.rows import BuildRow, StepRow
 
 
-def _row(seq: int, env: dict, flags: list[str]) -> dict:
-    return {
-        "run_id": "r1",
-        "seq": seq,
-        "cell": "s|buildkit|none|none",
-        "builder": "buildkit",
-        "outcome": "ok",
-        "wall_s": 1.0 + seq,
-        "flags": flags,
-        "env": env,
-        "argv": ["docker", "buildx", "build", f"--tag=t:{seq}"],
-        "engine_before": {"images": seq} if seq else None,
-        "warmup": False,
-    }
+def _row(seq: int, env: dict, flags: list[str]) -> BuildRow:
+    return BuildRow(
+        run_id="r1",
+        seq=seq,
+        round=seq,
+        repetition=0,
+        warmup=False,
+        cell="s|buildkit|none|none",
+        scenario="s",
+        builder="buildkit",
+        cache="none",
+        change="none",
+        platform="native",
+        engine="dedicated",
+        outcome="ok",
+        wall_s=1.0 + seq,
+        flags=tuple(flags),
+        env=env,
+        argv=("docker", "buildx", "build", f"--tag=t:{seq}"),
+        engine_before={"images": seq} if seq else None,
+    )
 
 
-def _step(seq: int) -> dict:
-    return {"run_id": "r1", "seq": seq, "index": 0, "name": "RUN x", "cached": bool(seq % 2)}
+def _step(seq: int) -> StepRow:
+    cell = "s|buildkit|none|none"
+    return StepRow(
+        run_id="r1", seq=seq, cell=cell, builder="buildkit", index=0, name="RUN x", cached=bool(seq % 2)
+    )
 
 
 def _run(tmp_path: Path) -> RunWriter:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,28 +19,35 @@ from bench.results import (
     ends_torn,
     load,
 )
+from bench.rows import BuildRow, StepRow, added_by
 
 
-def _row(seq: int, wall: float | None, outcome: str = "ok") -> dict:
-    return {
-        "run_id": "r1",
-        "seq": seq,
-        "cell": "s|buildkit|none|none",
-        "builder": "buildkit",
-        "cache": "none",
-        "change": "none",
-        "outcome": outcome,
-        "wall_s": wall,
-        "flags": [],
-        "warmup": False,
-    }
+def _row(seq: int, wall: float | None, outcome: str = "ok") -> BuildRow:
+    return BuildRow(
+        run_id="r1",
+        seq=seq,
+        round=seq,
+        repetition=seq,
+        warmup=False,
+        cell="s|buildkit|none|none",
+        scenario="s",
+        builder="buildkit",
+        cache="none",
+        change="none",
+        platform="native",
+        engine="dedicated",
+        outcome=outcome,
+        wall_s=wall,
+    )
+
+
+def _step(name: str, seq: int = 0) -> StepRow:
+    return StepRow(run_id="r1", seq=seq, cell="s|buildkit|none|none", builder="buildkit", index=0, name=name)
 
 
 def test_rows_written_are_loaded_with_steps(tmp_path: Path) -> None:
     writer = RunWriter(tmp_path, {"run_id": "r1"})
-    writer.add_build(
-        _row(0, 1.5), [{"run_id": "r1", "seq": 0, "index": 0, "name": "[a 1/2] RUN x", "cached": False}]
-    )
+    writer.add_build(_row(0, 1.5), [_step("[a 1/2] RUN x")])
     writer.add_build(_row(1, None, "failed"), [])
     run = load(tmp_path)
     assert run.meta["status"] == "running" and not run.complete
@@ -75,7 +83,7 @@ def test_a_line_cut_inside_a_character_is_a_torn_line_not_a_crash(tmp_path: Path
 def test_a_torn_file_warns_at_every_load(tmp_path: Path) -> None:
     """No columnar copy is made of a torn file: a second load must not hide the cut line."""
     writer = RunWriter(tmp_path, {"run_id": "r1"})
-    writer.add_build(_row(0, 2.0), [{"run_id": "r1", "seq": 0, "index": 0, "name": "RUN x", "cached": False}])
+    writer.add_build(_row(0, 2.0), [_step("RUN x")])
     with open(tmp_path / STEPS_FILE, "a") as handle:
         handle.write('{"run_id": "r1", "seq": 1, "ind')
     for _ in range(2):
@@ -110,18 +118,22 @@ def test_v1_rows_get_native_platform_and_summarize_without_work_step_columns(tmp
     """Runs from before platforms and work-step counts load with `native` and print a summary."""
     from rich.console import Console
 
-    from bench.summary.terminal import print_summary
+    from bench.report.model import build_report
+    from bench.report.terminal import print_report
 
     RunWriter(tmp_path, {"run_id": "r1"})
     meta = json.loads((tmp_path / META_FILE).read_text())
     meta["schema_version"] = 1
     (tmp_path / META_FILE).write_text(json.dumps(meta))
-    rows = [{**_row(seq, 2.0 + seq / 10), "cache": cache, "scenario": "s"} for seq, cache in
-            enumerate(["local", "cross-builder"] * 3)]  # fmt: skip
+    v1 = set(added_by(1)) - {"platform"}  # rows from before platforms had none
+    rows = [
+        {k: v for k, v in replace(_row(seq, 2.0 + seq / 10), cache=cache).to_json().items() if k in v1}
+        for seq, cache in enumerate(["local", "cross-builder"] * 3)
+    ]
     (tmp_path / BUILDS_FILE).write_text("".join(json.dumps(r) + "\n" for r in rows))
     run = load(tmp_path)
     assert set(run.builds["platform"]) == {"native"}
     assert run.builds["work_steps_cached"].isna().all()
     console = Console(record=True, width=120)
-    print_summary(run.builds, console=console)
+    print_report(build_report([run], n_resamples=199), console)
     assert "cross-builder" in console.export_text()

@@ -8,14 +8,13 @@ import warnings
 from pathlib import Path
 
 import pytest
-from fakes import ScriptedBuilder
+from fakes import ScriptedBuilder, scripted_context
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
 from bench.app import summarize
-from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
-from bench.engine.contents import EngineContents
+from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.plan import Cell, Measurement, make_plan
 from bench.results import BUILDS_FILE, STEPS_FILE, ResultsError, RunWriter, TornLineWarning, load, read_meta
 from bench.resume import ResumeError, check_config, reopen, resume_point
@@ -57,17 +56,8 @@ def _builders(interrupt_at: int | None = None) -> dict[str, ScriptedBuilder]:
 
 
 def _runner(tmp_path: Path, writer: RunWriter, builders: dict, resumed: bool = False) -> Runner:
-    return Runner(
-        run_id=writer.meta["run_id"],
-        scenario=_scenario(tmp_path),
-        engine=EngineConfig(),
-        builders=builders,
-        reset=lambda: EngineContents(0, 0, 0, 0, 0, 0),
-        writer=writer,
-        network="none",
-        tag_prefix="bench-run",
-        resumed=resumed,
-    )
+    context = scripted_context(_scenario(tmp_path), builders, run_id=writer.meta["run_id"], resumed=resumed)
+    return Runner(context, writer)
 
 
 def _interrupted_run(tmp_path: Path, interrupt_at: int) -> tuple[Path, list[Measurement], int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakes import ScriptedBuilder
+from fakes import ScriptedBuilder, scripted_context
 
 from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
 from bench.engine import health
@@ -22,20 +22,13 @@ EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 GONE = Blocked("engine 'faults' stopped answering: no daemon answers", "bench engine up engine=faults")
 
 
-def _runner(tmp_path: Path, builder: ScriptedBuilder, reset=lambda: EMPTY) -> Runner:
+def _runner(tmp_path: Path, builder: ScriptedBuilder, health, reset=lambda: EMPTY) -> Runner:
     directory = tmp_path / "proj"
     directory.mkdir()
     (directory / "Dockerfile").write_text("FROM scratch\n")
-    return Runner(
-        run_id="r",
-        scenario=Scenario("proj", directory, "Dockerfile", {}),
-        engine=EngineConfig(),
-        builders={"buildkit": builder},
-        reset=reset,
-        writer=RunWriter(tmp_path / "run", {"run_id": "r"}),
-        network="none",
-        tag_prefix="bench-run",
-    )
+    scenario = Scenario("proj", directory, "Dockerfile", {})
+    context = scripted_context(scenario, {"buildkit": builder}, reset=reset, health=health)
+    return Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
 
 
 def _plan(repetitions: int):
@@ -45,9 +38,8 @@ def _plan(repetitions: int):
 
 def test_a_failure_the_engine_caused_stops_the_run_after_writing_its_row(tmp_path: Path) -> None:
     builder = ScriptedBuilder("buildkit", [1.0] * 5, failing_calls={1})
-    runner = _runner(tmp_path, builder)
     errors: list[str | None] = []
-    runner.health = lambda error: errors.append(error) or GONE
+    runner = _runner(tmp_path, builder, health=lambda error: errors.append(error) or GONE)
     tally = runner.run(_plan(5))
     assert tally.stopped == GONE and tally.measured == 2 and len(builder.requests) == 2
     assert errors == ["scripted failure"], (
@@ -60,8 +52,9 @@ def test_a_failure_the_engine_caused_stops_the_run_after_writing_its_row(tmp_pat
 
 
 def test_a_build_that_failed_on_its_own_lets_the_matrix_go_on(tmp_path: Path) -> None:
-    runner = _runner(tmp_path, ScriptedBuilder("buildkit", [1.0] * 3, failing_calls={0, 1}))
-    runner.health = lambda error: None
+    runner = _runner(
+        tmp_path, ScriptedBuilder("buildkit", [1.0] * 3, failing_calls={0, 1}), health=lambda error: None
+    )
     tally = runner.run(_plan(3))
     assert tally.stopped is None and tally.measured == 3 and len(tally.failed) == 2
 
@@ -77,9 +70,13 @@ def test_an_engine_that_refuses_the_reset_stops_the_run_with_a_failed_row(tmp_pa
                 "Cannot connect to the Docker daemon at unix:///run/bench/faults/docker.sock"
             ) from None
 
-    runner = _runner(tmp_path, ScriptedBuilder("buildkit", [1.0] * 3), reset=reset)
     asked: list[str | None] = []
-    runner.health = lambda error: asked.append(error) or (GONE if "Cannot connect" in (error or "") else None)
+
+    def health(error: str | None) -> Blocked | None:
+        asked.append(error)
+        return GONE if "Cannot connect" in (error or "") else None
+
+    runner = _runner(tmp_path, ScriptedBuilder("buildkit", [1.0] * 3), health=health, reset=reset)
     tally = runner.run(_plan(3))
     assert tally.stopped == GONE and tally.measured == 2 and len(asked) == 1
     builds = load(tmp_path / "run").builds
@@ -92,8 +89,7 @@ def test_an_error_of_a_healthy_engine_is_raised_as_before(tmp_path: Path) -> Non
     def reset() -> EngineContents:
         raise RuntimeError("a bug")
 
-    runner = _runner(tmp_path, ScriptedBuilder("buildkit", [1.0]), reset=reset)
-    runner.health = lambda error: None
+    runner = _runner(tmp_path, ScriptedBuilder("buildkit", [1.0]), health=lambda error: None, reset=reset)
     with pytest.raises(RuntimeError, match="a bug"):
         runner.run(_plan(1))
 

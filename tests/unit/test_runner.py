@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakes import ScriptedBuilder
+from fakes import ScriptedBuilder, scripted_context
 
 from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
 from bench.engine.contents import EngineContents
@@ -28,16 +28,8 @@ def _scenario(tmp_path: Path) -> Scenario:
 
 
 def _runner(tmp_path: Path, builders: dict, reset=lambda: EMPTY, owned: bool = True) -> Runner:
-    return Runner(
-        run_id="r",
-        scenario=_scenario(tmp_path),
-        engine=EngineConfig(owned=owned),
-        builders=builders,
-        reset=reset,
-        writer=RunWriter(tmp_path / "run", {"run_id": "r"}),
-        network="none",
-        tag_prefix="bench-run",
-    )
+    context = scripted_context(_scenario(tmp_path), builders, reset=reset, engine=EngineConfig(owned=owned))
+    return Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
 
 
 def _cells(*caches: CacheSource) -> list[Cell]:

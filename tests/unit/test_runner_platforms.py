@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fakes import ScriptedBuilder
+from fakes import ScriptedBuilder, scripted_context
 
-from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
+from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, make_plan
 from bench.results import RunWriter, load
@@ -20,17 +20,10 @@ def _runner(tmp_path: Path, builder: ScriptedBuilder, check) -> Runner:
     directory = tmp_path / "proj"
     directory.mkdir()
     (directory / "Dockerfile").write_text("FROM scratch\n")
-    return Runner(
-        run_id="r",
-        scenario=Scenario("proj", directory, "Dockerfile"),
-        engine=EngineConfig(),
-        builders={"buildkit": builder},
-        reset=lambda: EMPTY,
-        writer=RunWriter(tmp_path / "run", {"run_id": "r"}),
-        network="none",
-        tag_prefix="bench-run",
-        check_image=check,
+    context = scripted_context(
+        Scenario("proj", directory, "Dockerfile"), {"buildkit": builder}, check_image=check
     )
+    return Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
 
 
 def _cell(platform: str) -> Cell:

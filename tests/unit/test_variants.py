@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakes import ScriptedBuilder
+from fakes import ScriptedBuilder, scripted_context
 
 from bench.config import (
     BenchConfig,
@@ -13,7 +13,6 @@ from bench.config import (
     CacheConfig,
     CacheSource,
     ChangeKind,
-    EngineConfig,
     ScenarioConfig,
 )
 from bench.engine.contents import EngineContents
@@ -67,14 +66,7 @@ def test_each_variant_builds_its_dockerfile_and_rows_carry_it(tmp_path: Path) ->
     )
     builder = ScriptedBuilder("buildkit", [1.0, 2.0])
     runner = Runner(
-        run_id="r",
-        scenario=scenario,
-        engine=EngineConfig(),
-        builders={"buildkit": builder},
-        reset=lambda: EMPTY,
-        writer=RunWriter(tmp_path / "run", {"run_id": "r"}),
-        network="none",
-        tag_prefix="bench-run",
+        scripted_context(scenario, {"buildkit": builder}), RunWriter(tmp_path / "run", {"run_id": "r"})
     )
     plan_cells = [
         Cell("proj", BuilderName.buildkit, CacheSource.none, ChangeKind.none, variant=v)

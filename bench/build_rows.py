@@ -1,0 +1,169 @@
+"""From one measurement and its build record to the rows stored (bench/rows.py): counts of steps by kind,
+what priming and the observer measured, the link the build went over."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bench.engine.contents import EngineContents
+from bench.network.link import AppliedLink
+from bench.plan import Measurement
+from bench.quality import LINK_DELAY_NOT_EMULATED
+from bench.records import BuildRecord, Outcome, Step
+from bench.rows import BuildRow, StepRow
+
+#: Dockerfile instructions: the steps that do the project's work (BuildKit's other vertices, such as
+#: `[internal] load ...` or `exporting to image`, are the builder's own).
+INSTRUCTIONS = frozenset(
+    {
+        *("FROM", "RUN", "COPY", "ADD", "WORKDIR", "ENV", "ARG", "LABEL", "USER", "EXPOSE", "VOLUME"),
+        *("CMD", "ENTRYPOINT", "SHELL", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER"),
+    }
+)
+#: Instructions whose cache hit means reused work (a cached FROM only means the base image was present).
+_WORK = frozenset({"RUN", "COPY", "ADD"})
+
+
+def instruction_steps(steps: list[Step]) -> list[Step]:
+    return [s for s in steps if s.name.split(" ", 1)[0].upper() in INSTRUCTIONS]
+
+
+def work_steps(steps: list[Step]) -> list[Step]:
+    """RUN, COPY and ADD steps: the ones whose cache hit saves the project's work."""
+    return [s for s in steps if s.name.split(" ", 1)[0].upper() in _WORK]
+
+
+def cached_work(steps: list[Step]) -> int:
+    return sum(1 for s in work_steps(steps) if s.cached)
+
+
+@dataclass
+class Extras:
+    """Row fields beyond the build record, filled in as the measurement goes: what priming, the cache and
+    the image measured."""
+
+    reset_s: float | None = None
+    prime_s: float | None = None
+    export_s: float | None = None
+    pull_s: float | None = None
+    cache_ref: str | None = None
+    registry_pulled_bytes: int | None = None
+    registry_pushed_bytes: int | None = None
+    index_wheel_downloads: int | None = None
+    index_pulled_bytes: int | None = None
+    cache_bytes: int | None = None
+    image_bytes: int | None = None
+    image_layers: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _link_fields(link: AppliedLink | None) -> dict[str, object]:
+    """The link the row was measured over: its profile, and the rate and delay really applied."""
+    if link is None:
+        return {"link": "loopback", "link_rate_mbit": None, "link_delay_ms": 0.0}
+    return {
+        "link": link.profile.name,
+        "link_rate_mbit": link.profile.rate_mbit,
+        "link_delay_ms": link.delay_ms,
+    }
+
+
+def _link_flags(link: AppliedLink | None, record: BuildRecord) -> tuple[str, ...]:
+    delay_missing = link is not None and link.delay_ms < link.profile.delay_ms
+    return (LINK_DELAY_NOT_EMULATED,) if delay_missing and record.outcome is Outcome.OK else ()
+
+
+@dataclass(frozen=True)
+class RowSource:
+    """What every row of one run shares."""
+
+    run_id: str
+    engine: str
+    link: AppliedLink | None
+    resumed: bool
+
+
+def build_row(
+    source: RowSource,
+    m: Measurement,
+    record: BuildRecord,
+    *,
+    extras: Extras,
+    flags: tuple[str, ...],
+    before: EngineContents | None,
+    started_at: str,
+) -> BuildRow:
+    """One build row. `wall_s` adds the pull a user must do first when `pull_s` is set."""
+    instructions = instruction_steps(record.steps)
+    wall_s = record.wall_s
+    if wall_s is not None and extras.pull_s is not None:
+        wall_s = wall_s + extras.pull_s
+    return BuildRow(
+        run_id=source.run_id,
+        seq=m.seq,
+        round=m.round,
+        repetition=m.repetition,
+        warmup=m.warmup,
+        cell=m.cell.id,
+        scenario=m.cell.scenario,
+        builder=m.cell.builder.value,
+        cache=m.cell.cache.value,
+        change=m.cell.change.value,
+        platform=m.cell.platform,
+        variant=m.cell.variant,
+        engine=source.engine,
+        outcome=record.outcome.value,
+        wall_s=wall_s,
+        reset_s=extras.reset_s,
+        prime_s=extras.prime_s,
+        steps_total=len(record.steps),
+        steps_cached=record.steps_cached,
+        flags=(*flags, *_link_flags(source.link, record)),
+        exit_code=record.exit_code,
+        error_tail=record.error_tail,
+        image_id=record.image_id,
+        builder_evidence=record.builder_evidence,
+        argv=tuple(record.argv),
+        env=dict(record.env),
+        engine_before=None if before is None else dict(before.__dict__),
+        started_at=started_at,
+        build_s=record.wall_s,
+        pull_s=extras.pull_s,
+        export_s=extras.export_s,
+        instructions_total=len(instructions),
+        instructions_cached=sum(1 for s in instructions if s.cached),
+        work_steps_total=len(work_steps(record.steps)),
+        work_steps_cached=cached_work(record.steps),
+        cache_ref=extras.cache_ref,
+        registry_pulled_bytes=extras.registry_pulled_bytes,
+        registry_pushed_bytes=extras.registry_pushed_bytes,
+        index_wheel_downloads=extras.index_wheel_downloads,
+        index_pulled_bytes=extras.index_pulled_bytes,
+        cache_bytes=extras.cache_bytes,
+        image_bytes=extras.image_bytes,
+        image_layers=extras.image_layers,
+        notes=tuple(extras.notes),
+        resumed=source.resumed,
+        **_link_fields(source.link),
+    )
+
+
+def step_rows(run_id: str, m: Measurement, record: BuildRecord) -> list[StepRow]:
+    return [
+        StepRow(
+            run_id=run_id,
+            seq=m.seq,
+            cell=m.cell.id,
+            builder=m.cell.builder.value,
+            index=s.index,
+            name=s.name,
+            stage=s.stage,
+            platform=s.platform,
+            started_s=s.started_s,
+            completed_s=s.completed_s,
+            duration_s=s.duration_s,
+            cached=s.cached,
+            error=s.error,
+        )
+        for s in record.steps
+    ]

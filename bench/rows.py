@@ -1,0 +1,187 @@
+"""The stored schema: one frozen type per kind of row a run writes (builds.jsonl, steps.jsonl, run.json).
+
+The fields *are* the schema: results.py derives its declared columns from them, so a field written is a
+column read back, and a key that is not a field cannot be written (constructing the row refuses it).
+`since` on a build field is the schema version that added it; migrations (results.py) give older rows
+those columns as null.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+#: Build fields added by a schema version after the first: `since(2)` on the field.
+_SINCE = "since"
+#: The Arrow type of a step column, for the fast reader (results.py).
+_ARROW = "arrow"
+
+
+def since(version: int, default: Any = None) -> Any:
+    """A build field added by schema `version` (null in rows of older runs)."""
+    return field(default=default, metadata={_SINCE: version})
+
+
+def _arrow(kind: str, default: Any = None, *, required: bool = False) -> Any:
+    return field(metadata={_ARROW: kind}) if required else field(default=default, metadata={_ARROW: kind})
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildRow:
+    """One measured build: its cell, outcome, timings, what the checks found, and what came over the link.
+
+    `wall_s` is the cell's figure: the build process, plus the pull a user must do first when `pull_s` is
+    set (the legacy builder's inline cache); `build_s` is the build alone.
+    """
+
+    run_id: str
+    seq: int
+    round: int
+    repetition: int
+    warmup: bool
+    cell: str
+    scenario: str
+    builder: str
+    cache: str
+    change: str
+    platform: str
+    engine: str
+    outcome: str
+    wall_s: float | None = None
+    reset_s: float | None = None
+    prime_s: float | None = None
+    steps_total: int = 0
+    steps_cached: int = 0
+    flags: tuple[str, ...] = ()
+    exit_code: int | None = None
+    error_tail: str | None = None
+    image_id: str | None = None
+    builder_evidence: str | None = None
+    argv: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+    engine_before: dict[str, int] | None = None
+    started_at: str = ""
+    # schema 2: cache sources, registry traffic, links
+    build_s: float | None = since(2)
+    pull_s: float | None = since(2)
+    export_s: float | None = since(2)
+    instructions_total: int | None = since(2)
+    instructions_cached: int | None = since(2)
+    work_steps_total: int | None = since(2)
+    work_steps_cached: int | None = since(2)
+    cache_ref: str | None = since(2)
+    registry_pulled_bytes: int | None = since(2)
+    registry_pushed_bytes: int | None = since(2)
+    index_wheel_downloads: int | None = since(2)
+    index_pulled_bytes: int | None = since(2)
+    cache_bytes: int | None = since(2)
+    image_bytes: int | None = since(2)
+    image_layers: int | None = since(2)
+    notes: tuple[str, ...] = since(2, ())
+    link: str = since(2, "loopback")
+    link_rate_mbit: float | None = since(2)
+    link_delay_ms: float | None = since(2, 0.0)
+    # schema 3: goss checks of the image (bench/audit/goss.py), its files kept for the equivalence
+    goss_passed: int | None = since(3)
+    goss_failed: int | None = since(3)
+    goss_failures: Sequence[str] | None = since(3)
+    goss_s: float | None = since(3)
+    goss_error: str | None = since(3)
+    image_files: str | None = since(3)
+    image_files_s: float | None = since(3)
+    image_files_error: str | None = since(3)
+    # the scenario's Dockerfile variant (a cell dimension); the secret audit after the build
+    variant: str | None = since(3)
+    leaked: bool | None = since(3)
+    leak_locations: Sequence[str] | None = since(3)
+    audit_s: float | None = since(3)
+    audit_bytes: int | None = since(3)
+    audit_error: str | None = since(3)
+    engine_leak_locations: Sequence[str] | None = since(3)
+    clone_verified: bool | None = since(3)  # the ssh scenario: the image holds the run's repository
+    clone_error: str | None = since(3)
+    resumed: bool | None = since(3)  # measured after `bench run --resume` continued a run (bench/resume.py)
+
+    def to_json(self) -> dict[str, Any]:
+        """The row as builds.jsonl stores it, keys in column order."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepRow:
+    """One build step, the same schema for both builders (bench/records.py Step)."""
+
+    run_id: str = _arrow("string", required=True)
+    seq: int = _arrow("int64", required=True)
+    cell: str = _arrow("string", required=True)
+    builder: str = _arrow("string", required=True)
+    index: int = _arrow("int64", required=True)
+    name: str = _arrow("string", required=True)
+    stage: str | None = _arrow("string")
+    platform: str | None = _arrow("string")
+    started_s: float | None = _arrow("float64")
+    completed_s: float | None = _arrow("float64")
+    duration_s: float | None = _arrow("float64")
+    cached: bool = _arrow("bool", False)
+    error: str | None = _arrow("string")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScenarioMeta:
+    name: str
+    directory: str
+    target: str | None
+    source_change: str | None
+    description: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EngineMeta:
+    name: str
+    context: str
+    owned: bool
+    host: str | None
+    image_store: str | None  # only known for an engine bench started (it wrote the daemon's config)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanMeta:
+    seed: int
+    repetitions: int
+    warmup: int
+    order: tuple[str, ...]  # cell ids in measurement order: what `bench run --resume` continues
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunMeta:
+    """run.json as a run starts; the writer adds schema_version and status, the run's end finished_at and
+    measured, each resume an entry of `resumes` (bench/resume.py)."""
+
+    run_id: str
+    started_at: str
+    scenario: ScenarioMeta
+    engine: EngineMeta
+    config_hash: str
+    config_yaml: str
+    plan: PlanMeta
+    environment: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        meta = asdict(self)
+        meta["plan"]["order"] = list(self.plan.order)
+        return meta
+
+
+BUILD_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(BuildRow))
+STEP_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(StepRow))
+#: Arrow types of the step columns, for the fast reader of `load`.
+STEP_TYPES: dict[str, str] = {f.name: f.metadata[_ARROW] for f in fields(StepRow)}
+
+
+def added_by(version: int) -> tuple[str, ...]:
+    """The build columns schema `version` added (null in the rows of older runs); 1: the first ones."""
+    return tuple(f.name for f in fields(BuildRow) if f.metadata.get(_SINCE, 1) == version)

@@ -1,0 +1,92 @@
+"""Everything a run's measurements need, built once where all of it is known, and never changed after.
+
+The app (bench/app.py) builds the context inside the link's `with`: only there are the link as applied
+and the registry's address as builds reach it (through a latency relay) known. The runner only reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bench.builders.protocol import Builder
+from bench.caches import ImageTransfer
+from bench.config import EngineConfig
+from bench.engine.contents import EngineContents
+from bench.engine.health import Blocked
+from bench.network.link import AppliedLink
+from bench.plan import Measurement
+from bench.records import BuildRecord
+from bench.rows import BuildRow
+from bench.scenario import Scenario
+
+#: Empties the engine into the cell's start state (bench/engine/reset.py); says what it held before.
+Reset = Callable[[], EngineContents]
+#: (cell platform, image id, tag) -> None when the image is for that platform, else what is wrong
+ImageCheck = Callable[[str, str | None, str], str | None]
+#: (measurement, its record) -> extra row fields, e.g. goss results (bench/audit/after_build.py)
+AfterBuild = Callable[[Measurement, BuildRecord], dict[str, Any]]
+#: (the failed build's error tail, or the error the engine raised) -> why the run cannot go on, or None
+#: when the failure was the build's own (bench/engine/health.py)
+Health = Callable[[str | None], Blocked | None]
+#: Why the engine cannot measure a cell (bench/engine/capabilities.py), or None
+EngineLacks = Callable[[Measurement], str | None]
+
+
+class Observer(Protocol):
+    """Measures around builds, outside timed spans (bench.engine.observer.EngineObserver)."""
+
+    def registry_mark(self) -> Any: ...
+
+    def registry_since(self, start: Any) -> tuple[int | None, int | None]: ...
+
+    def index_downloads_since(self, start: Any) -> tuple[int | None, int | None]: ...
+
+    def build_cache_bytes(self) -> int | None: ...
+
+    def image_facts(self, image_id: str | None) -> tuple[int | None, int | None]: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class Equipment:
+    """What the engine side gives a run (bench/run_engine.py): builders and the checks around builds.
+
+    Every builder is there, not only the measured ones: cache=cross-builder primes with the other one.
+    The optional parts are absent for a scripted engine (tests): nothing is observed or checked.
+    """
+
+    builders: Mapping[str, Builder]
+    reset: Reset
+    environment: Mapping[str, Any]
+    endpoint: str | None = None  # where the engine's docker context really points (run.json records it)
+    transfer: ImageTransfer | None = None
+    observer: Observer | None = None
+    check_image: ImageCheck | None = None
+    after_build: AfterBuild | None = None
+    engine_lacks: EngineLacks | None = None
+    health: Health | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the terminal shows as a run goes: a measurement starting, its row written."""
+
+    on_start: Callable[[Measurement], None] | None = None
+    on_row: Callable[[Measurement, BuildRow], None] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunContext:
+    """One run's fixed inputs. `engine` is the engine as builds reach it: when a relay adds the link's
+    delay, its registry and package index are the relay's addresses (and `scenario.build_args` name them);
+    the reset and health checks in `equipment` act on the daemon itself."""
+
+    run_id: str
+    scenario: Scenario
+    engine: EngineConfig
+    equipment: Equipment
+    tag_prefix: str
+    network: str | None
+    link: AppliedLink | None = None  # a shaped link (bench/network/link.py); None: loopback
+    resumed: bool = False  # rows say they were measured by `bench run --resume` (bench/resume.py)

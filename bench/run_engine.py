@@ -1,0 +1,131 @@
+"""What a run asks of the engine it measures on, and the real answer: Docker through python-on-whales.
+
+`bench/app.py` runs a whole experiment against a `RunEngine`; `DockerRunEngine` is the one `bench run`
+uses. Tests give a scripted one (tests/fakes.py), so a whole run (plan, rows, summary) runs with no engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Protocol
+
+from python_on_whales import DockerClient
+
+from bench.audit.after_build import AfterBuild
+from bench.builders import make_builder
+from bench.config import BenchConfig, BuilderName, EngineConfig
+from bench.engine import environment, health, probe, reset
+from bench.engine.capabilities import engine_lacks
+from bench.engine.fleet import context_endpoint
+from bench.engine.image_platform import check_image
+from bench.engine.observer import EngineObserver
+from bench.engine.transfer import CliTransfer
+from bench.host import provision
+from bench.network import latency, link
+from bench.network.link import AppliedLink, LinkProfile
+from bench.run_context import Equipment, ImageCheck
+from bench.scenario import Scenario
+from bench.secrets.run import SecretRun, with_leak_audit
+from bench.services import registry_gc
+
+Say = Callable[[str], None]
+#: The engine as builds reach it while the link is up: the link as applied (None: loopback) and the
+#: engine config whose registry and index addresses builds use.
+Reached = tuple[AppliedLink | None, EngineConfig]
+
+
+class RunEngine(Protocol):
+    """The engine side of one run, in the order a run uses it."""
+
+    def unusable(self) -> str | None:
+        """One line saying what the engine lacks and its fix, or None when it can run this config."""
+
+    def equip(self, scenario: Scenario, run_dir: Path) -> Equipment:
+        """Make what the run needs (base images...), its builders and the checks around each build."""
+
+    def reached(self) -> AbstractContextManager[Reached]:
+        """The link to the registry for the measured builds, up for the block."""
+
+    def after_run(self, run_dir: Path, stopped: bool) -> None:
+        """Remove what the run left on the engine (its images, its cache refs)."""
+
+    def leaked(self, run_dir: Path) -> bool:
+        """After the summary: whether the run's secret reached its files or logs (closes the secret)."""
+
+
+def _port(address: str) -> int:
+    return int(address.rpartition(":")[2])
+
+
+class DockerRunEngine:
+    """`bench run`'s engine: the configured docker context, its registry, link and secret servers."""
+
+    def __init__(self, config: BenchConfig, say: Say) -> None:
+        self.config = config
+        self.engine = config.engine
+        self.say = say
+        self.docker = DockerClient(context=config.engine.context)
+        self.secret: SecretRun | None = None
+
+    def unusable(self) -> str | None:
+        missing = probe.preflight(self.engine, self.config.platform.names)
+        return None if missing is None else f"[red]{missing.name}: {missing.detail}[/]; fix: {missing.fix}"
+
+    def _platform_check(self, scenario: Scenario) -> ImageCheck:
+        """Each built image is for its cell's platform (bench/engine/image_platform.py)."""
+
+        def check(cell_platform: str, image_id: str | None, tag: str) -> str | None:
+            return check_image(self.docker, self.engine, cell_platform, image_id, tag, scenario.arch_probe)
+
+        return check
+
+    def _builders(self, scenario: Scenario, run_dir: Path) -> dict:
+        """Every builder (cache=cross-builder primes with the other one); compose scenarios build with
+        `docker compose build`; a secrets scenario's builders are given its token or key."""
+        builders = {name.value: make_builder(name.value, self.docker) for name in BuilderName}
+        if scenario.kind == "compose":
+            from bench.builders.compose import compose_builders
+
+            builders = dict(compose_builders(self.docker))
+        self.secret = SecretRun.open(scenario, self.engine, self.docker, run_dir, say=self.say)
+        return builders if self.secret is None else self.secret.wrap(builders)
+
+    def equip(self, scenario: Scenario, run_dir: Path) -> Equipment:
+        provision.provide(self.config, scenario, self.docker, say=self.say)
+        builders = self._builders(scenario, run_dir)
+        env = environment.capture(self.docker)
+        measured = {b.value for b in self.config.builder.names}
+        return Equipment(
+            builders=builders,
+            reset=lambda: reset.make_cold(self.docker, self.engine, self.config.tag_prefix),
+            environment=env,
+            endpoint=context_endpoint(self.engine),
+            transfer=CliTransfer(self.docker),
+            observer=EngineObserver(self.docker, self.engine),
+            check_image=self._platform_check(scenario),
+            after_build=with_leak_audit(self.secret, AfterBuild(self.docker, scenario, run_dir, measured)),
+            engine_lacks=engine_lacks(env),
+            health=lambda error: health.blocked(self.engine, error, say=self.say),
+        )
+
+    @contextmanager
+    def reached(self) -> Iterator[Reached]:
+        wanted = self.config.link
+        profile = LinkProfile(wanted.name, wanted.rate_mbit, wanted.delay_ms)
+        ports = [_port(self.engine.registry), _port(self.engine.package_index)]
+        with (
+            link.shaped(profile, ports, self.engine.run_dir, say=self.say) as shaped,
+            latency.relayed(shaped, self.engine, say=self.say) as (applied, via),
+        ):
+            yield applied, via
+
+    def after_run(self, run_dir: Path, stopped: bool) -> None:
+        if not stopped or probe.engine_answers(self.engine).ok:  # a daemon that died cannot
+            reset.remove_own_images(self.docker, self.config.tag_prefix)
+        # its cache refs were needed only between priming and measuring (bench/services/registry_gc.py)
+        registry_gc.after_run(self.engine, run_dir, self.config.tag_prefix, say=self.say)
+
+    def leaked(self, run_dir: Path) -> bool:
+        return self.secret is not None and bool(self.secret.finish(run_dir, say=self.say))
