@@ -1,8 +1,9 @@
 """The servers of one SSH run: an sshd that serves the run's repository to the run's key only, and a git
 daemon that serves the same repository without authentication (the no-ssh baseline).
 
-The sshd is Debian's, with its own config, host key and authorized_keys file, all in the run's private
-directory, on a free port of 127.0.0.1 (another sshd, e.g. an engine's over SSH, may hold a fixed one).
+The sshd is Debian's (bench/services/sshd.py), with its own config, host key and authorized_keys file,
+all in the run's private directory, on a free port of 127.0.0.1 (another sshd, e.g. an engine's over SSH,
+may hold a fixed one).
 Key authentication only; the key may run git-shell and nothing else (bench/secrets/ssh_keys.py).
 Both are started through bench/services/service.py (log and pid file in the engine's run dir) and stopped
 at the end of the run.
@@ -11,69 +12,36 @@ at the end of the run.
 from __future__ import annotations
 
 import socket
-import subprocess
 from pathlib import Path
 
-from bench.engine.errors import EngineError
 from bench.secrets.server import free_address
 from bench.secrets.ssh_keys import RunKeys
-from bench.services import service
-from bench.services.ssh_server import PRIVSEP_DIR, answers
+from bench.services import service, sshd
 
-SSHD = "/usr/sbin/sshd"
 GIT = "git"
 SSHD_NAME = "git-sshd"
 DAEMON_NAME = "git-daemon"
 
 
-class ServerError(EngineError):
-    """A server of the SSH scenario that did not start; the message says what and why."""
-
-
-def sshd_config(keys: RunKeys, port: int, penalties_option: bool = True) -> str:
+def sshd_config(keys: RunKeys, port: int) -> str:
     """`StrictModes no`: the run's directory is under /dev/shm (mode 1777), which StrictModes refuses;
-    the directory itself is 0700 and its files 0600. `PerSourcePenalties no` (OpenSSH >= 9.8): every
-    client is 127.0.0.1, one refused key must not lock the next build out."""
-    return (
-        "# sshd of one bench ssh run: the run's key may run git-shell, nothing else\n"
-        f"Port {port}\nListenAddress 127.0.0.1\n"
-        f"HostKey {keys.host_key}\n"
-        f"AuthorizedKeysFile {keys.authorized_keys}\n"
-        "AllowUsers root\nPermitRootLogin prohibit-password\n"
-        "PubkeyAuthentication yes\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
-        "UsePAM no\nStrictModes no\nPidFile none\nX11Forwarding no\nAllowTcpForwarding no\n"
-        "AllowAgentForwarding no\nPermitTTY no\nPrintMotd no\n"
-    ) + ("PerSourcePenalties no\n" if penalties_option else "")
+    the directory itself is 0700 and its files 0600."""
+    return sshd.config_text(
+        "sshd of one bench ssh run: the run's key may run git-shell, nothing else",
+        port,
+        keys.host_key,
+        keys.authorized_keys,
+        extra=("StrictModes no", "AllowAgentForwarding no", "PermitTTY no"),
+    )
 
 
-def _check(config: Path, sshd: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sshd, "-t", "-f", str(config)], capture_output=True, text=True, check=False)
-
-
-def start_sshd(keys: RunKeys, run_dir: str, sshd: str = SSHD) -> str:
-    """Start the run's sshd on a free port of 127.0.0.1; returns `127.0.0.1:PORT` (else ServerError)."""
-    if not Path(sshd).exists():
-        raise ServerError(f"{sshd} is missing (Debian's openssh-server)", fix="bench engine up")
+def start_sshd(keys: RunKeys, run_dir: str, sshd_binary: str = sshd.SSHD) -> str:
+    """Start the run's sshd on a free port of 127.0.0.1; returns `127.0.0.1:PORT` (else EngineError)."""
     address = free_address()
     port = int(address.rpartition(":")[2])
     config = keys.directory / "sshd_config"
-    config.write_text(sshd_config(keys, port))
-    PRIVSEP_DIR.mkdir(mode=0o755, exist_ok=True)
-    checked = _check(config, sshd)
-    if checked.returncode != 0 and "PerSourcePenalties" in checked.stderr:  # OpenSSH < 9.8
-        config.write_text(sshd_config(keys, port, penalties_option=False))
-        checked = _check(config, sshd)
-    if checked.returncode != 0:
-        why = (checked.stderr.strip().splitlines() or [f"exit {checked.returncode}"])[-1][:200]
-        raise ServerError(f"sshd refuses its configuration ({why})", fix=f"run `{sshd} -t -f CONFIG`")
-    service.start(
-        SSHD_NAME,
-        [sshd, "-D", "-e", "-f", str(config)],
-        run_dir,
-        lambda: answers(port),
-        f"the ssh scenario's sshd on {address}",
-        timeout_s=10.0,
-    )
+    sshd.write_checked(config, sshd_config(keys, port), sshd=sshd_binary)
+    sshd.start(SSHD_NAME, config, port, run_dir, f"the ssh scenario's sshd on {address}", timeout_s=10.0)
     return address
 
 

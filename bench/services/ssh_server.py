@@ -10,7 +10,6 @@ STATE_DIR/ssh and RUN_DIR, and only bench's own marked block of ~/.ssh/config is
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -18,10 +17,7 @@ from urllib.parse import urlparse
 
 from bench.config import EngineConfig
 from bench.engine.errors import EngineError
-from bench.services import service
-
-SSHD = "/usr/sbin/sshd"
-PRIVSEP_DIR = Path("/run/sshd")
+from bench.services import service, sshd
 
 
 def ssh_dir(engine: EngineConfig) -> Path:
@@ -48,20 +44,16 @@ def _keygen(path: Path, comment: str) -> None:
         )
 
 
-def sshd_config(engine: EngineConfig, penalties_option: bool = True) -> str:
-    """`penalties_option`: OpenSSH >= 9.8 penalises a source address after a failed login, and every
-    client here is 127.0.0.1, so one bad key would lock the engine out for everyone: switch it off."""
+def sshd_config(engine: EngineConfig) -> str:
+    """The engine's sshd (bench/services/sshd.py): its sessions talk to this engine's dockerd."""
     keys = ssh_dir(engine)
-    return (
-        f"# sshd for bench engine {engine.name!r}: its sessions talk to this engine's dockerd\n"
-        f"Port {engine.ssh_port}\nListenAddress 127.0.0.1\n"
-        f"HostKey {keys}/ssh_host_ed25519_key\n"
-        f"AuthorizedKeysFile {keys}/authorized_keys\n"
-        "AllowUsers root\nPermitRootLogin prohibit-password\n"
-        "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
-        "UsePAM no\nPidFile none\nX11Forwarding no\nAllowTcpForwarding no\nPrintMotd no\n"
-        f"SetEnv DOCKER_HOST=unix://{engine.socket}\n"
-    ) + ("PerSourcePenalties no\n" if penalties_option else "")
+    return sshd.config_text(
+        f"sshd for bench engine {engine.name!r}: its sessions talk to this engine's dockerd",
+        engine.ssh_port or 0,
+        keys / "ssh_host_ed25519_key",
+        keys / "authorized_keys",
+        extra=(f"SetEnv DOCKER_HOST=unix://{engine.socket}",),
+    )
 
 
 def client_block(engine: EngineConfig) -> str:
@@ -118,51 +110,28 @@ def _keys(engine: EngineConfig) -> None:
     (keys / "known_hosts").write_text(f"{host_alias(engine)} {' '.join(host_key)}\n")
 
 
-def _settings(text: str) -> list[str]:
-    """The lines that matter when comparing two configs (the penalties line depends on sshd's version)."""
-    return [line for line in text.splitlines() if not line.startswith("PerSourcePenalties")]
-
-
 def answers(port: int, timeout_s: float = 1.0) -> bool:
-    """An SSH server greets on 127.0.0.1:port."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout_s) as conn:
-            return conn.recv(4).startswith(b"SSH-")
-    except OSError:
-        return False
+    """The engine's sshd greets on 127.0.0.1:port."""
+    return sshd.answers(port, timeout_s)
 
 
 def start(engine: EngineConfig) -> bool:
     """Keys, sshd_config and client block, then sshd unless it already answers; True when started now."""
     if engine.ssh_port is None:
         return False
-    if not Path(SSHD).exists():
-        raise EngineError(f"{SSHD} is missing (Debian's openssh-server)", fix="bench engine up")
     _keys(engine)
     write_client_config(engine)
     config = Path(engine.run_dir) / "sshd_config"
-    config.parent.mkdir(parents=True, exist_ok=True)
+    wanted = sshd_config(engine)
     old = config.read_text() if config.exists() else None
-    config.write_text(sshd_config(engine))
     if answers(engine.ssh_port):
-        if old is not None and _settings(old) == _settings(config.read_text()):
+        # the penalties line depends on sshd's version: compare without it
+        if old is not None and sshd.without_penalties(old) == sshd.without_penalties(wanted):
             return False
         stop(engine)  # its configuration changed: restart it (sessions open now keep their process)
         time.sleep(0.3)
-    PRIVSEP_DIR.mkdir(mode=0o755, exist_ok=True)
-    checked = subprocess.run([SSHD, "-t", "-f", str(config)], capture_output=True, text=True, check=False)
-    if checked.returncode != 0 and "PerSourcePenalties" in checked.stderr:  # OpenSSH < 9.8: no penalties
-        config.write_text(sshd_config(engine, penalties_option=False))
-        checked = subprocess.run([SSHD, "-t", "-f", str(config)], capture_output=True, text=True, check=False)
-    if checked.returncode != 0:
-        raise EngineError(f"sshd refuses {config}: {checked.stderr.strip()[:200]}")
-    service.start(
-        "sshd",
-        [SSHD, "-D", "-e", "-f", str(config)],
-        engine.run_dir,
-        lambda: answers(engine.ssh_port or 0),
-        f"sshd on 127.0.0.1:{engine.ssh_port}",
-    )
+    sshd.write_checked(config, wanted)
+    sshd.start("sshd", config, engine.ssh_port, engine.run_dir, f"sshd on 127.0.0.1:{engine.ssh_port}")
     return True
 
 

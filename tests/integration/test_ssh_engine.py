@@ -125,7 +125,7 @@ def test_faults_fail_their_builds_in_one_line_and_the_matrix_goes_on(tmp_path: P
         "no-ssh": "Dockerfile.no-ssh",
     }
     with pytest.MonkeyPatch.context() as patch:
-        broken = functools.partial(git_server.start_sshd, sshd="/bin/false")  # `sshd -t` fails
+        broken = functools.partial(git_server.start_sshd, sshd_binary="/bin/false")  # `sshd -t` fails
         patch.setattr("bench.secrets.ssh_run.git_server.start_sshd", broken)
         patch.setattr("bench.secrets.ssh_run.ssh_agent.add_key", lambda socket, key: None)
         code, output, keys = _run(patch, tmp_path / "run", variants, "builder=buildkit")

@@ -8,19 +8,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
-from omegaconf import OmegaConf
 from python_on_whales import DockerClient
 
-from bench.config import CONF_DIR, BenchConfig, EngineConfig
+from bench.config import BenchConfig, EngineConfig, compose, composed
 from bench.engine import daemon, fleet, lock
 from bench.engine.errors import EngineError
-from bench.services import ssh_server
+from bench.services import ssh_server, sshd
 
 
 def _compose(*overrides: str) -> BenchConfig:
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return OmegaConf.to_object(compose(config_name="config", overrides=list(overrides)))
+    return compose(overrides)
 
 
 def test_engine_options_compose_with_their_own_daemon_and_endpoint() -> None:
@@ -44,12 +41,10 @@ def test_engine_options_compose_with_their_own_daemon_and_endpoint() -> None:
 
 
 def test_the_slurm_launcher_composes_from_the_submitit_plugin() -> None:
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        cfg = compose(
-            config_name="config",
-            overrides=["hydra/launcher=bench_slurm", "hydra.launcher.partition=build"],
-            return_hydra_config=True,
-        )
+    cfg = composed(
+        ["hydra/launcher=bench_slurm", "hydra.launcher.partition=build"],
+        return_hydra_config=True,
+    )
     launcher = cfg.hydra.launcher
     assert launcher._target_.endswith("SlurmLauncher")
     assert (launcher.partition, launcher.tasks_per_node, launcher.timeout_min) == ("build", 1, 120)
@@ -85,11 +80,7 @@ def test_engine_add_creates_the_context_and_a_config_bench_can_compose(tmp_path:
         path = fleet.add_engine(name, "ssh://builder@build1.invalid", conf_dir=tmp_path / "engine")
         contexts = {c.name: c for c in docker.context.list()}
         assert contexts[name].endpoints["docker"].host == "ssh://builder@build1.invalid"
-        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            cfg = compose(
-                config_name="config", overrides=[f"hydra.searchpath=[file://{tmp_path}]", f"engine={name}"]
-            )
-        engine: EngineConfig = OmegaConf.to_object(cfg).engine
+        engine: EngineConfig = compose([f"hydra.searchpath=[file://{tmp_path}]", f"engine={name}"]).engine
         assert (engine.context, engine.owned, engine.started_by_bench) == (name, False, False)
         assert engine.run_dir == f"/run/bench/{name}"
         assert fleet.add_engine(name, "ssh://builder@build1.invalid", conf_dir=path.parent) == path
@@ -126,9 +117,7 @@ def test_sshd_serves_the_engine_socket_with_bench_keys_only(tmp_path: Path) -> N
         f"AuthorizedKeysFile {tmp_path}/ssh/authorized_keys" in config
         and "PasswordAuthentication no" in config
     )
-    assert "PerSourcePenalties no" in config and "PerSourcePenalties" not in ssh_server.sshd_config(
-        engine, False
-    )
+    assert "PerSourcePenalties no" in config and "PerSourcePenalties" not in sshd.without_penalties(config)
     block = ssh_server.client_block(engine)
     assert "Host bench-t\n" in block and "BatchMode yes" in block and "StrictHostKeyChecking yes" in block
 

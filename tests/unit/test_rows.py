@@ -1,0 +1,64 @@
+"""The row types are the stored schema: what is written is what loads, and nothing undeclared is written."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from bench.results import BUILD_COLUMNS, V2_BUILD_COLUMNS, V3_BUILD_COLUMNS, RunWriter, load
+from bench.rows import BuildRow, StepRow, added_by
+
+IDENTITY = dict(
+    run_id="r1", seq=0, round=0, repetition=0, warmup=False, cell="s|buildkit|none|none", scenario="s",
+    builder="buildkit", cache="none", change="none", platform="native", engine="dedicated", outcome="ok",
+)  # fmt: skip
+
+
+def _every_field_set() -> BuildRow:
+    """A row with a non-null value in every field, of the field's kind."""
+    values: dict[str, object] = {}
+    for f in fields(BuildRow):
+        if f.name in IDENTITY:
+            continue
+        kind = str(f.type)
+        if "float" in kind:
+            values[f.name] = 1.5
+        elif "bool" in kind:
+            values[f.name] = True
+        elif "int" in kind and "dict" not in kind:
+            values[f.name] = 7
+        elif "dict" in kind:
+            values[f.name] = {"k": 1}
+        elif "tuple" in kind or "Sequence" in kind:
+            values[f.name] = ("x",)
+        else:
+            values[f.name] = f"{f.name}-value"
+    return BuildRow(**IDENTITY, **values)
+
+
+def test_a_key_that_is_not_a_column_cannot_be_written() -> None:
+    with pytest.raises(TypeError, match="undeclared"):
+        BuildRow(**IDENTITY, undeclared=1)
+
+
+def test_every_field_written_loads_back_with_its_value(tmp_path: Path) -> None:
+    row = _every_field_set()
+    writer = RunWriter(tmp_path, {"run_id": "r1"})
+    writer.add_build(
+        row, [StepRow(run_id="r1", seq=0, cell=row.cell, builder="buildkit", index=0, name="RUN x")]
+    )
+    loaded = load(tmp_path).builds.iloc[0]
+    assert list(load(tmp_path).builds.columns) == list(BUILD_COLUMNS)
+    for column, value in row.to_json().items():
+        stored = loaded[column]
+        assert (list(stored) if isinstance(value, tuple) else stored) == (
+            list(value) if isinstance(value, tuple) else value
+        ), column
+
+
+def test_the_columns_each_schema_added_partition_the_row() -> None:
+    assert added_by(2) == V2_BUILD_COLUMNS and added_by(3) == V3_BUILD_COLUMNS
+    assert (*added_by(1), *added_by(2), *added_by(3)) == BUILD_COLUMNS
+    assert "resumed" in V3_BUILD_COLUMNS and "build_s" in V2_BUILD_COLUMNS and "wall_s" in added_by(1)
