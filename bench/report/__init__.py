@@ -1,11 +1,14 @@
-"""Reports people read: the content of a report built once (`model`), written by one exporter per format.
+"""Reports people read: one model built once (`model`), sections written once (`sections`), one exporter
+per format (as hyperfine's src/export/).
 
-- `model`: build_report(runs) -> Report (tables, speedups, claims, completeness, environment)
-- `exporter`: the Exporter protocol and write_report (draws the figures once, runs the exporters)
-- `markdown`, `html`: report.md and a self-contained report.html
-- `figures/`: distributions, speedups, heatmap, per-step timeline (matplotlib, imported when drawn)
+- `model`: build_report(runs) -> Report (cells, comparisons, failed cells, claims, environment...)
+- `comparisons`: the one function behind every comparison table; speedup = reference / candidate median
+- `document`, `sections`: the report's sections as blocks; REPORT, SUMMARY and TERMINAL subsets
+- `exporter`: the Exporter protocol, write_report (report.md, report.html) and write_summary (summary.md)
+- `markdown`, `html`, `terminal`: the formats; `environment`, `engines`: sections of their own module
+- `figures/`: medians, speedups, heatmap, per-step timeline (matplotlib, imported when drawn)
 - `claims`: the talk's claims as small functions returning a verdict and the numbers behind it
-- `compare`: `bench compare BASE NEW`, per-cell change with an interval, regressions gate CI
+- `compare`, `compare_terminal`: `bench compare BASE NEW`, per-cell speedup, regressions gate CI
 - `publish`: a static site of several runs
 
 Nothing is imported here, so `import bench.report` stays cheap.

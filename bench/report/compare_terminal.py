@@ -1,21 +1,28 @@
-"""The terminal view of `bench compare`: one rich table, warnings, and the regressions named."""
+"""The terminal view of `bench compare`: the run comparison as one table, warnings, the regressions counted.
+
+The table is `bench.report.sections.comparison_blocks`, the same as the report's speedup tables (speedup
+= base median / new median), with the run comparison's status in place of the verdict.
+"""
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from bench.report import compare as cmp
-from bench.summary import formatting as fmt
-from bench.summary import table as tables
-
-STATUS_STYLE = {cmp.REGRESSION: "red", cmp.IMPROVEMENT: "green"}
-
+from bench.report.comparisons import RUNS, SPEEDUP_RULE
+from bench.report.document import Heading, Table
+from bench.report.sections import comparison_blocks
+from bench.report.terminal import print_blocks
 
 #: Width of the table when the output is not a terminal (a CI log), where rich would assume 80 columns.
 LOG_WIDTH = 120
+
+
+def _with_status(table: Table, result: cmp.RunComparison) -> Table:
+    """The comparison table with the run comparison's status (regression...) in place of the verdict."""
+    rows = [[*row[:-1], status] for row, status in zip(table.rows, result.cells["status"], strict=True)]
+    return Table([*table.headers[:-1], "status"], rows, table.right)
 
 
 def print_comparison(result: cmp.RunComparison, console: Console, base: str, new: str) -> None:
@@ -23,35 +30,12 @@ def print_comparison(result: cmp.RunComparison, console: Console, base: str, new
         console.width = max(console.width, LOG_WIDTH)
     for line in result.environment_differences:
         console.print(f"[yellow]warning: environments differ[/] {escape(line)}", highlight=False)
-    cells = result.cells
-    present = [k for k in tables.cell_keys(cells) if k in cells and cells[k].notna().any()]
-    fixed = [k for k in present if cells[k].nunique() == 1]  # named once in the title, not on every row
-    keys = [k for k in present if k not in fixed]
-    where = ", ".join(f"{k}={cells[k].iloc[0]}" for k in fixed)
-    title = f"{escape(base)} -> {escape(new)}" + (f" ({escape(where)})" if where else "")
-    table = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
-    table.add_column("/".join(keys) or "cell", no_wrap=True)
-    for name in ("n", "base (s)", "new (s)", "change", "95% CI", "p"):
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    for _, c in cells.iterrows():
-        style = STATUS_STYLE.get(c["status"], "dim" if c["status"] != cmp.UNCHANGED else "")
-        low, high = c["ci_low"], c["ci_high"]
-        ci = f"{cmp.percent(low)}..{cmp.percent(high)}" if low == low and high == high else fmt.MISSING
-        table.add_row(
-            escape("/".join(str(c[k]) for k in keys)),
-            f"{c['n_base']}/{c['n_new']}",
-            fmt.seconds(c["base_median_s"]),
-            fmt.seconds(c["new_median_s"]),
-            cmp.percent(c["ratio"]),
-            ci,
-            fmt.p_value(c["p_value"]),
-            f"[{style}]{c['status']}[/]" if style else c["status"],
-        )
-    console.print(table)
+    table, *notes = comparison_blocks(result.cells, RUNS, "new")
+    assert isinstance(table, Table)
+    print_blocks(console, [Heading(f"{base} -> {new}", 3), _with_status(table, result), *notes])
     console.print(
-        f"[dim]change = new median / base median - 1; 95% percentile bootstrap interval; a regression or"
-        f" improvement needs the interval to exclude 0 and the change to pass {result.threshold:.0%}.[/]"
+        f"[dim]{SPEEDUP_RULE} Here the reference is BASE and the candidate NEW: a regression needs the whole"
+        f" interval below 1 and NEW slower by more than {result.threshold:.0%}.[/]"
     )
     n_reg, n_imp = len(result.regressions), len(result.improvements)
     colour = "red" if n_reg else "green"

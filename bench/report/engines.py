@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.report.document import Block, Bullets, Heading, Paragraph, Table
 from bench.report.model import Report
-from bench.summary.markdown import markdown_table
 
 COLUMNS = (
     "engine",
@@ -61,22 +61,24 @@ def _sweep_dirs(report: Report) -> list[Path]:
     return sorted(p for p in parents if is_sweep(p))
 
 
-def engines_section(report: Report) -> list[str]:
-    """Markdown lines; empty for a report of one engine that is not part of a sweep."""
+def engines_section(report: Report) -> list[Block]:
+    """The section's blocks; none for a report of one engine that is not part of a sweep."""
     from bench.report.sweep import sweep_lines
 
     rows = engine_rows(report)
     sweeps = _sweep_dirs(report)
     if len(rows) < 2 and not sweeps:
         return []
-    out = ["## Engines", ""]
+    out: list[Block] = [Heading("Engines")]
     if len(rows) >= 2:
         out += [
-            f"The runs measured on {len(rows)} engines; `engine` is a dimension of every table above.",
-            "",
-            markdown_table(list(COLUMNS), rows),
-            "",
+            Paragraph(
+                f"The runs measured on {len(rows)} engines; `engine` is a dimension of every table above."
+            ),
+            Table(list(COLUMNS), rows),
         ]
     for sweep in sweeps:
-        out += [*sweep_lines(sweep), ""]
+        first, *rest = sweep_lines(sweep)
+        items = [line.removeprefix("- ") for line in rest if line.startswith("- ")]
+        out += [Paragraph(first), *([Bullets(items)] if items else [])]
     return out

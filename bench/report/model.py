@@ -14,13 +14,16 @@ from typing import Any
 import pandas as pd
 
 from bench import stats
+from bench.platforms import NATIVE
+from bench.pull_vs_rebuild import PullVsRebuild, pull_vs_rebuild
 from bench.report import claims as claim_checks
-from bench.report.cache_speedups import cache_speedup_table
+from bench.report.comparisons import builder_comparisons, cache_comparisons
 from bench.report.completeness import Completeness, completeness
+from bench.report.platform_steps import platform_step_table
 from bench.results import Run
+from bench.shared_caches import SharedCacheEvidence, shared_cache_evidence
 from bench.summary import table as tables
 
-NATIVE_PLATFORM = "native"
 #: Environment fields a reader needs first, in this order; the rest follow as recorded.
 ENVIRONMENT_KEYS: tuple[str, ...] = (
     "engine_version",
@@ -74,7 +77,10 @@ def effective_resamples(builds: pd.DataFrame, requested: int) -> int:
 
 @dataclass
 class Report:
-    """Everything a report shows; exporters only format it."""
+    """Everything a report or a summary shows, computed once; sections and exporters only format it.
+
+    Speedup tables follow bench.report.comparisons: speedup = reference median / candidate median.
+    """
 
     runs: list[Run]
     builds: pd.DataFrame
@@ -87,17 +93,24 @@ class Report:
     completeness: list[Completeness]
     environment: dict[str, Any]
     environment_differences: list[str] = field(default_factory=list)
+    pull_or_rebuild: list[PullVsRebuild] = field(default_factory=list)
+    shared_caches: list[SharedCacheEvidence] = field(default_factory=list)
+    platform_steps: pd.DataFrame = field(default_factory=pd.DataFrame)
     n_resamples: int = stats.DEFAULT_RESAMPLES
     requested_resamples: int = stats.DEFAULT_RESAMPLES
     seed: int | None = stats.DEFAULT_SEED
 
-    @property
-    def title(self) -> str:
+    def heading(self, kind: str = "report") -> str:
+        """ "Build benchmark report: multistage" (or summary): the document's title."""
         scenarios = (
             sorted({str(s) for s in self.builds["scenario"].dropna().unique()}) if len(self.builds) else []
         )
         names = scenarios or sorted({str(r.meta.get("scenario", {}).get("name", "?")) for r in self.runs})
-        return f"Build benchmark report: {', '.join(names)}"
+        return f"Build benchmark {kind}: {', '.join(names)}"
+
+    @property
+    def title(self) -> str:
+        return self.heading("report")
 
     @property
     def run_ids(self) -> list[str]:
@@ -133,7 +146,14 @@ def _platform_column(builds: pd.DataFrame) -> pd.DataFrame:
         return builds
     if builds["platform"].isna().all():
         return builds.drop(columns=["platform"])
-    return builds.assign(platform=builds["platform"].fillna(NATIVE_PLATFORM))
+    return builds.assign(platform=builds["platform"].fillna(NATIVE))
+
+
+def _pull_or_rebuild(builds: pd.DataFrame, seed: int | None) -> list[PullVsRebuild]:
+    """Registry-cache imports against cold rebuilds, when the rows recorded the bytes pulled."""
+    if "registry_pulled_bytes" not in builds:
+        return []
+    return pull_vs_rebuild(builds, seed=stats.DEFAULT_SEED if seed is None else seed)
 
 
 def build_report(
@@ -147,8 +167,8 @@ def build_report(
     steps = pd.concat(non_empty_steps, ignore_index=True) if non_empty_steps else runs[0].steps
     requested, n_resamples = n_resamples, effective_resamples(builds, n_resamples)
     cells = tables.cell_table(builds, n_resamples=n_resamples, seed=seed)
-    builder_speedups = tables.speedup_table(builds, n_resamples=n_resamples, seed=seed)
-    cache_speedups = cache_speedup_table(builds, n_resamples=n_resamples, seed=seed)
+    builder_speedups = builder_comparisons(builds, n_resamples=n_resamples, seed=seed)
+    cache_speedups = cache_comparisons(builds, n_resamples=n_resamples, seed=seed)
     evidence = claim_checks.Evidence(
         builds, steps, builder_speedups, cache_speedups, run_dirs=tuple(r.path for r in runs)
     )
@@ -164,6 +184,9 @@ def build_report(
         completeness=[completeness(r) for r in runs],
         environment=ordered_environment(runs[0].meta.get("environment", {}) or {}),
         environment_differences=environment_differences(runs),
+        pull_or_rebuild=_pull_or_rebuild(builds, seed),
+        shared_caches=shared_cache_evidence(builds) if len(builds) else [],
+        platform_steps=platform_step_table(builds, steps),
         n_resamples=n_resamples,
         requested_resamples=requested,
         seed=seed,

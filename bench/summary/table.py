@@ -1,6 +1,6 @@
-"""Summary tables as data: one row per cell, one row per builder comparison, and the cells that failed.
+"""Cell tables as data: one row per cell, and the cells that failed (comparisons: bench.report.comparisons).
 
-Every renderer (terminal, Markdown, figure) reads these frames, so a number shown in two places is the
+Every report section and figure reads these frames, so a number shown in two places is the
 same number. Statistics come from `bench.stats`; nothing here drops a measured row: warmups are counted
 apart, failed and unsupported builds are counted, outliers and quality-flagged rows stay in the times.
 """
@@ -31,7 +31,7 @@ OPTIONAL_DIMENSIONS: frozenset[str] = frozenset({"platform", "engine", "variant"
 #: Dimensions only when the rows hold more than one value (a sweep over engines, links, variants, platforms).
 VARYING_DIMENSIONS: frozenset[str] = frozenset({"engine", "variant", "platform", "link"})
 BUILDER_ORDER: tuple[str, ...] = ("legacy", "buildkit")
-#: The comparison reported everywhere: legacy median / BuildKit median = "BuildKit speedup".
+#: The builders compared everywhere: legacy the reference, BuildKit the candidate (report/comparisons.py).
 BASELINE_BUILDER = "legacy"
 CANDIDATE_BUILDER = "buildkit"
 
@@ -51,18 +51,6 @@ CELL_COLUMNS: tuple[str, ...] = (
     "ci_high_s",
     "ci_note",
     "n_outliers",
-)
-SPEEDUP_COLUMNS: tuple[str, ...] = (
-    "n_legacy",
-    "n_buildkit",
-    "legacy_median_s",
-    "buildkit_median_s",
-    "speedup",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "verdict",
-    "note",
 )
 FAILED_COLUMNS: tuple[str, ...] = ("cell", "outcome", "n", "first_error")
 ERROR_LINE_MAX = 160
@@ -139,13 +127,15 @@ def _sort_key(column: pd.Series) -> pd.Series:
     return column.map(lambda v: "0" if v == "none" else f"1{v}")
 
 
-def _ordered(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def ordered(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Rows in display order of `keys` (see _sort_key)."""
     if frame.empty or not keys:
         return frame.reset_index(drop=True)
     return frame.sort_values(keys, key=_sort_key, kind="stable").reset_index(drop=True)
 
 
-def _groups(builds: pd.DataFrame, keys: list[str]) -> Iterable[tuple[dict[str, object], pd.DataFrame]]:
+def groups(builds: pd.DataFrame, keys: list[str]) -> Iterable[tuple[dict[str, object], pd.DataFrame]]:
+    """(the key values as a dict, the group's rows) for each group, in the order rows first appear."""
     for values, rows in builds.groupby(keys, dropna=False, sort=False):
         yield dict(zip(keys, values, strict=True)), rows
 
@@ -170,7 +160,7 @@ def cell_table(
     """
     keys = cell_keys(builds)
     rows_out: list[dict[str, object]] = []
-    for key, rows in _groups(builds, keys):
+    for key, rows in groups(builds, keys):
         meas = measured(rows)
         outcome = meas["outcome"]
         times = ok_times(rows)
@@ -198,63 +188,7 @@ def cell_table(
                 "n_outliers": int(stats.outliers(times).sum()),
             }
         )
-    return _ordered(pd.DataFrame(rows_out, columns=[*keys, *CELL_COLUMNS]), keys)
-
-
-def _availability(builder: str, rows: pd.DataFrame) -> str:
-    """Why a builder's side of a comparison is short, e.g. "legacy: 0 ok (3 unsupported)"."""
-    meas = measured(rows)
-    n_ok = int((meas["outcome"] == "ok").sum())
-    others = [f"{n} {o}" for o in ("failed", "unsupported") if (n := int((meas["outcome"] == o).sum()))]
-    return f"{builder}: {n_ok} ok" + (f" ({', '.join(others)})" if others else "")
-
-
-def speedup_table(
-    builds: pd.DataFrame,
-    confidence: float = stats.DEFAULT_CONFIDENCE,
-    n_resamples: int = stats.DEFAULT_RESAMPLES,
-    seed: int | None = stats.DEFAULT_SEED,
-) -> pd.DataFrame:
-    """One row per (scenario, [platform,] cache, change): BuildKit speedup = legacy median / BuildKit median.
-
-    `verdict` is "faster" (BuildKit faster), "slower", "no clear difference" or "insufficient data"
-    (see `bench.stats.compare`); `note` explains an insufficient side. `p_value` is Mann-Whitney's.
-    """
-    keys = comparison_keys(builds)
-    rows_out: list[dict[str, object]] = []
-    for key, rows in _groups(builds, keys):
-        base_rows = rows[rows["builder"] == BASELINE_BUILDER]
-        cand_rows = rows[rows["builder"] == CANDIDATE_BUILDER]
-        if base_rows.empty or cand_rows.empty:  # a builder the run did not measure: no comparison
-            continue
-        base, cand = ok_times(base_rows), ok_times(cand_rows)
-        cmp = stats.compare(base, cand, confidence=confidence, n_resamples=n_resamples, seed=seed)
-        note = ""
-        if cmp.verdict == stats.INSUFFICIENT_DATA:
-            short = [
-                _availability(b, r)
-                for b, r, t in ((BASELINE_BUILDER, base_rows, base), (CANDIDATE_BUILDER, cand_rows, cand))
-                if t.size < stats.MIN_SAMPLES_FOR_INTERVAL
-            ]
-            note = (
-                "; ".join(short) + f" (an interval needs {stats.MIN_SAMPLES_FOR_INTERVAL} ok builds a side)"
-            )
-        rows_out.append(
-            {
-                **key,
-                "n_legacy": int(base.size),
-                "n_buildkit": int(cand.size),
-                "legacy_median_s": stats.median(base),
-                "buildkit_median_s": stats.median(cand),
-                "speedup": cmp.speedup.estimate,
-                "ci_low": cmp.speedup.low,
-                "ci_high": cmp.speedup.high,
-                "p_value": cmp.mann_whitney.p_value,
-                "verdict": cmp.verdict,
-                "note": note,
-            }
-        )
-    return _ordered(pd.DataFrame(rows_out, columns=[*keys, *SPEEDUP_COLUMNS]), keys)
+    return ordered(pd.DataFrame(rows_out, columns=[*keys, *CELL_COLUMNS]), keys)
 
 
 def failed_cells(builds: pd.DataFrame) -> pd.DataFrame:
@@ -268,7 +202,7 @@ def failed_cells(builds: pd.DataFrame) -> pd.DataFrame:
     if "seq" in bad.columns:
         bad = bad.sort_values("seq")
     rows_out: list[dict[str, object]] = []
-    for key, rows in _groups(bad, [*keys, "outcome"]):
+    for key, rows in groups(bad, [*keys, "outcome"]):
         errors = [e for e in (first_error_line(t) for t in rows.get("error_tail", [])) if e]
         cell_key = {k: key[k] for k in keys}
         rows_out.append(
@@ -280,4 +214,4 @@ def failed_cells(builds: pd.DataFrame) -> pd.DataFrame:
                 "first_error": errors[0] if errors else "",
             }
         )
-    return _ordered(pd.DataFrame(rows_out, columns=[*keys, *FAILED_COLUMNS]), keys)
+    return ordered(pd.DataFrame(rows_out, columns=[*keys, *FAILED_COLUMNS]), keys)

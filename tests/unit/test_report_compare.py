@@ -1,4 +1,4 @@
-"""bench compare: per-cell change with an interval, regressions beyond the threshold, refusals."""
+"""bench compare: per-cell speedup (base / new), regressions beyond the threshold, refusals."""
 
 from __future__ import annotations
 
@@ -24,10 +24,11 @@ def test_classify_needs_the_interval_and_the_threshold() -> None:
     def iv(est, lo, hi):
         return Interval(est, lo, hi, 0.95, "percentile", (5, 5))
 
-    assert cmp.classify(iv(1.2, 1.1, 1.3), 0.05) == cmp.REGRESSION
-    assert cmp.classify(iv(1.03, 1.01, 1.05), 0.05) == cmp.UNCHANGED  # real but below the threshold
-    assert cmp.classify(iv(1.2, 0.9, 1.5), 0.05) == cmp.UNCHANGED  # interval includes 1
-    assert cmp.classify(iv(0.8, 0.7, 0.9), 0.05) == cmp.IMPROVEMENT
+    # speedup = base median / new median, as every bench speedup: below 1 NEW is slower
+    assert cmp.classify(iv(0.8, 0.75, 0.9), 0.05) == cmp.REGRESSION
+    assert cmp.classify(iv(0.97, 0.95, 0.99), 0.05) == cmp.UNCHANGED  # real but below the threshold
+    assert cmp.classify(iv(0.8, 0.6, 1.1), 0.05) == cmp.UNCHANGED  # interval includes 1
+    assert cmp.classify(iv(1.25, 1.1, 1.4), 0.05) == cmp.IMPROVEMENT
     assert cmp.classify(iv(1.2, float("nan"), float("nan")), 0.05) == cmp.INSUFFICIENT
 
 
@@ -43,8 +44,9 @@ def test_a_slower_cell_is_a_regression_and_the_rest_unchanged(tmp_path: Path) ->
         ("buildkit", "local"): cmp.UNCHANGED,
     }
     row = result.regressions.iloc[0]
-    assert row["ratio"] == pytest.approx(1.3)
-    assert row["ci_low"] > 1 and row["p_value"] < 0.05
+    assert row["speedup"] == pytest.approx(1 / 1.3)  # base / new: NEW 30% slower
+    assert row["ci_high"] < 1 and row["p_value"] < 0.05
+    assert row["base_median_s"] / row["new_median_s"] == pytest.approx(row["speedup"])
     assert not result.environment_differences
 
 

@@ -1,4 +1,8 @@
-"""Summary tables, terminal and Markdown output on a synthetic run with every kind of awkward cell."""
+"""Summary tables, terminal and Markdown output on a synthetic run with every kind of awkward cell.
+
+The summary is the report model's SUMMARY_SECTIONS (terminal: TERMINAL_SECTIONS), written by the report's
+exporters; these tests read it through that path.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,14 @@ import pytest
 from rich.console import Console
 
 from bench import stats
-from bench.summary import markdown, terminal
+from bench.report import comparisons
+from bench.report.exporter import write_summary
+from bench.report.figures import FigureFile
+from bench.report.markdown import markdown_table, render_markdown
+from bench.report.model import Report, build_report
+from bench.report.sections import SUMMARY_SECTIONS
+from bench.report.terminal import print_report
+from bench.results import Run
 from bench.summary import table as tables
 
 N = 199  # resamples: the tables only need an interval, not a precise one
@@ -99,6 +110,18 @@ def builds() -> pd.DataFrame:
     return make_builds()
 
 
+def report_of(builds: pd.DataFrame, env: dict | None = None, config_yaml: str = "a: 1\n") -> Report:
+    """The report model of one run holding these rows (no run directory needed)."""
+    meta = {"run_id": "2024-05-01_12-00-00", "environment": env or {}, "config_yaml": config_yaml}
+    return build_report([Run(Path("run"), meta, builds, pd.DataFrame())], n_resamples=N)
+
+
+@pytest.fixture(scope="module")
+def report(builds: pd.DataFrame) -> Report:
+    env = {"docker": "27.3.1", "buildkit": "v0.16.0", "kernel": "6.8.0"}
+    return report_of(builds, env, "scenario: multistage\nrepetitions: 5\n")
+
+
 @pytest.fixture(scope="module")
 def cells(builds: pd.DataFrame) -> pd.DataFrame:
     return tables.cell_table(builds, n_resamples=N)
@@ -146,7 +169,7 @@ def test_cell_table_order_puts_none_first_and_legacy_before_buildkit(cells: pd.D
 
 
 def test_speedup_table_verdicts_and_notes(builds: pd.DataFrame) -> None:
-    speed = tables.speedup_table(builds, n_resamples=N).set_index(["scenario", "cache", "change"])
+    speed = comparisons.builder_comparisons(builds, n_resamples=N).set_index(["scenario", "cache", "change"])
     cold = speed.loc[("multistage", "none", "none")]
     assert cold.verdict == stats.FASTER
     assert cold.speedup == pytest.approx(cold.legacy_median_s / cold.buildkit_median_s)
@@ -187,57 +210,63 @@ def test_flag_list_accepts_what_the_store_returns() -> None:
     assert tables.flag_list(None) == [] and tables.flag_list(float("nan")) == []
 
 
-def test_terminal_summary_renders_awkward_cells(builds: pd.DataFrame) -> None:
-    console = Console(file=io.StringIO(), width=160, color_system=None)
-    terminal.print_summary(builds, console, n_resamples=N)
-    out = console.file.getvalue()
-    assert "scenario: multistage" in out and "scenario: secrets" in out
-    assert "faster" in out
-    assert "failed multistage|legacy|local|source x2" in out
-    assert "unsupported secrets|legacy|none|none x3" in out
+def _terminal(report: Report, width: int = 200) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    print_report(report, console)
+    return console.file.getvalue()
+
+
+def test_terminal_summary_renders_awkward_cells(report: Report) -> None:
+    out = _terminal(report)
+    assert "Scenario multistage" in out and "Scenario secrets" in out
+    assert "BuildKit faster" in out
+    rows = [ln.split() for ln in out.splitlines()]
+    assert ["multistage|legacy|local|source", "failed", "2"] in [r[:3] for r in rows]
+    assert ["secrets|legacy|none|none", "unsupported", "3"] in [r[:3] for r in rows]
     assert "Error 2" in out  # markup-like brackets in the error line survive
-    assert "engine-not-empty (1)" in out and "cold-had-cached-steps (1)" in out
-    assert "outliers multistage|buildkit|none|none: 1" in out
-    secrets_row = next(ln for ln in out.splitlines() if "legacy" in ln and "none" in ln and " - " in ln)
-    assert secrets_row.count(" - ") >= 3  # n, median, IQR, CI all shown as "-"
+    assert "engine-not-empty (1 build;" in out and "cold-had-cached-steps (1 build;" in out
+    assert "Outliers: 2 ok build(s)" in out  # the planted 16.0 and the flagged 18.0
+    secrets_row = next(
+        ln for ln in out.splitlines() if ln.split()[:3] == ["none", "none", "legacy"] and " 3 " in ln
+    )
+    assert secrets_row.count(" - ") >= 3  # median, IQR, CI all shown as "-"
 
 
 def test_terminal_summary_of_nothing(builds: pd.DataFrame) -> None:
-    console = Console(file=io.StringIO(), width=120, color_system=None)
-    terminal.print_summary(builds.iloc[0:0], console, n_resamples=N)
-    assert "No builds" in console.file.getvalue()
+    assert "No builds were recorded yet" in _terminal(report_of(builds.iloc[0:0]), width=120)
 
 
 def test_markdown_table_escapes_pipes_and_newlines() -> None:
-    text = markdown.markdown_table(["a", "b"], [["x|y", "1\n2"]], right=[False, True])
+    text = markdown_table(["a", "b"], [["x|y", "1\n2"]], right=[False, True])
     assert text.splitlines() == ["| a | b |", "| --- | ---: |", "| x\\|y | 1 2 |"]
 
 
-def test_render_summary_md_has_every_section(builds: pd.DataFrame) -> None:
-    env = {"docker": "27.3.1", "buildkit": "v0.16.0", "kernel": "6.8.0"}
-    text = markdown.render_summary_md(builds, env, "scenario: multistage\nrepetitions: 5\n", n_resamples=N)
-    assert text.startswith("# Build benchmark summary")
+def test_summary_md_has_every_section(report: Report) -> None:
+    figure = FigureFile("summary.png", "Build times, every repetition", "points")
+    text = render_markdown(report, [figure], sections=SUMMARY_SECTIONS, kind="summary")
+    assert text.startswith("# Build benchmark summary: multistage, secrets")
     assert "### Scenario `multistage`" in text and "### Scenario `secrets`" in text
     assert "](summary.png)" in text
-    assert "| scenario | cache | change | legacy median (s) |" in text
+    assert "| scenario | cache | change | legacy (s) | BuildKit (s) | speedup (legacy / BuildKit) |" in text
     assert "BuildKit faster" in text
     assert "`multistage\\|legacy\\|local\\|source` | failed | 2 |" in text
     assert "- `engine-not-empty` (1 build; `multistage|legacy|none|none`): before a cold build" in text
-    assert "- docker: 27.3.1" in text
+    assert "| docker | 27.3.1 |" in text
     assert "```yaml\nscenario: multistage\nrepetitions: 5\n```" in text
     assert "Outliers: 2 ok build(s)" in text  # the planted 16.0 and the flagged 18.0
+    assert "Claims of the talk" not in text  # the report's, not the summary's
 
 
-def test_write_summary_md_without_figure(builds: pd.DataFrame, tmp_path: Path) -> None:
-    path = markdown.write_summary_md(builds, tmp_path / "run", {}, "a: 1\n", figure=False, n_resamples=N)
+def test_write_summary_without_figure(builds: pd.DataFrame, tmp_path: Path) -> None:
+    path = write_summary(report_of(builds), tmp_path / "run", figure=False)
     assert path == tmp_path / "run" / "summary.md"
     text = path.read_text()
     assert "summary.png" not in text and "Not recorded." in text
     assert not (tmp_path / "run" / "summary.png").exists()
 
 
-def test_write_summary_md_draws_the_figure_it_links(builds: pd.DataFrame, tmp_path: Path) -> None:
-    path = markdown.write_summary_md(builds, tmp_path, {"engine": "x"}, "", n_resamples=N)
+def test_write_summary_draws_the_figure_it_links(report: Report, tmp_path: Path) -> None:
+    path = write_summary(report, tmp_path)
     png = tmp_path / "summary.png"
     assert "](summary.png)" in path.read_text()
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -245,7 +274,8 @@ def test_write_summary_md_draws_the_figure_it_links(builds: pd.DataFrame, tmp_pa
 
 def test_summary_modules_do_not_load_matplotlib_until_a_figure_is_drawn() -> None:
     code = (
-        "import sys, bench.summary.markdown, bench.summary.terminal, bench.summary.table\n"
+        "import sys, bench.report.markdown, bench.report.terminal, bench.report.exporter\n"
+        "import bench.summary.table\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -253,9 +283,8 @@ def test_summary_modules_do_not_load_matplotlib_until_a_figure_is_drawn() -> Non
 
 def test_a_run_of_one_builder_has_no_builder_comparison(builds: pd.DataFrame, tmp_path: Path) -> None:
     only_buildkit = builds[builds["builder"] == "buildkit"]
-    assert tables.speedup_table(only_buildkit, n_resamples=99).empty
-    out = io.StringIO()
-    terminal.print_summary(only_buildkit, console=Console(file=out, width=200), n_resamples=99)
-    markdown.write_summary_md(only_buildkit, tmp_path, {}, "a: 1\n", figure=False, n_resamples=99)
-    text = (tmp_path / "summary.md").read_text()
-    assert "## Build times" in text and "BuildKit speedup" not in text
+    assert comparisons.builder_comparisons(only_buildkit, n_resamples=99).empty
+    report = report_of(only_buildkit)
+    assert "BuildKit against legacy" not in _terminal(report)
+    text = write_summary(report, tmp_path, figure=False).read_text()
+    assert "## Build times per scenario" in text and "BuildKit against legacy" not in text

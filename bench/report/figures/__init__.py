@@ -1,6 +1,6 @@
 """The report's figures: each module draws one kind to a PNG and says what it shows.
 
-matplotlib's object API (Figure + Agg canvas) as in `bench.summary.figure`: no pyplot state, no window.
+matplotlib's object API (Figure + Agg canvas) as in `medians`: no pyplot state, no window.
 Imported only when a report is drawn.
 """
 

@@ -12,8 +12,8 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from bench.report.figures import FigureFile
+from bench.report.figures.medians import BUILDER_COLORS
 from bench.summary import table as tables
-from bench.summary.figure import BUILDER_COLORS
 
 if TYPE_CHECKING:
     from bench.report.model import Report
@@ -32,11 +32,11 @@ def rows_of(report: Report) -> list[tuple[str, float, float, float, str]]:
     multi = report.builds["scenario"].nunique() > 1
     for _, s in report.builder_speedups.iterrows():
         where = " ".join(f"{d}={s[d]}" for d in dims if isinstance(s[d], str))
-        label = f"{s['scenario'] + ' ' if multi else ''}{where}: BuildKit / legacy"
+        label = f"{s['scenario'] + ' ' if multi else ''}{where}: legacy / BuildKit"
         out.append((label, s["speedup"], s["ci_low"], s["ci_high"], BUILDER_VS_COLOR))
     for _, s in report.cache_speedups.iterrows():
         prefix = f"{s['scenario']} " if multi else ""
-        label = f"{prefix}{s['builder']}: cache={s['cache']} change={s['change']} / cold"
+        label = f"{prefix}{s['builder']}: cold / cache={s['cache']} change={s['change']}"
         out.append(
             (label, s["speedup"], s["ci_low"], s["ci_high"], BUILDER_COLORS.get(s["builder"], CACHE_COLOR))
         )
@@ -77,7 +77,10 @@ def draw(report: Report, out_dir: Path) -> list[FigureFile]:
     values = [v for r in rows for v in r[1:4] if math.isfinite(v) and v > 0]
     ax.set_xlim(min(0.8, min(values) / 1.3), max(1.25, max(values) * 1.3))
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_xlabel("speedup (x, log scale): reference median / median; above 1 is faster", fontsize=9)
+    ax.set_xlabel(
+        "speedup (x, log scale): reference median / candidate median; above 1 the candidate is faster",
+        fontsize=9,
+    )
     ax.grid(axis="x", alpha=0.3)
     ax.set_title("Speedups with 95% bootstrap intervals (dashed line: no change)", fontsize=10)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
-"""summary.png: median build time per cell with its 95% interval, every repetition drawn as a point.
+"""Median build time per cell with its 95% interval, every repetition drawn as a point (summary.png and
+report-distributions.png).
 
 Uses matplotlib's object API (`Figure` + Agg canvas), not pyplot: no global backend switch, no window, and
 safe to call from a notebook or a worker. Imported only when a figure is wanted (matplotlib is slow to load).
@@ -116,6 +117,90 @@ def _legend_handles(builders: list[str], any_outlier: bool, any_flagged: bool) -
     return handles
 
 
+def _builders(cells: pd.DataFrame) -> list[str]:
+    """The builders of the cells, known ones in BUILDER_ORDER, others after them."""
+    builders = [b for b in tables.BUILDER_ORDER if b in set(cells["builder"])]
+    return builders + sorted(set(cells["builder"]) - set(builders))
+
+
+def _log_scale(cells: pd.DataFrame) -> bool:
+    """A log axis when the medians span more than LOG_SCALE_RATIO, else the fast cells are a flat line."""
+    medians = cells["median_s"].to_numpy(dtype=float)
+    medians = medians[np.isfinite(medians) & (medians > 0)]
+    return bool(medians.size > 0 and medians.max() / medians.min() > LOG_SCALE_RATIO)
+
+
+def _panels(
+    cells: pd.DataFrame, dims: list[str], size: tuple[float, float], dpi: int
+) -> tuple[Figure, np.ndarray, int]:
+    """The figure and one axis per scenario: side by side while the groups fit (panel widths follow their
+    group counts, so a group is equally wide everywhere), else one scenario per row and a taller figure, so
+    tick labels never collide. Returns (figure, axes, number of columns)."""
+    scenarios = list(cells["scenario"].unique())
+    n_groups = [max(len(cells.loc[cells["scenario"] == s, dims].drop_duplicates()), 1.5) for s in scenarios]
+    side_by_side = sum(n_groups) <= MAX_GROUPS_PER_ROW
+    nrows = 1 if side_by_side else max(len(scenarios), 1)
+    ncols = max(len(scenarios), 1) if side_by_side else 1
+    height = size[1] if nrows == 1 else max(size[1], 1.0 + ROW_HEIGHT * nrows)
+    fig = Figure(figsize=(size[0], height), dpi=dpi, layout="constrained")
+    ratios = {"width_ratios": n_groups} if side_by_side and scenarios else {}
+    return fig, fig.subplots(nrows, ncols, squeeze=False, gridspec_kw=ratios).ravel(), ncols
+
+
+def _ok_rows(
+    measured: pd.DataFrame, scenario: str, builder: str, group: pd.Series, dims: list[str]
+) -> pd.DataFrame:
+    """The ok builds of one cell with a time, in execution order."""
+    rows = measured[
+        (measured["scenario"] == scenario)
+        & (measured["builder"] == builder)
+        & (measured[dims] == group[dims]).all(axis=1)
+        & (measured["outcome"] == "ok")
+    ].sort_values("seq")
+    return rows[rows["wall_s"].notna()]
+
+
+def _draw_scenario(
+    ax: Axes, scenario: str, cells: pd.DataFrame, measured: pd.DataFrame, dims: list[str], builders: list[str]
+) -> tuple[bool, bool]:
+    """Every cell of one scenario: groups along x, builders side by side within a group.
+    Returns (any point flagged, any point an outlier), for the legend."""
+    width = 0.8 / max(len(builders), 1)
+    part = cells[cells["scenario"] == scenario]
+    groups = part[dims].drop_duplicates().reset_index(drop=True)
+    any_flagged = any_outlier = False
+    for gi, group in groups.iterrows():
+        in_group = (part[dims] == group[dims]).all(axis=1)
+        for bi, builder in enumerate(builders):
+            row = part[in_group & (part["builder"] == builder)]
+            if row.empty:
+                continue
+            x = gi + (bi - (len(builders) - 1) / 2) * width
+            rows = _ok_rows(measured, scenario, builder, group, dims)
+            flagged, outlier = _draw_cell(ax, x, width, _builder_color(builder, builders), row.iloc[0], rows)
+            any_flagged |= flagged
+            any_outlier |= outlier
+    ax.set_xticks(range(len(groups)), [_group_label(g, dims) for _, g in groups.iterrows()], fontsize=8)
+    ax.set_xlim(-0.6, len(groups) - 0.4)
+    ax.set_title(f"scenario {scenario}", fontsize=10)
+    ax.set_xlabel(" / ".join(dims), fontsize=8)
+    return any_flagged, any_outlier
+
+
+def _y_axis(ax: Axes, log_y: bool) -> None:
+    """Log scale with plain tick numbers, or linear from zero with headroom above the slowest point."""
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    if log_y:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    else:
+        top = ax.dataLim.y1
+        ax.set_ylim(0, top * 1.08 if math.isfinite(top) and top > 0 else 1)
+
+
 def plot_medians(
     builds: pd.DataFrame,
     path: Path | str,
@@ -137,70 +222,22 @@ def plot_medians(
     path = Path(path)
     if cells is None:
         cells = tables.cell_table(builds, n_resamples=n_resamples, seed=seed)
-    measured = tables.measured(builds)
-    builders = [b for b in tables.BUILDER_ORDER if b in set(cells["builder"])]
-    builders += sorted(set(cells["builder"]) - set(builders))
+    builders = _builders(cells)
     dims = [k for k in tables.comparison_keys(builds) if k != "scenario"]
     scenarios = list(cells["scenario"].unique())
-
-    medians = cells["median_s"].to_numpy(dtype=float)
-    medians = medians[np.isfinite(medians) & (medians > 0)]
-    log_y = medians.size > 0 and medians.max() / medians.min() > LOG_SCALE_RATIO
-
-    # Side by side while the groups fit (panel widths follow their group counts, so a group is equally wide
-    # everywhere); otherwise one scenario per row and a taller figure, so tick labels never collide.
-    n_groups = [max(len(cells.loc[cells["scenario"] == s, dims].drop_duplicates()), 1.5) for s in scenarios]
-    side_by_side = sum(n_groups) <= MAX_GROUPS_PER_ROW
-    nrows = 1 if side_by_side else max(len(scenarios), 1)
-    ncols = max(len(scenarios), 1) if side_by_side else 1
-    height = size[1] if nrows == 1 else max(size[1], 1.0 + ROW_HEIGHT * nrows)
-    fig = Figure(figsize=(size[0], height), dpi=dpi, layout="constrained")
-    ratios = {"width_ratios": n_groups} if side_by_side and scenarios else {}
-    axes = fig.subplots(nrows, ncols, squeeze=False, gridspec_kw=ratios).ravel()
-    width = 0.8 / max(len(builders), 1)
+    log_y = _log_scale(cells)
+    fig, axes, ncols = _panels(cells, dims, size, dpi)
+    measured = tables.measured(builds)
     any_outlier = any_flagged = False
-
     for ax, scenario in zip(axes, scenarios, strict=False):
-        part = cells[cells["scenario"] == scenario]
-        groups = part[dims].drop_duplicates().reset_index(drop=True)
-        for gi, group in groups.iterrows():
-            in_group = (part[dims] == group[dims]).all(axis=1)
-            for bi, builder in enumerate(builders):
-                row = part[in_group & (part["builder"] == builder)]
-                if row.empty:
-                    continue
-                c = row.iloc[0]
-                x = gi + (bi - (len(builders) - 1) / 2) * width
-                color = _builder_color(builder, builders)
-                rows = measured[
-                    (measured["scenario"] == scenario)
-                    & (measured["builder"] == builder)
-                    & (measured[dims] == group[dims]).all(axis=1)
-                    & (measured["outcome"] == "ok")
-                ].sort_values("seq")
-                rows = rows[rows["wall_s"].notna()]
-                flagged, outlier = _draw_cell(ax, x, width, color, c, rows)
-                any_outlier |= outlier
-                any_flagged |= flagged
-        ax.set_xticks(range(len(groups)), [_group_label(g, dims) for _, g in groups.iterrows()], fontsize=8)
-        ax.set_xlim(-0.6, len(groups) - 0.4)
-        ax.set_title(f"scenario {scenario}", fontsize=10)
-        ax.grid(axis="y", alpha=0.3)
-        ax.set_axisbelow(True)
-        ax.set_xlabel(" / ".join(dims), fontsize=8)
-        if log_y:
-            ax.set_yscale("log")
-            ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-            ax.yaxis.set_minor_formatter(NullFormatter())
-        else:  # from zero, with headroom so the slowest point is not cut by the frame
-            top = ax.dataLim.y1
-            ax.set_ylim(0, top * 1.08 if math.isfinite(top) and top > 0 else 1)
+        flagged, outlier = _draw_scenario(ax, scenario, cells, measured, dims, builders)
+        any_flagged |= flagged
+        any_outlier |= outlier
+        _y_axis(ax, log_y)
     for ax in axes[len(scenarios) :]:
         ax.set_visible(False)
     for ax in axes[::ncols]:
         ax.set_ylabel("build time (s)" + (", log scale" if log_y else ""))
-
     handles = _legend_handles(builders, any_outlier, any_flagged)
     fig.legend(
         handles=handles, loc="outside lower center", ncol=min(len(handles), 7), fontsize=8, frameon=False

@@ -1,0 +1,90 @@
+"""The report on a terminal (rich): the same blocks as report.md, as rich tables and plain lines.
+
+What a run prints at its end is this exporter with TERMINAL_SECTIONS (the summary without environment
+and configuration); `bench compare` prints its table through `print_blocks` too. Inline Markdown marks
+(backticks, bold) are dropped, verdict cells are coloured.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+from bench.report.document import Block, Bullets, Code, Heading, Image, Paragraph, Table
+from bench.report.figures import FigureFile
+from bench.report.model import Report
+from bench.report.sections import TERMINAL_SECTIONS, Section, blocks
+
+#: cells whose text ends with one of these words are coloured (verdicts of comparisons and of compare)
+STYLES = {"faster": "green", "improvement": "green", "slower": "red", "regression": "red", "failed": "red"}
+_INLINE = re.compile(r"\*\*|`")
+
+
+def plain(text: object) -> str:
+    """Text without inline Markdown marks, escaped for rich markup."""
+    return escape(_INLINE.sub("", str(text)))
+
+
+def _cell(value: object) -> str:
+    text = plain(value)
+    style = next((s for word, s in STYLES.items() if text.endswith(word)), "")
+    return f"[{style}]{text}[/]" if style else text
+
+
+def _table(block: Table, title: str | None) -> RichTable:
+    table = RichTable(
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
+    for i, header in enumerate(block.headers):
+        right = i < len(block.right) and block.right[i]
+        table.add_column(plain(header), justify="right" if right else "left")
+    for row in block.rows:
+        table.add_row(*(_cell(v) for v in row))
+    return table
+
+
+def print_blocks(console: Console, document: Sequence[Block]) -> None:
+    """Print blocks; a level-3 heading just before a table becomes that table's title."""
+    title: str | None = None
+    for block in document:
+        if title is not None and not isinstance(block, Table):
+            console.print(f"[bold]{title}[/]")
+            title = None
+        match block:
+            case Heading(text, level) if level >= 3:
+                title = plain(text)
+            case Heading(text, _):
+                console.print(f"\n[bold underline]{plain(text)}[/]")
+            case Paragraph(text):
+                console.print(f"[dim]{plain(text)}[/]")
+            case Table():
+                console.print(_table(block, title))
+                title = None
+            case Bullets(items):
+                for item in items:
+                    console.print(f"- {_cell(item)}")
+            case Image() | Code():
+                pass  # figures and configuration are for files, not for the terminal
+    if title is not None:
+        console.print(f"[bold]{title}[/]")
+
+
+def print_report(
+    report: Report,
+    console: Console,
+    sections: Sequence[Section] = TERMINAL_SECTIONS,
+    figures: Sequence[FigureFile] = (),
+) -> None:
+    """Print the report's sections (by default the summary a run prints at its end)."""
+    print_blocks(console, blocks(report, figures, sections))
