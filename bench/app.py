@@ -78,40 +78,30 @@ def run_experiment(
     run_dir: Path,
     console: Console | None = None,
     engine: EngineFactory = docker_engine,
+    *,
+    resuming: bool = False,
 ) -> int:
     """Plan, measure, write rows and the summary; returns the exit code. Holds the engine's lock
-    (bench/engine/lock.py) for the whole run and never writes into another run's directory."""
-    from bench.engine.lock import engine_lock
+    (bench/engine/lock.py) for the whole run and never writes into another run's directory.
 
-    console = console or Console()
+    `resuming`: continue an interrupted run in its own directory: the same config (else ResumeError,
+    before the engine is touched), the rest of its recorded plan in order (bench/resume.py); the rows on
+    disk are re-read under the lock, where no other run can be writing them."""
+    from bench.engine.lock import engine_lock
+    from bench.resume import check_config
+
+    console, run_dir = console or Console(), Path(run_dir)
+    if resuming:
+        check_config(run_dir, read_meta(run_dir), config_yaml)
     with engine_lock(config.engine, str(run_dir), say=_say(console)):
-        if (Path(run_dir) / META_FILE).exists():  # checked under the lock: two jobs of one engine cannot race
+        if not resuming and (run_dir / META_FILE).exists():  # under the lock: two jobs cannot race
             console.print(
                 f"[red]{run_dir} already holds a run[/]; refusing to mix rows: give each run its own folder "
                 f"(or continue it: bench run --resume {run_dir})",
                 highlight=False,
             )
             return EXIT_UNUSABLE
-        return _measure(config, config_yaml, Path(run_dir), console, engine)
-
-
-def resume_experiment(
-    config: BenchConfig,
-    config_yaml: str,
-    run_dir: Path,
-    console: Console | None = None,
-    engine: EngineFactory = docker_engine,
-) -> int:
-    """Continue an interrupted run in its own directory: the same config (else ResumeError, before the
-    engine is touched), the rest of its recorded plan in order (bench/resume.py), under the engine's lock
-    as a new run; the rows on disk are re-read under the lock, where no other run can be writing them."""
-    from bench.engine.lock import engine_lock
-    from bench.resume import check_config
-
-    console = console or Console()
-    check_config(run_dir, read_meta(run_dir), config_yaml)
-    with engine_lock(config.engine, str(run_dir), say=_say(console)):
-        return _measure(config, config_yaml, Path(run_dir), console, engine, resuming=True)
+        return _measure(config, config_yaml, run_dir, console, engine, resuming=resuming)
 
 
 def _new_meta(

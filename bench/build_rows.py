@@ -3,7 +3,8 @@ what priming and the observer measured, the link the build went over."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from bench.engine.contents import EngineContents
 from bench.network.link import AppliedLink
@@ -37,24 +38,10 @@ def cached_work(steps: list[Step]) -> int:
     return sum(1 for s in work_steps(steps) if s.cached)
 
 
-@dataclass
-class Extras:
-    """Row fields beyond the build record, filled in as the measurement goes: what priming, the cache and
-    the image measured."""
-
-    reset_s: float | None = None
-    prime_s: float | None = None
-    export_s: float | None = None
-    pull_s: float | None = None
-    cache_ref: str | None = None
-    registry_pulled_bytes: int | None = None
-    registry_pushed_bytes: int | None = None
-    index_wheel_downloads: int | None = None
-    index_pulled_bytes: int | None = None
-    cache_bytes: int | None = None
-    image_bytes: int | None = None
-    image_layers: int | None = None
-    notes: list[str] = field(default_factory=list)
+#: Row fields measured around the build as the measurement goes (priming, the pull before it, the cache,
+#: the registry traffic, the image), by BuildRow field name: a name that is not a field is refused when
+#: the row is made.
+Measured = dict[str, Any]
 
 
 def _link_fields(link: AppliedLink | None) -> dict[str, object]:
@@ -88,7 +75,7 @@ def build_row(
     m: Measurement,
     record: BuildRecord,
     *,
-    extras: Extras,
+    measured: Measured,
     flags: tuple[str, ...],
     before: EngineContents | None,
     started_at: str,
@@ -96,8 +83,8 @@ def build_row(
     """One build row. `wall_s` adds the pull a user must do first when `pull_s` is set."""
     instructions = instruction_steps(record.steps)
     wall_s = record.wall_s
-    if wall_s is not None and extras.pull_s is not None:
-        wall_s = wall_s + extras.pull_s
+    if wall_s is not None and measured.get("pull_s") is not None:
+        wall_s = wall_s + measured["pull_s"]
     return BuildRow(
         run_id=source.run_id,
         seq=m.seq,
@@ -114,8 +101,6 @@ def build_row(
         engine=source.engine,
         outcome=record.outcome.value,
         wall_s=wall_s,
-        reset_s=extras.reset_s,
-        prime_s=extras.prime_s,
         steps_total=len(record.steps),
         steps_cached=record.steps_cached,
         flags=(*flags, *_link_flags(source.link, record)),
@@ -128,23 +113,13 @@ def build_row(
         engine_before=None if before is None else dict(before.__dict__),
         started_at=started_at,
         build_s=record.wall_s,
-        pull_s=extras.pull_s,
-        export_s=extras.export_s,
         instructions_total=len(instructions),
         instructions_cached=sum(1 for s in instructions if s.cached),
         work_steps_total=len(work_steps(record.steps)),
         work_steps_cached=cached_work(record.steps),
-        cache_ref=extras.cache_ref,
-        registry_pulled_bytes=extras.registry_pulled_bytes,
-        registry_pushed_bytes=extras.registry_pushed_bytes,
-        index_wheel_downloads=extras.index_wheel_downloads,
-        index_pulled_bytes=extras.index_pulled_bytes,
-        cache_bytes=extras.cache_bytes,
-        image_bytes=extras.image_bytes,
-        image_layers=extras.image_layers,
-        notes=tuple(extras.notes),
         resumed=source.resumed,
         **_link_fields(source.link),
+        **measured,
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.build_rows import Extras, RowSource, build_row, step_rows
+from bench.build_rows import Measured, RowSource, build_row, step_rows
 from bench.caches import CacheJob, CacheStrategy, Primed, strategy_for
 from bench.changes import apply_change, changed_build_args, copy_scenario, unsupported_change
 from bench.config import CacheSource
@@ -119,35 +119,35 @@ class Runner:
         before = self.context.equipment.reset()
         return before, time.monotonic() - t0
 
-    def _prime(self, strategy: CacheStrategy, job: CacheJob, extras: Extras) -> Primed:
+    def _prime(self, strategy: CacheStrategy, job: CacheJob, measured: Measured) -> Primed:
         """Priming (build, export) with the registry's blob store watched: its growth is what was pushed."""
         observer = self.context.equipment.observer
         mark = observer.registry_mark() if observer else None
         primed = strategy.prime(job)
-        extras.prime_s, extras.export_s = primed.prime_s, primed.export_s
+        measured["prime_s"], measured["export_s"] = primed.prime_s, primed.export_s
         if primed.error or primed.record is None:
             return primed
         if mark is not None and observer is not None:
-            extras.registry_pushed_bytes = observer.registry_since(mark)[1]
+            measured["registry_pushed_bytes"] = observer.registry_since(mark)[1]
         if strategy.stored_in == "registry":
-            extras.cache_bytes = extras.registry_pushed_bytes
+            measured["cache_bytes"] = measured.get("registry_pushed_bytes")
         elif strategy.stored_in == "directory" and strategy.cache_dir(job) is not None:
-            extras.cache_bytes = directory_bytes(strategy.cache_dir(job))
+            measured["cache_bytes"] = directory_bytes(strategy.cache_dir(job))
         elif strategy.stored_in == "engine" and observer is not None:
-            extras.cache_bytes = observer.build_cache_bytes()
+            measured["cache_bytes"] = observer.build_cache_bytes()
         return primed
 
     def _row(
         self,
         m: Measurement,
         record: BuildRecord,
-        extras: Extras,
+        measured: Measured,
         before: EngineContents | None,
         started_at: str,
         flags: tuple[str, ...] = (),
     ) -> tuple[BuildRow, list[StepRow]]:
         row = build_row(
-            self.rows, m, record, extras=extras, flags=flags, before=before, started_at=started_at
+            self.rows, m, record, measured=measured, flags=flags, before=before, started_at=started_at
         )
         return row, step_rows(self.context.run_id, m, record)
 
@@ -179,16 +179,21 @@ class Runner:
         return replace(request, build_args=changed_build_args(m.cell.change, request.build_args))
 
     def _measured_build(
-        self, m: Measurement, strategy: CacheStrategy, job: CacheJob, request: BuildRequest, extras: Extras
+        self,
+        m: Measurement,
+        strategy: CacheStrategy,
+        job: CacheJob,
+        request: BuildRequest,
+        measured: Measured,
     ) -> BuildRecord:
         """Pre-build work (a pull) counted in the cost, the timed build, then what came over the link."""
         observer = self.context.equipment.observer
         mark = observer.registry_mark() if observer else None
         pre = strategy.before_build(job)
         if pre is not None:
-            extras.pull_s = pre.pull_s
-            extras.notes.append(
-                f"wall_s = pull_s + build_s: the previous image is pulled first ({' '.join(pre.argv)})"
+            measured["pull_s"] = pre.pull_s
+            measured["notes"] = (
+                f"wall_s = pull_s + build_s: the previous image is pulled first ({' '.join(pre.argv)})",
             )
             if pre.error:
                 return BuildRecord(
@@ -197,10 +202,10 @@ class Runner:
         record = self._check_platform(m, job.builder.build(strategy.measured(job, request)), request.tag)
         if observer is not None:
             if mark is not None:
-                extras.registry_pulled_bytes = observer.registry_since(mark)[0]
+                measured["registry_pulled_bytes"] = observer.registry_since(mark)[0]
                 wheels, index_bytes = observer.index_downloads_since(mark)
-                extras.index_wheel_downloads, extras.index_pulled_bytes = wheels, index_bytes
-            extras.image_bytes, extras.image_layers = observer.image_facts(record.image_id)
+                measured["index_wheel_downloads"], measured["index_pulled_bytes"] = wheels, index_bytes
+            measured["image_bytes"], measured["image_layers"] = observer.image_facts(record.image_id)
         return record
 
     def _job(self, m: Measurement, context_dir: Path) -> CacheJob:
@@ -224,29 +229,29 @@ class Runner:
         strategy = strategy_for(m.cell.cache)
         started_at = datetime.now(UTC).isoformat(timespec="seconds")
         context_dir = copy_scenario(self.scenario.directory, parent=self.workroot)
-        extras = Extras()
+        measured: Measured = {}
         try:
             job = self._job(m, context_dir)
-            extras.cache_ref = job.cache_ref if strategy.stored_in == "registry" else None
+            measured["cache_ref"] = job.cache_ref if strategy.stored_in == "registry" else None
             reason = self._unsupported(m, strategy, job)
             if reason is not None:
                 record = BuildRecord(
                     job.builder.name, Outcome.UNSUPPORTED, None, [], [], {}, error_tail=reason
                 )
-                return self._row(m, record, extras, None, started_at)
-            before, extras.reset_s = self._timed_reset()
-            primed = self._prime(strategy, job, extras)
+                return self._row(m, record, measured, None, started_at)
+            before, measured["reset_s"] = self._timed_reset()
+            primed = self._prime(strategy, job, measured)
             if primed.error:
                 failed = primed.record or BuildRecord(job.builder.name, Outcome.FAILED, None, [], [], {})
                 failed.outcome, failed.error_tail = Outcome.FAILED, primed.error
-                return self._row(m, failed, extras, before, started_at)
+                return self._row(m, failed, measured, before, started_at)
             if strategy.empties_engine:  # only the exported cache may survive to the measured build
                 before, again_s = self._timed_reset()
-                extras.reset_s += again_s
+                measured["reset_s"] += again_s
             changed = self._changed(context_dir, m, job.request)
-            record = self._measured_build(m, strategy, job, changed, extras)
+            record = self._measured_build(m, strategy, job, changed, measured)
             flags = quality_flags(m, record, before, self.context.engine.owned)
-            row, steps = self._row(m, record, extras, before, started_at, flags)
+            row, steps = self._row(m, record, measured, before, started_at, flags)
             after_build = self.context.equipment.after_build
             return (row if after_build is None else replace(row, **after_build(m, record))), steps
         finally:
@@ -261,7 +266,7 @@ class Runner:
         gone between builds): every build ends as a row, and `bench run --resume` measures it again."""
         record = BuildRecord(m.cell.builder.value, Outcome.FAILED, None, [], [], {}, error_tail=error)
         started_at = datetime.now(UTC).isoformat(timespec="seconds")
-        return self._row(m, record, Extras(), None, started_at)[0]
+        return self._row(m, record, {}, None, started_at)[0]
 
     def _measured_or_refused(self, m: Measurement) -> tuple[BuildRow, list[StepRow], Blocked | None]:
         """The measurement's rows; when the engine refused a call outside the build (reset, inspect) and

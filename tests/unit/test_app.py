@@ -8,7 +8,7 @@ from pathlib import Path
 from fakes import ScriptedBuilder, ScriptedEngine
 from rich.console import Console
 
-from bench.app import EXIT_FAILED_BUILDS, EXIT_OK, EXIT_UNUSABLE, run_experiment
+from bench.app import EXIT_FAILED_BUILDS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, run_experiment
 from bench.config import BenchConfig, BuilderName, CacheConfig, CacheSource, EngineConfig, ScenarioConfig
 from bench.results import BUILDS_FILE, load
 from bench.rows import BUILD_COLUMNS
@@ -78,3 +78,35 @@ def test_a_leaked_secret_fails_the_run(tmp_path: Path) -> None:
     engine.leaks = True
     code = run_experiment(_config(tmp_path), "seed: 0\n", tmp_path / "run", Console(quiet=True), engine)
     assert code == EXIT_FAILED_BUILDS
+
+
+def _interrupted_at(call: int) -> ScriptedEngine:
+    """Builders that share one call count; call `call` is a Ctrl-C."""
+    calls = {"n": 0}
+
+    def wall(request, index) -> float:
+        calls["n"] += 1
+        if calls["n"] - 1 == call:
+            raise KeyboardInterrupt
+        return 1.0
+
+    return ScriptedEngine({name: ScriptedBuilder(name, wall) for name in ("legacy", "buildkit")})
+
+
+def test_an_interrupted_run_resumes_to_the_planned_rows(tmp_path: Path) -> None:
+    run_dir, yaml = tmp_path / "run", "seed: 0\n"
+    code = run_experiment(_config(tmp_path), yaml, run_dir, Console(quiet=True), _interrupted_at(4))
+    assert code == EXIT_INTERRUPTED and len(load(run_dir).builds) == 4
+    again = run_experiment(_config(tmp_path), yaml, run_dir, Console(quiet=True), _engine(), resuming=True)
+    run = load(run_dir)
+    assert again == EXIT_OK and sorted(run.builds["seq"]) == list(range(6))
+    assert list(run.builds["resumed"]) == [False] * 4 + [True] * 2
+    assert run.meta["status"] == "complete" and len(run.meta["resumes"]) == 1
+
+
+def test_a_second_run_into_the_same_directory_is_refused(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    assert run_experiment(_config(tmp_path), "seed: 0\n", run_dir, Console(quiet=True), _engine()) == EXIT_OK
+    before = (run_dir / BUILDS_FILE).read_text()
+    code = run_experiment(_config(tmp_path), "seed: 0\n", run_dir, Console(quiet=True), _engine())
+    assert code == EXIT_UNUSABLE and (run_dir / BUILDS_FILE).read_text() == before
