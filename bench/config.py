@@ -11,11 +11,17 @@ from enum import StrEnum
 from pathlib import Path
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import MISSING
+from omegaconf import MISSING, DictConfig
+
+from bench.errors import ConfigError
 
 NATIVE_PLATFORM = "native"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CONF_DIR = PROJECT_ROOT / "conf"
+#: Where conf/ and scenarios/ are: the checkout's top level, or the package itself when installed from a
+#: wheel (setup.py maps the top-level folders into bench/ there).
+DATA_ROOT = Path(__file__).resolve().parent if (Path(__file__).parent / "conf").is_dir() else PROJECT_ROOT
+CONF_DIR = DATA_ROOT / "conf"
+SCENARIOS_DIR = DATA_ROOT / "scenarios"
 
 
 class BuilderName(StrEnum):
@@ -170,23 +176,77 @@ class BenchConfig:
 
     def __post_init__(self) -> None:
         if self.repetitions < 1:
-            raise ValueError(f"repetitions must be at least 1, got {self.repetitions}")
+            raise ConfigError(f"repetitions must be at least 1, got {self.repetitions}")
         if self.warmup < 0:
-            raise ValueError(f"warmup must be 0 or more, got {self.warmup}")
+            raise ConfigError(f"warmup must be 0 or more, got {self.warmup}")
         if not self.builder.names:
-            raise ValueError("builder.names is empty: name at least one of legacy, buildkit")
+            raise ConfigError("builder.names is empty: name at least one of legacy, buildkit")
         if not self.platform.names:
-            raise ValueError("platform.names is empty: name at least `native`")
+            raise ConfigError("platform.names is empty: name at least `native`")
         from bench.platforms import unknown
 
         bad_platform = unknown(self.platform.names)
         if bad_platform:
-            raise ValueError(bad_platform)
+            raise ConfigError(bad_platform)
         if not self.cache.sources:
-            raise ValueError("cache.sources is empty: name at least one of none, local")
+            raise ConfigError("cache.sources is empty: name at least one of none, local")
 
 
 def register_configs() -> None:
     """Register the schema; conf/config.yaml extends it, so every group file is checked against it."""
     cs = ConfigStore.instance()
     cs.store(name="base_config", node=BenchConfig)
+
+
+def user_conf_dir() -> Path:
+    """Configs a user adds (`bench engine add` writes engine/NAME.yaml here), searched after the packaged
+    ones: never inside the package, which may be a read-only site-packages."""
+    import os
+
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "bench"
+
+
+def _searched_user_conf() -> str:
+    """The user's config directory, or the packaged one again while it does not exist (Hydra warns about a
+    search path that is not there on every command)."""
+    found = user_conf_dir()
+    return str(found if found.is_dir() else CONF_DIR)
+
+
+def register() -> None:
+    """What composing needs, once per process: the schema and the resolvers conf/ uses."""
+    from omegaconf import OmegaConf
+
+    if not OmegaConf.has_resolver("bench_root"):  # where conf/ and scenarios/ are (recorded configs use it)
+        OmegaConf.register_new_resolver("bench_root", lambda: str(DATA_ROOT))
+    if not OmegaConf.has_resolver("bench_user_conf"):  # on hydra.searchpath (conf/config.yaml)
+        OmegaConf.register_new_resolver("bench_user_conf", _searched_user_conf)
+    register_configs()
+
+
+def composed(overrides: list[str] | tuple[str, ...] = (), return_hydra_config: bool = False) -> DictConfig:
+    """The config as `bench run` would compose it, untyped (its YAML is what run.json records).
+
+    The one place that composes outside `bench run`'s own `@hydra.main`: commands, tests and benchmarks.
+    """
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    register()
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        return hydra_compose(
+            config_name="config", overrides=list(overrides), return_hydra_config=return_hydra_config
+        )
+
+
+def typed(cfg: DictConfig) -> BenchConfig:
+    """Structured config -> dataclass instance; __post_init__ checks what the schema cannot."""
+    from omegaconf import OmegaConf
+
+    return OmegaConf.to_object(cfg)  # type: ignore[return-value]
+
+
+def compose(overrides: list[str] | tuple[str, ...] = ()) -> BenchConfig:
+    """The typed config of `bench run OVERRIDES...`."""
+    return typed(composed(overrides))

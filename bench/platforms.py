@@ -11,6 +11,8 @@ import platform as host
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bench.errors import BenchError
+
 NATIVE = "native"
 
 
@@ -40,7 +42,7 @@ _MACHINE_TO_PLATFORM = {"x86_64": "linux/amd64", "aarch64": "linux/arm64", "armv
 _ALIASES = {"linux/arm64/v8": "linux/arm64", "linux/arm": "linux/arm/v7", "linux/x86_64": "linux/amd64"}
 
 
-class PlatformError(ValueError):
+class PlatformError(BenchError):
     """A platform name bench does not know, or one this machine cannot emulate; the text says what to do."""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bench.builders.dockerfile import read_dockerfile
 from bench.config import BenchConfig
+from bench.errors import BenchError
 from bench.plan import Measurement, cells, make_plan
 from bench.scenario import Scenario, ScenarioError, load_scenario
 
@@ -18,7 +19,7 @@ from bench.scenario import Scenario, ScenarioError, load_scenario
 MAX_BUILDS = 10_000
 
 
-class PlanTooLarge(ValueError):
+class PlanTooLarge(BenchError):
     """The plan would have more builds than MAX_BUILDS."""
 
 

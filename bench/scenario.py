@@ -7,10 +7,11 @@ from pathlib import Path
 
 import yaml
 
-from bench.config import PROJECT_ROOT, ScenarioConfig
+from bench.config import DATA_ROOT, ScenarioConfig
+from bench.errors import BenchError
 
 
-class ScenarioError(ValueError):
+class ScenarioError(BenchError):
     """The scenario cannot be built as configured; the message says what to fix."""
 
 
@@ -37,7 +38,7 @@ class Scenario:
 def _resolve_dir(path: str) -> Path:
     candidate = Path(path).expanduser()
     if not candidate.is_absolute() and not candidate.exists():
-        candidate = PROJECT_ROOT / candidate
+        candidate = DATA_ROOT / candidate
     return candidate.resolve()
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bench.cli import _register
+from bench.config import register
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _registered() -> None:
-    _register()
+    register()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -9,10 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 
-from hydra import compose, initialize_config_dir
-from omegaconf import OmegaConf
-
-from bench.config import CONF_DIR, BenchConfig
+from bench.config import BenchConfig, compose
 
 
 def engine_overrides() -> list[str]:
@@ -20,5 +17,4 @@ def engine_overrides() -> list[str]:
 
 
 def compose_config(*overrides: str) -> BenchConfig:
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return OmegaConf.to_object(compose(config_name="config", overrides=[*engine_overrides(), *overrides]))
+    return compose([*engine_overrides(), *overrides])

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.engine import ownership
+from bench.errors import BenchError
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient
@@ -28,7 +29,7 @@ GOSS_DIR = "/goss"
 _HOST_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm"}
 
 
-class GossError(RuntimeError):
+class GossError(BenchError):
     """goss could not be run at all (not installed, image missing): one line says what to do."""
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench.audit.leaks import Finding, Matcher, scan_saved
+from bench.errors import BenchError
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient
@@ -27,7 +28,7 @@ NOT_REACHED = (
 )
 
 
-class NoSuchImageError(ValueError):
+class NoSuchImageError(BenchError):
     """An image to audit is not on the engine; the message names it."""
 
 

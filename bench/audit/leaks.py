@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from bench.audit.key_material import private_key_parts
+from bench.errors import BenchError
 
 MIN_SECRET_BYTES = 8  # shorter values match by chance in any image of some size
 CHUNK_BYTES = 1 << 20
 UNTAGGED = "intermediate image"  # how an untagged image of an archive is named in findings
 
 
-class SecretInputError(ValueError):
+class SecretInputError(BenchError):
     """A secret that cannot be searched for (missing, empty, too short); the message says what to do."""
 
 

@@ -28,6 +28,7 @@ from bench.builders.process import run_timed
 from bench.changes import apply_change, copy_scenario
 from bench.config import ChangeKind, ScenarioConfig
 from bench.engine import ownership
+from bench.errors import BenchError
 from bench.records import BuildRequest
 from bench.scenario import load_scenario
 
@@ -48,16 +49,16 @@ class StageImage:
 
 
 def failed_row(run_dir: Path, seq: int) -> tuple[dict[str, Any], pd.DataFrame, dict[str, Any]]:
-    """(build row, its steps, run meta) of a failed build; ValueError with what to do otherwise."""
+    """(build row, its steps, run meta) of a failed build; BenchError with what to do otherwise."""
     from bench.results import load
 
     run = load(run_dir)
     rows = run.builds[run.builds["seq"] == seq]
     if rows.empty:
-        raise ValueError(f"{run_dir} has no build {seq}; give the seq of a failed build (builds.jsonl)")
+        raise BenchError(f"{run_dir} has no build {seq}; give the seq of a failed build (builds.jsonl)")
     row = rows.iloc[0].to_dict()
     if row["outcome"] != "failed" or not row.get("argv"):
-        raise ValueError(
+        raise BenchError(
             f"build {seq} of {run_dir} did not fail ({row['outcome']}); give a failed build's seq"
         )
     return row, run.steps[run.steps["seq"] == seq], run.meta
@@ -98,7 +99,7 @@ def buildkit_target(dockerfile: str, steps: pd.DataFrame) -> str:
     failed_stages = set(failing["stage"])
     done = done[~done["stage"].isin(failed_stages)]
     if done.empty:
-        raise ValueError("no stage of this build completed before it failed: nothing to debug in")
+        raise BenchError("no stage of this build completed before it failed: nothing to debug in")
     return str(done.sort_values("completed_s").iloc[-1]["stage"])
 
 
@@ -120,12 +121,12 @@ def stage_image(
             run = run_timed(argv, env)
             image = last_legacy_image(run.texts())
             if run.exit_code == 0 or image is None:
-                raise ValueError("the rebuild did not fail the same way; nothing left to debug in")
+                raise BenchError("the rebuild did not fail the same way; nothing left to debug in")
             return StageImage(image, f"legacy: the image of the last step that succeeded ({image})")
         target = buildkit_target(request.dockerfile, steps)
         record = builder.build(replace(request, target=target))
         if record.outcome.value != "ok":
-            raise ValueError(f"rebuilding up to stage {target} failed: {(record.error_tail or '')[-200:]}")
+            raise BenchError(f"rebuilding up to stage {target} failed: {(record.error_tail or '')[-200:]}")
         return StageImage(
             request.tag, f"BuildKit: stage {target} (--target), the nearest state BuildKit keeps"
         )

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
+from bench.errors import BenchError
 
-class EngineError(RuntimeError):
+
+class EngineError(BenchError):
     """Something about the engine is missing or broken; `fix` says what to run."""
-
-    def __init__(self, message: str, fix: str | None = None) -> None:
-        super().__init__(message)
-        self.fix = fix
-
-    def one_line(self) -> str:
-        return f"{self}; fix: {self.fix}" if self.fix else str(self)

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
-from bench.config import CONF_DIR, EngineConfig
+from bench.config import CONF_DIR, EngineConfig, user_conf_dir
 from bench.engine import ownership
 from bench.engine.errors import EngineError
 
@@ -124,11 +124,12 @@ def add_engine(
     *,
     owned: bool = False,
     tls: Tls | None = None,
-    conf_dir: Path = CONF_DIR / "engine",
+    conf_dir: Path | None = None,
     force: bool = False,
     inspect: Callable[[str, Tls | None], DockerClient] = client_for,
 ) -> Path:
-    """Create the docker context NAME for HOST and write conf/engine/NAME.yaml; returns the file.
+    """Create the docker context NAME for HOST and write engine/NAME.yaml under `conf_dir` (default the user's
+    config directory, on Hydra's search path: bench/config.py user_conf_dir); returns the file.
 
     Shared unless `owned`; an engine declared owned must hold nothing bench did not create, unless
     `force`. An existing context or config of that name that says something else is left alone unless
@@ -138,8 +139,12 @@ def add_engine(
         raise EngineError(
             f"engine name {name!r}: use lower-case letters, digits, '.', '_' or '-'", fix="e.g. build1"
         )
+    if (CONF_DIR / "engine" / f"{name}.yaml").exists():
+        raise EngineError(
+            f"engine {name!r} is one bench ships (conf/engine/{name}.yaml)", fix="choose another name"
+        )
     check_host(host, tls)
-    target = Path(conf_dir) / f"{name}.yaml"
+    target = Path(conf_dir or user_conf_dir() / "engine") / f"{name}.yaml"
     wanted = engine_yaml(name, host, owned)
     if target.exists() and target.read_text() != wanted and not force:
         raise EngineError(f"{target} already exists and says otherwise", fix="add --force to replace it")

@@ -17,12 +17,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench.config import PROJECT_ROOT, EngineConfig
+from bench.config import SCENARIOS_DIR, EngineConfig
 from bench.engine.errors import EngineError
 from bench.services import service
 
 #: Requirements whose wheels the index serves (every shipped scenario that installs Python packages).
-REQUIREMENTS = (PROJECT_ROOT / "scenarios" / "pydeps" / "requirements.txt",)
+REQUIREMENTS = (SCENARIOS_DIR / "pydeps" / "requirements.txt",)
 #: The wheels must install on the base image's Python (Debian bookworm: CPython 3.11, x86_64).
 PIP_TARGET = ("--python-version", "3.11", "--implementation", "cp", "--abi", "cp311")
 PIP_PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_17_x86_64", "manylinux_2_28_x86_64", "any")

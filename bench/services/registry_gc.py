@@ -26,13 +26,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bench.config import PROJECT_ROOT, EngineConfig
+from bench.config import EngineConfig
 from bench.engine.disk_usage import human, tree_bytes
 from bench.engine.errors import EngineError
 from bench.engine.lock import engine_lock, engines_busy
 from bench.services import registry, registry_manifests, registry_refs
 
-RESULTS = PROJECT_ROOT / "results"
+RESULTS = Path("results")  # where `bench run` writes: results/ of the directory it runs in
 GC_TIMEOUT_S = 600
 
 

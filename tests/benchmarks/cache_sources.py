@@ -14,22 +14,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 from rich.console import Console
 
 from bench.app import run_experiment
-from bench.cli import _register
-from bench.config import CONF_DIR
+from bench.config import composed
 from bench.pull_vs_rebuild import EXPLANATION, HEADERS, pull_vs_rebuild, table_rows
 from bench.results import load
 
 
 def measure(overrides: list[str]) -> Path:
-    _register()
     defaults = ["experiment=pull-vs-rebuild", "scenario=multistage", "repetitions=5", "warmup=1"]
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=[*defaults, *overrides])
+    cfg = composed([*defaults, *overrides])
     run_dir = Path(tempfile.mkdtemp(prefix="bench-cache-sources-"))
     run_experiment(OmegaConf.to_object(cfg), OmegaConf.to_yaml(cfg), run_dir, Console(width=160))
     return run_dir

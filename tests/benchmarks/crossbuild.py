@@ -20,13 +20,10 @@ from __future__ import annotations
 import random
 import sys
 
-from hydra import compose, initialize_config_dir
-from omegaconf import OmegaConf
 from python_on_whales import DockerClient
 
 from bench.builders.buildkit import BuildKitBuilder
-from bench.cli import _register
-from bench.config import CONF_DIR
+from bench.config import compose
 from bench.engine import reset
 from bench.engine.image_platform import check_image
 from bench.records import BuildRecord, BuildRequest, Outcome
@@ -62,14 +59,10 @@ def main() -> None:
     if overrides[:1] == ["--target"] and len(overrides) > 1:
         target, overrides = overrides[1], overrides[2:]
     plan_cells = cells(target)
-    _register()
-    configs = {}
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        for strategy in ("emulate", "cross"):
-            cfg = compose(
-                config_name="config", overrides=["scenario=crossbuild", f"crossbuild={strategy}", *overrides]
-            )
-            configs[strategy] = OmegaConf.to_object(cfg)
+    configs = {
+        strategy: compose(["scenario=crossbuild", f"crossbuild={strategy}", *overrides])
+        for strategy in ("emulate", "cross")
+    }
     engine = configs["emulate"].engine
     docker = DockerClient(context=engine.context)
     builder = BuildKitBuilder(docker)

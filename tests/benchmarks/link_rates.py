@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.cli import _register
+from bench.config import register
 from bench.network import link
 
 PROFILES = (("lan", 1000.0), ("cloud", 200.0), ("wan", 50.0))
@@ -21,7 +21,7 @@ PROFILES = (("lan", 1000.0), ("cloud", 200.0), ("wan", 50.0))
 def main(overrides: list[str]) -> int:
     import os
 
-    _register()
+    register()
     os.environ["BENCH_TEST_OVERRIDES"] = " ".join(overrides)
     import test_link
     from engine_setup import compose_config

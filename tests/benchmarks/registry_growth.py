@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.cli import _compose, _register
+from bench.config import compose
 from bench.engine.disk_usage import human, tree_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,8 +35,7 @@ def main(args: list[str]) -> int:
     count = int(args.pop(0)) if args and args[0].isdigit() else 5
     keep = "--keep-blobs" in args
     overrides = [a for a in args if a != "--keep-blobs"]
-    _register()
-    engine = _compose(overrides).engine
+    engine = compose(overrides).engine
     print(f"registry {engine.registry_dir} before: {human(tree_bytes(engine.registry_dir))}")
     sizes = []
     with tempfile.TemporaryDirectory(prefix="bench-growth-") as out:

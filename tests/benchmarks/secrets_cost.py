@@ -19,15 +19,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 from rich.console import Console
 
 from bench import stats
 from bench.app import run_experiment
 from bench.audit.leaks import Matcher, Secret, scan_saved
-from bench.cli import _register
-from bench.config import CONF_DIR, BenchConfig
+from bench.config import BenchConfig, compose
 from bench.results import load
 from bench.summary import table as tables
 
@@ -36,12 +34,8 @@ AUDITED_IMAGES = ("bench/busybox:latest", "bench/debian-gcc:bookworm", "bench/de
 
 
 def _config(overrides: list[str], repetitions: int) -> BenchConfig:
-    _register()
     defaults = ["experiment=secrets", "builder=buildkit", f"repetitions={repetitions}", "warmup=1"]
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        config: BenchConfig = OmegaConf.to_object(
-            compose(config_name="config", overrides=[*defaults, *overrides])
-        )
+    config: BenchConfig = compose([*defaults, *overrides])
     config.scenario.variants = {MOUNTED: "Dockerfile", BASELINE: "Dockerfile.no-secret"}
     return config
 

@@ -17,14 +17,12 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 from rich.console import Console
 
 from bench import stats
 from bench.app import run_experiment
-from bench.cli import _register
-from bench.config import CONF_DIR, BenchConfig
+from bench.config import BenchConfig, compose
 from bench.results import load
 from bench.summary import table as tables
 
@@ -33,12 +31,8 @@ BASELINES = {"no-ssh": "Dockerfile.no-ssh", "copy-key": "Dockerfile.copy-key"}
 
 
 def _config(overrides: list[str], repetitions: int) -> BenchConfig:
-    _register()
     defaults = ["experiment=ssh", "builder=buildkit", f"repetitions={repetitions}", "warmup=1"]
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        config: BenchConfig = OmegaConf.to_object(
-            compose(config_name="config", overrides=[*defaults, *overrides])
-        )
+    config: BenchConfig = compose([*defaults, *overrides])
     config.scenario.variants = {MOUNTED: "Dockerfile", **BASELINES}
     return config
 

@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
-from bench.config import CONF_DIR, EngineConfig
+from bench.config import EngineConfig, compose, composed
 from bench.engine import daemon
 
 BENCH = str(Path(sys.executable).with_name("bench"))
@@ -34,9 +33,7 @@ POLL_S = 0.02
 
 
 def faults_engine_config() -> EngineConfig:
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=[FAULTS])
-    return OmegaConf.to_object(cfg).engine
+    return compose([FAULTS]).engine
 
 
 def wait_for(predicate: Callable[[], object], timeout_s: float, what: str, poll_s: float = POLL_S) -> object:
@@ -174,8 +171,7 @@ def seed_where(fits: Callable[[list[str]], bool], *overrides: str) -> int:
     """A seed whose planned order (cell ids) fits, e.g. a cache cell that is not measured first."""
     from bench.run_input import checked_input
 
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        base = compose(config_name="config", overrides=[FAULTS, *overrides])
+    base = composed([FAULTS, *overrides])
     for seed in range(100):
         base.seed = seed
         _, plan = checked_input(OmegaConf.to_object(base))

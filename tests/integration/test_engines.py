@@ -13,11 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
-from omegaconf import OmegaConf
 from python_on_whales import DockerClient
 
-from bench.config import CONF_DIR, EngineConfig
+from bench.config import EngineConfig, compose
 from bench.engine import daemon
 from bench.engine.lock import engine_lock
 from bench.results import load
@@ -34,8 +32,7 @@ def bench(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
 
 
 def _engine(name: str) -> EngineConfig:
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return OmegaConf.to_object(compose(config_name="config", overrides=[f"engine={name}"])).engine
+    return compose([f"engine={name}"]).engine
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.audit.leak_command import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_LEAKED, main
+from bench.commands.audit import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_LEAKED, main
 from bench.config import EngineConfig
 from bench.secrets.run import SecretRun
 from bench.secrets.token import RunToken

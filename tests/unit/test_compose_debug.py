@@ -13,6 +13,7 @@ from bench.changes import apply_change, unsupported_change
 from bench.config import ChangeKind, ScenarioConfig
 from bench.debug.check import listening_ports, netstat_ports
 from bench.debug.toolbox import toolbox_argv
+from bench.errors import BenchError
 from bench.records import BuildRequest, Outcome
 from bench.scenario import ScenarioError, load_scenario
 
@@ -131,7 +132,7 @@ def test_buildkit_debugs_in_the_failing_stages_parent_or_the_last_completed_stag
         ("COPY --from=test ...", "runtime", None, "not found"),
     )
     assert buildkit_target(MULTISTAGE, failed_in_runtime) == "test"  # runtime is FROM an image: last done
-    with pytest.raises(ValueError, match="no stage"):
+    with pytest.raises(BenchError, match="no stage"):
         buildkit_target(MULTISTAGE, _steps(("RUN make -j1 lib tests", "build-ckit", None, "exit code: 2")))
 
 

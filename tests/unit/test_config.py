@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from hydra import compose, initialize_config_dir
 from hydra.errors import ConfigCompositionException
-from omegaconf import OmegaConf
 
-from bench.config import CONF_DIR, PROJECT_ROOT, BenchConfig, BuilderName, CacheSource, ChangeKind
+from bench.config import PROJECT_ROOT, BenchConfig, BuilderName, CacheSource, ChangeKind, compose
+from bench.errors import ConfigError
 
 
 def _compose(*overrides: str) -> BenchConfig:
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return OmegaConf.to_object(compose(config_name="config", overrides=list(overrides)))
+    return compose(overrides)
 
 
 def test_default_is_multistage_with_both_builders_cold_and_warm() -> None:
@@ -60,5 +58,5 @@ def test_bad_values_fail_at_composition_naming_the_value(override: str, bad: str
     [("repetitions=0", "repetitions"), ("warmup=-1", "warmup"), ("builder.names=[]", "builder.names")],
 )
 def test_values_the_schema_cannot_check_are_refused(override: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ConfigError, match=message):
         _compose(override)

@@ -8,8 +8,8 @@ import pytest
 from rich.console import Console
 
 from bench.cli import main
+from bench.commands.engine import status
 from bench.config import EngineConfig
-from bench.engine import disk_command
 from bench.engine.errors import EngineError
 from bench.services import registry_gc
 
@@ -47,7 +47,7 @@ def test_the_disk_table_names_each_place_and_a_total(tmp_path: Path) -> None:
     (run / "registry.log").write_bytes(b"x" * 5000)
     engine = EngineConfig(state_dir=str(tmp_path / "e"), registry_dir=str(tmp_path / "r"), run_dir=str(run))
     console = Console(width=200, record=True)
-    disk_command.print_disk(engine, console)
+    status.print_disk(engine, console)
     text = console.export_text()
     for what in ("engine data root", "registry", "engine prefix", "log registry.log", "total"):
         assert what in text

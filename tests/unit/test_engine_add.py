@@ -10,9 +10,9 @@ import pytest
 from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
+from bench.commands.engine.add import main as add
 from bench.engine import fleet, ownership
 from bench.engine.errors import EngineError
-from bench.engine.fleet_cli import add
 
 HOST = "ssh://builder@build1.invalid"
 

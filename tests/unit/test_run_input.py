@@ -16,11 +16,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
 from bench.cli import main
-from bench.config import CONF_DIR
+from bench.config import compose, composed
 from bench.run_input import MAX_BUILDS
 
 
@@ -96,11 +95,9 @@ def test_an_enormous_plan_is_refused_with_its_size_and_how_to_go_on(capsys, tmp_
 
 
 def test_the_largest_plan_allowed_passes_the_check(tmp_path: Path) -> None:
-    from bench.cli import _compose, _register
     from bench.run_input import checked_input
 
-    _register()
-    _, plan = checked_input(_compose(["scenario=tiny", "warmup=0", f"repetitions={MAX_BUILDS // 4}"]))
+    _, plan = checked_input(compose(["scenario=tiny", "warmup=0", f"repetitions={MAX_BUILDS // 4}"]))
     assert len(plan) == MAX_BUILDS
 
 
@@ -149,8 +146,7 @@ def test_a_directory_that_holds_a_run_is_refused_untouched(capsys, tmp_path: Pat
 
 def _recorded_run(tmp_path: Path, *overrides: str) -> Path:
     """A run directory as `bench run` leaves it after an interruption, without any build."""
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=list(overrides))
+    cfg = composed(overrides)
     run_dir = tmp_path / "interrupted"
     (run_dir / ".hydra").mkdir(parents=True)
     (run_dir / ".hydra" / "overrides.yaml").write_text(OmegaConf.to_yaml(list(overrides)))

@@ -1,4 +1,4 @@
-"""`bench audit`: search images (or a directory) for secret values, by hand or in CI.
+"""`bench audit`: search images (or a directory) for secret values, by hand or in CI (bench/audit/leaks.py).
 
     bench audit IMAGE... --secret-file F [--secret-file F2] [--context CTX] [--created-since EPOCH]
     bench audit --dir DIR... --secret-file F
@@ -22,15 +22,18 @@ from bench.audit.leaks import (
     scan_directory,
     short_digest,
 )
+from bench.commands import arguments
 
-DEFAULT_CONTEXT = "bench"
+NAME = "audit"
+USAGE = "IMAGE... --secret-file F [--dir DIR]"
+HELP = "search layers, configs (or a directory) for a secret, also hex/base64 encoded (exit 1: leaked)"
 EXIT_CLEAN, EXIT_LEAKED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="bench audit",
-        description="Search images' layers and configs, or directories, for secret values "
+    parser = arguments.parser(
+        NAME,
+        "Search images' layers and configs, or directories, for secret values "
         "(also hex and base64 encoded). Exit 0 clean, 1 leaked, 2 bad input.",
     )
     parser.add_argument("images", nargs="*", metavar="IMAGE", help="images on the engine to audit")
@@ -38,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--secret-file", type=Path, action="append", default=[], required=True, help="a file holding a secret"
     )
-    parser.add_argument("--context", default=DEFAULT_CONTEXT, help="docker context of the engine (bench)")
+    arguments.add_context(parser)
     parser.add_argument(
         "--created-since",
         type=float,

@@ -9,14 +9,24 @@ import argparse
 import sys
 from pathlib import Path
 
-from bench.engine.fleet import Tls, add_engine
+from bench.commands import arguments
+
+NAME = "add"
+USAGE = "NAME --host ssh://USER@HOST|tcp://HOST:2376 [--owned] [--tls-ca F --tls-cert F --tls-key F]"
+HELP = "a docker context and engine/NAME.yaml, so that `bench run engine=NAME` measures on it"
+WHERE = (
+    "NAME.yaml is written to $XDG_CONFIG_HOME/bench/engine/ (default ~/.config/bench/engine/), which every "
+    "bench command searches after the configs bench ships; --conf-dir writes it elsewhere (then it is "
+    "yours to put on Hydra's search path, e.g. hydra.searchpath=[file://DIR/..])."
+)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="bench engine add",
-        description="Create a docker context for an engine and conf/engine/NAME.yaml, so that "
-        "`bench run engine=NAME` measures on it.",
+    parser = arguments.parser(
+        f"engine {NAME}",
+        "Create a docker context for an engine and engine/NAME.yaml, so that `bench run engine=NAME` "
+        "measures on it.",
+        epilog=WHERE,
     )
     parser.add_argument("name", metavar="NAME", help="engine and docker context name, e.g. build1")
     parser.add_argument(
@@ -45,20 +55,21 @@ def _parser() -> argparse.ArgumentParser:
         "--conf-dir",
         type=Path,
         default=None,
-        help="where NAME.yaml goes (default: the project's conf/engine)",
+        help="where NAME.yaml goes (default: $XDG_CONFIG_HOME/bench/engine)",
     )
     return parser
 
 
-def add(args: list[str]) -> int:
+def main(args: list[str]) -> int:
+    from bench.engine.fleet import Tls, add_engine
+
     ns = _parser().parse_args(args)
     given = [ns.tls_ca, ns.tls_cert, ns.tls_key]
     if any(given) and not all(given):
         print("bench: give all three of --tls-ca, --tls-cert and --tls-key, or none", file=sys.stderr)
         return 2
     tls = Tls(ns.tls_ca, ns.tls_cert, ns.tls_key) if all(given) else None
-    extra = {"conf_dir": ns.conf_dir} if ns.conf_dir else {}
-    path = add_engine(ns.name, ns.host, owned=ns.owned, tls=tls, force=ns.force, **extra)
+    path = add_engine(ns.name, ns.host, owned=ns.owned, tls=tls, force=ns.force, conf_dir=ns.conf_dir)
     kind = "owned (prunable)" if ns.owned else "shared (never pruned)"
     print(f"engine {ns.name!r}: docker context {ns.name!r} -> {ns.host}, {kind}; wrote {path}")
     print(f"probe it: bench doctor engine={ns.name}    measure on it: bench run engine={ns.name} ...")

@@ -1,49 +1,19 @@
-"""`bench goss IMAGE --spec FILE` and `bench equivalence IMAGE_A IMAGE_B`: the image checks by hand."""
+"""`bench equivalence IMAGE_A IMAGE_B`: compare two images file by file and config field by field."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
-DEFAULT_CONTEXT = "bench"
+from bench.commands import arguments
+
+NAME = "equivalence"
+USAGE = "IMAGE_A IMAGE_B [--out F]"
+HELP = "compare two images file by file and config field by field (exit 1: not equivalent)"
 
 
-def _parser(command: str, description: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"bench {command}", description=description)
-    parser.add_argument("--context", default=DEFAULT_CONTEXT, help="docker context of the engine (bench)")
-    return parser
-
-
-def goss(args: list[str]) -> int:
-    """Exit 0 when every check passed, 1 when one failed, 2 when goss could not run."""
-    from python_on_whales import DockerClient
-
-    from bench.audit.goss import GossError, check_image
-
-    parser = _parser("goss", "Check an image with a goss spec (goss run inside a container of it).")
-    parser.add_argument("image")
-    parser.add_argument("--spec", type=Path, required=True, help="the goss.yaml to check")
-    ns = parser.parse_args(args)
-    try:
-        result = check_image(DockerClient(context=ns.context), ns.image, ns.spec)
-    except GossError as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 2
-    if result.error:
-        print(f"bench: goss did not check {ns.image}: {result.error}", file=sys.stderr)
-        return 2
-    for failure in result.failures:
-        print(f"FAILED {failure}")
-    print(
-        f"goss: {result.passed} passed, {result.failed} failed, {result.skipped} skipped"
-        f" ({result.duration_s:.2f} s)"
-    )
-    return 0 if result.ok else 1
-
-
-def equivalence(args: list[str]) -> int:
+def main(args: list[str]) -> int:
     """Exit 0 when the images are equivalent (no file or config difference), 1 when they are not."""
     from python_on_whales import DockerClient
     from python_on_whales.exceptions import NoSuchImage
@@ -51,10 +21,11 @@ def equivalence(args: list[str]) -> int:
     from bench.audit.equivalence import compare_images
     from bench.audit.image_files import read_image
 
-    parser = _parser("equivalence", "Compare two images file by file and config field by field.")
+    parser = arguments.parser(NAME, "Compare two images file by file and config field by field.")
     parser.add_argument("image_a")
     parser.add_argument("image_b")
     parser.add_argument("--out", type=Path, help="write the full comparison here as JSON")
+    arguments.add_context(parser)
     ns = parser.parse_args(args)
     docker = DockerClient(context=ns.context)
     try:

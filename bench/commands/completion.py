@@ -1,0 +1,37 @@
+"""Tab completion: Hydra's bash completion for `bench run` overrides, and bench's command names.
+
+`bench run --shell-completion install=bash` prints Hydra's bash function, registered for `bench` (the
+name `bench run` gives Hydra as argv[0]). On TAB the function runs `bench -sc query=bash` with the line
+in COMP_LINE; the top level hands that here. The command names are completed here; for `bench run` and
+`bench doctor` the command word is taken out of COMP_LINE and Hydra completes the rest against the config.
+"""
+
+from __future__ import annotations
+
+import os
+
+#: Commands whose arguments are Hydra overrides of `bench run`'s config.
+TAKE_OVERRIDES = ("run", "doctor")
+
+
+def asked(args: list[str]) -> bool:
+    """Is this the query Hydra's bash function runs (`bench -sc query=bash`)?"""
+    first = args[0] if args else ""
+    return first in ("-sc", "--shell-completion") or first.startswith("--shell-completion=")
+
+
+def main(args: list[str]) -> int:
+    from bench.cli import COMMANDS
+    from bench.commands import engine, run
+
+    line = os.environ.get("COMP_LINE", "")
+    words = line.split()
+    typing = len(words) - (0 if line.endswith(" ") else 1)  # the index of the word the cursor is in
+    if typing == 1:
+        print(" ".join(COMMANDS))
+    elif words[1] == "engine" and typing == 2:
+        print(" ".join(engine.SUBCOMMANDS))
+    elif words[1] in TAKE_OVERRIDES:
+        os.environ["COMP_LINE"] = line.replace(f" {words[1]}", "", 1)
+        return run.main(args)
+    return 0

@@ -1,0 +1,19 @@
+"""`bench engine env`: the shell exports that point docker, buildx and compose at bench's engine."""
+
+from __future__ import annotations
+
+from bench.commands import arguments
+
+NAME = "env"
+USAGE = "[OVERRIDES...]"
+HELP = 'the shell exports to use bench\'s engine: eval "$(bench engine env)"'
+
+
+def main(args: list[str]) -> int:
+    from bench.config import compose
+    from bench.host.client import exports
+
+    parser = arguments.parser(f"engine {NAME}", HELP)
+    arguments.add_overrides(parser)
+    print(exports(compose(parser.parse_args(args).overrides).engine.context), end="")
+    return 0

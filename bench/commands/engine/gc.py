@@ -1,0 +1,21 @@
+"""`bench engine gc`: give back the registry space no kept run needs (bench/services/registry_gc.py)."""
+
+from __future__ import annotations
+
+from bench.commands import arguments
+
+NAME = "gc"
+USAGE = "[OVERRIDES...]"
+HELP = "delete registry refs no kept run under results/ names (base images stay), free their blobs"
+
+
+def main(args: list[str]) -> int:
+    """One line of what was deleted and freed; refusals (a run holds the registry) are EngineErrors."""
+    from bench.config import compose
+    from bench.services import registry_gc
+
+    parser = arguments.parser(f"engine {NAME}", HELP)
+    arguments.add_overrides(parser)
+    config = compose(parser.parse_args(args).overrides)
+    print(registry_gc.collect(config.engine, config.tag_prefix).line())
+    return 0

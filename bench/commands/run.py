@@ -1,0 +1,124 @@
+"""`bench run [OVERRIDES...]`: measure (Hydra's `@hydra.main`: `-m` sweeps, `--cfg job`, `--help`...);
+`bench run --resume RUN_DIR [OVERRIDES...]` finishes an interrupted run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+NAME = "run"
+USAGE = "[OVERRIDES...] | --resume RUN_DIR"
+HELP = "measure (Hydra: `bench run scenario=multistage`, `-m` to sweep, --help for the config groups)"
+
+#: The job's name (hydra.job.name, its log file bench.log) and what shell completion registers for.
+PROGRAM = "bench"
+
+
+def _check_run_input(args: list[str]) -> None:
+    """Bad input to a single run is refused here, before Hydra makes its directory under results/: the
+    config (values the schema or __post_init__ refuse), the scenario and the plan's size (bench/run_input).
+    Hydra's own flags (-m sweeps, --cfg, --help...) are left to Hydra; the run checks its input again."""
+    if any(arg.startswith("-") for arg in args):
+        return
+    from bench.config import compose
+    from bench.results import META_FILE, ResultsError
+    from bench.run_input import checked_input
+
+    checked_input(compose(args))
+    for arg in args:  # Hydra would rewrite the .hydra/ of a run already there before the run refused it
+        key, _, value = arg.partition("=")
+        if key == "hydra.run.dir" and (Path(value) / META_FILE).exists():
+            raise ResultsError(
+                f"{value} already holds a run; give each run its own folder, or continue it",
+                f"bench run --resume {value}",
+            )
+
+
+def _resume_args(args: list[str]) -> tuple[Path, list[str]] | str:
+    """(RUN_DIR, overrides) of `--resume RUN_DIR [OVERRIDES]`, or what is wrong with them."""
+    rest, run_dir = [], None
+    words = iter(args)
+    for word in words:
+        if word == "--resume":
+            run_dir = next(words, None)
+        elif word.startswith("--resume="):
+            run_dir = word.partition("=")[2]
+        else:
+            rest.append(word)
+    if not run_dir:
+        return "--resume needs the run directory, e.g. `bench run --resume results/2026-...`"
+    flags = [word for word in rest if word.startswith("-") or word.startswith("hydra")]
+    if flags:
+        return f"--resume continues one run in its own directory; it takes config overrides, not {flags[0]}"
+    return Path(run_dir), rest
+
+
+def _resume(args: list[str]) -> int:
+    """`bench run --resume RUN_DIR [OVERRIDES]`: continue an interrupted run (bench/resume.py).
+
+    A flag read here, before Hydra, rather than a `resume=RUN_DIR` key of the structured config: the key
+    would be part of the config that run.json records, so the resumed config would differ from the run's
+    by that key alone; Hydra's main would make a new run directory (or rewrite .hydra/ and the log of the
+    old one) before the task could say where to write; and a resume is one directory, never a sweep.
+    The config is composed with the compose API from the run's own overrides (.hydra/overrides.yaml) with
+    the given ones after them: `--resume RUN_DIR` alone is the run's config, and a given override that
+    changes it is refused by name.
+    """
+    from omegaconf import OmegaConf
+
+    from bench.app import run_experiment
+    from bench.config import composed, typed
+    from bench.resume import recorded_overrides
+
+    parsed = _resume_args(args)
+    if isinstance(parsed, str):
+        print(f"bench: {parsed}", file=sys.stderr)
+        return 2
+    run_dir, given = parsed
+    recorded = recorded_overrides(run_dir)
+    cfg = composed([*recorded, *(override for override in given if override not in recorded)])
+    return run_experiment(typed(cfg), OmegaConf.to_yaml(cfg), run_dir, resuming=True)
+
+
+def main(args: list[str]) -> int:
+    import hydra
+    from hydra.core.hydra_config import HydraConfig
+    from omegaconf import OmegaConf
+
+    from bench.config import CONF_DIR, register
+    from bench.errors import known_errors, say
+
+    if any(arg == "--resume" or arg.startswith("--resume=") for arg in args):
+        return _resume(args)
+    register()
+    _check_run_input(args)
+    result = {"code": 0}
+
+    @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
+    def task(cfg) -> None:
+        result["started"] = 1
+        from bench.app import run_experiment
+        from bench.config import typed
+
+        try:
+            config = typed(cfg)
+            run_dir = Path(HydraConfig.get().runtime.output_dir)
+            result["code"] = max(result["code"], run_experiment(config, OmegaConf.to_yaml(cfg), run_dir))
+        except known_errors() as error:
+            result["code"] = say(error)
+            if not HydraConfig.get().mode.name == "MULTIRUN":
+                raise SystemExit(result["code"]) from None
+
+    from bench.report.sweep import LAST_SWEEP
+
+    # Hydra reads its flags from sys.argv, and its shell completion registers for argv[0]'s name: `bench`,
+    # whose top level hands `bench -sc query=bash` back here (bench/commands/completion.py).
+    sys.argv = [PROGRAM, *args]
+    LAST_SWEEP.clear()
+    try:
+        task()
+    except SystemExit as exit_:
+        if "started" not in result and exit_.code == 1:
+            return 2  # Hydra refused the config and printed why; bad input is exit 2 everywhere in bench
+        raise
+    return max(result["code"], LAST_SWEEP.get("code", 0))

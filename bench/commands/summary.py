@@ -1,0 +1,21 @@
+"""`bench summary RUN_DIR`: a run's terminal table and summary.md again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.commands import arguments
+
+NAME = "summary"
+USAGE = "RUN_DIR"
+HELP = "the terminal table and summary.md of a run directory again"
+
+
+def main(args: list[str]) -> int:
+    from rich.console import Console
+
+    from bench.app import summarize
+
+    parser = arguments.parser(NAME, HELP)
+    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="e.g. results/2026-...")
+    return 0 if summarize(parser.parse_args(args).run_dir, Console()) else 1
