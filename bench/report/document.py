@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bench.report.figures import FigureFile
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -36,13 +38,8 @@ class Bullets:
     items: Sequence[str]
 
 
-@dataclass(frozen=True)
-class Image:
-    """A figure file beside the report; `name` is its file name, the exporter decides how to link it."""
-
-    name: str
-    title: str
-    caption: str
+#: A figure file beside the document is a block as it is; the exporter decides how to link it.
+Image = FigureFile
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from bench import quality, stats
 from bench.report import comparisons
-from bench.report.document import Block, Bullets, Heading, Image, Paragraph, Table
+from bench.report.document import Block, Bullets, Heading, Paragraph, Table
 from bench.report.environment import configuration, environment
 from bench.report.figures import FigureFile
 from bench.report.model import Report
@@ -259,7 +259,7 @@ def figures_section(report: Report, figures: Sequence[FigureFile]) -> list[Block
     if not figures:
         return [*out, Paragraph("No figures: no build succeeded.")]
     for f in figures:
-        out += [Heading(f.title, 3), Image(f.name, f.title, f.caption)]
+        out += [Heading(f.title, 3), f]
     return out
 
 

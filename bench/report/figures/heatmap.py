@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from bench.report.figures import FigureFile
+from bench.report.figures import FigureFile, log_ticks, save
 from bench.summary import table as tables
 
 if TYPE_CHECKING:
@@ -81,16 +80,9 @@ def draw(report: Report, out_dir: Path) -> list[FigureFile]:
                 ax.text(j, i, text, ha="center", va="center", fontsize=9, color="white" if dark else "black")
     if image is not None:
         bar = fig.colorbar(image, ax=list(axes), label="speedup (x, log scale)")
-        bar.ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}x"))
-        bar.ax.yaxis.set_minor_formatter(NullFormatter())
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out_dir / NAME)
-    return [
-        FigureFile(
-            NAME,
-            "Speedup across the matrix",
-            "Each cell's median build time against the scenario's reference cell (legacy builder, cold):"
-            " reference median / cell median; blue is faster, red slower.",
-        )
-    ]
+        log_ticks(bar.ax.yaxis, "x")
+    caption = (
+        "Each cell's median build time against the scenario's reference cell (legacy builder, cold):"
+        " speedup = reference median / cell median; blue is faster, red slower."
+    )
+    return [save(fig, out_dir, NAME, "Speedup across the matrix", caption)]

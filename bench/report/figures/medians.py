@@ -15,9 +15,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from bench import stats
+from bench.report.figures import log_ticks
 from bench.summary import table as tables
 
 #: Okabe-Ito colours: distinguishable with colour-blindness and in greyscale print.
@@ -193,9 +193,7 @@ def _y_axis(ax: Axes, log_y: bool) -> None:
     ax.set_axisbelow(True)
     if log_y:
         ax.set_yscale("log")
-        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.yaxis.set_minor_formatter(NullFormatter())
+        log_ticks(ax.yaxis)
     else:
         top = ax.dataLim.y1
         ax.set_ylim(0, top * 1.08 if math.isfinite(top) and top > 0 else 1)

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from bench.report.figures import FigureFile
+from bench.report.figures import FigureFile, log_ticks, save
 from bench.report.figures.medians import BUILDER_COLORS
 from bench.summary import table as tables
 
@@ -71,9 +70,7 @@ def draw(report: Report, out_dir: Path) -> list[FigureFile]:
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8, frameon=False)
     ax.set_yticks(ys, [r[0] for r in rows], fontsize=8)
     ax.set_xscale("log")
-    ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}x"))
-    ax.xaxis.set_minor_formatter(NullFormatter())
+    log_ticks(ax.xaxis, "x")
     values = [v for r in rows for v in r[1:4] if math.isfinite(v) and v > 0]
     ax.set_xlim(min(0.8, min(values) / 1.3), max(1.25, max(values) * 1.3))
     ax.set_ylim(-0.7, len(rows) - 0.3)
@@ -83,14 +80,9 @@ def draw(report: Report, out_dir: Path) -> list[FigureFile]:
     )
     ax.grid(axis="x", alpha=0.3)
     ax.set_title("Speedups with 95% bootstrap intervals (dashed line: no change)", fontsize=10)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out_dir / NAME)
-    return [
-        FigureFile(
-            NAME,
-            "Speedups",
-            "BuildKit over legacy (legacy median / BuildKit median) per cache and change, and each cache"
-            " source over a cold build (cold median / cached median) per builder; dots are estimates, bars"
-            " 95% percentile-bootstrap intervals; a bar that crosses the dashed line is no clear difference.",
-        )
-    ]
+    caption = (
+        "BuildKit over legacy (speedup = legacy median / BuildKit median) per cache and change, and each"
+        " cache source over a cold build (cold median / cached median) per builder; dots are estimates,"
+        " bars 95% percentile-bootstrap intervals; a bar that crosses the dashed line is no clear difference."
+    )
+    return [save(fig, out_dir, NAME, "Speedups", caption)]

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from bench.report.figures import FigureFile
+from bench.report.figures import FigureFile, save
 from bench.summary import table as tables
 
 if TYPE_CHECKING:
@@ -133,14 +133,9 @@ def draw(report: Report, out_dir: Path) -> list[FigureFile]:
         fig.suptitle(f"scenario {scenario}, {where}: steps of the median build", fontsize=10)
         slug = re.sub(r"[^A-Za-z0-9]+", "-", f"{scenario}-{'-'.join(map(str, group))}").strip("-")
         name = f"report-timeline-{slug}.png"
-        out_dir.mkdir(parents=True, exist_ok=True)
-        fig.savefig(out_dir / name)
-        out.append(
-            FigureFile(
-                name,
-                f"Step timeline: {scenario}, {where}",
-                "One bar per build step from its start to its end, coloured by stage, for the build closest"
-                " to each builder's median; hatched, pale bars were taken from the cache.",
-            )
+        caption = (
+            "One bar per build step from its start to its end, coloured by stage, for the build closest"
+            " to each builder's median; hatched, pale bars were taken from the cache."
         )
+        out.append(save(fig, out_dir, name, f"Step timeline: {scenario}, {where}", caption))
     return out
