@@ -12,7 +12,7 @@ import pytest
 from fakes import ScriptedBuilder  # tests/ is on sys.path: pytest puts conftest.py dirs there
 from python_on_whales import DockerClient
 
-from bench.builders import Builder, BuildKitBuilder, LegacyBuilder, make_builder
+from bench.builders import BuildKitBuilder, LegacyBuilder, make_builder
 from bench.builders.process import STDERR, STDOUT, OutputLine, ProcessRun, load_run, run_timed, save_run
 from bench.records import BuildRequest, Outcome
 
@@ -92,9 +92,11 @@ def test_legacy_refuses_buildkit_only_dockerfiles_and_flags(client: DockerClient
 
 
 def test_make_builder_by_name(client: DockerClient) -> None:
-    for name in ("legacy", "buildkit"):
-        builder = make_builder(name, client)
-        assert builder.name == name and isinstance(builder, Builder)
+    legacy, buildkit = make_builder("legacy", client), make_builder("buildkit", client)
+    assert (type(legacy), legacy.name) == (LegacyBuilder, "legacy")
+    assert (type(buildkit), buildkit.name) == (BuildKitBuilder, "buildkit")
+    secret = request(extra_flags=("--secret", "id=s,src=f"))  # BuildKit only
+    assert legacy.supports(secret) is not None and buildkit.supports(secret) is None
     with pytest.raises(ValueError, match="unknown builder"):
         make_builder("kaniko", client)
 
@@ -149,7 +151,7 @@ def test_recordings_round_trip_bytes_that_are_not_utf8(tmp_path: Path) -> None:
 
 def test_scripted_builder_follows_its_script() -> None:
     fake = ScriptedBuilder("legacy", [1.0, 2.0], failing_calls={1}, cached_steps=1)
-    assert isinstance(fake, Builder) and fake.supports(request()) is None
+    assert fake.name == "legacy" and fake.supports(request()) is None
     ok, failed = fake.build(request()), fake.build(request(tag="t2"))
     assert (ok.outcome, ok.wall_s, ok.steps_cached, ok.env) == (Outcome.OK, 1.0, 1, {"DOCKER_BUILDKIT": "0"})
     assert failed.outcome is Outcome.FAILED and failed.steps[-1].error and failed.wall_s == 2.0
