@@ -1,0 +1,150 @@
+"""Every format shows every section of the one model, and every speedup in the one direction.
+
+A section missing from one exporter, or a ratio inverted in one format (0.50x where the others say
+2.00x), fails here: the same report is rendered as Markdown, HTML and on the terminal and read back.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from rich.console import Console
+
+from bench.report import comparisons
+from bench.report.compare import compare_runs
+from bench.report.compare_terminal import print_comparison
+from bench.report.document import Heading
+from bench.report.exporter import write_report, write_summary
+from bench.report.model import Report, build_report
+from bench.report.sections import REPORT_SECTIONS, SUMMARY_SECTIONS, TERMINAL_SECTIONS
+from bench.report.terminal import print_report
+from bench.results import Run
+
+N = 199
+#: legacy cold 20 s, BuildKit cold 10 s (2x); legacy warm 5 s (4x over its cold build)
+TIMES = {
+    ("legacy", "none"): [20.0, 20.5, 19.5, 20.2, 19.8],
+    ("buildkit", "none"): [10.0, 10.2, 9.8, 10.1, 9.9],
+    ("legacy", "local"): [5.0, 5.1, 4.9, 5.05, 4.95],
+    ("buildkit", "local"): [5.0, 5.1, 4.9, 5.05, 4.95],
+}
+
+
+def _builds(times: dict[tuple[str, str], list[float]], factor: float = 1.0) -> pd.DataFrame:
+    rows = []
+    for (builder, cache), walls in times.items():
+        change = "none" if cache == "none" else "source"
+        for wall in walls:
+            rows.append(
+                {
+                    "run_id": "r",
+                    "seq": len(rows),
+                    "cell": f"multistage|{builder}|{cache}|{change}",
+                    "scenario": "multistage",
+                    "builder": builder,
+                    "cache": cache,
+                    "change": change,
+                    "warmup": False,
+                    "outcome": "ok",
+                    "wall_s": wall * factor,
+                    "flags": ["engine-not-empty"] if wall == walls[0] else [],
+                    "error_tail": None,
+                }
+            )
+    failed = {**rows[0], "seq": len(rows), "outcome": "failed", "wall_s": None, "error_tail": "ERROR: boom"}
+    return pd.DataFrame([*rows, failed])
+
+
+def _run(path: Path, builds: pd.DataFrame) -> Run:
+    meta = {"run_id": path.name, "environment": {"kernel": "6.1"}, "config_yaml": "a: 1\n"}
+    return Run(path, meta, builds, pd.DataFrame())
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    return build_report([_run(tmp_path_factory.mktemp("run"), _builds(TIMES))], n_resamples=N)
+
+
+@pytest.fixture(scope="module")
+def rendered(report: Report, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The report in each format, as the text a reader sees (HTML without its tags)."""
+    out = tmp_path_factory.mktemp("out")
+    md, page = write_report(report, out)
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    print_report(report, console, REPORT_SECTIONS)
+    summary = write_summary(report, tmp_path_factory.mktemp("summary"), figure=False)
+    return {
+        "markdown": md.read_text(),
+        "html": html.unescape(re.sub(r"<[^>]+>", "", page.read_text())),
+        "terminal": console.file.getvalue(),
+        "summary": summary.read_text(),
+    }
+
+
+def _headings(report: Report, sections) -> list[str]:  # type: ignore[no-untyped-def]
+    return [
+        b.text.replace("`", "")
+        for section in sections
+        for b in section(report, [])
+        if isinstance(b, Heading) and b.level == 2
+    ]
+
+
+def _plain(text: str) -> str:
+    return text.replace("`", "").replace("**", "")
+
+
+def test_the_summary_is_a_subset_of_the_report_in_the_same_order() -> None:
+    assert [s for s in REPORT_SECTIONS if s in SUMMARY_SECTIONS] == list(SUMMARY_SECTIONS)
+    assert [s for s in SUMMARY_SECTIONS if s in TERMINAL_SECTIONS] == list(TERMINAL_SECTIONS)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "terminal"])
+def test_every_report_section_is_in_every_format(report: Report, rendered: dict[str, str], fmt: str) -> None:
+    headings = _headings(report, REPORT_SECTIONS)
+    assert {"Claims of the talk", "Build times per scenario", "Speedups", "Flags and outliers"} <= set(
+        headings
+    )
+    text = _plain(rendered[fmt])
+    assert [h for h in headings if h not in text] == []
+
+
+def test_every_summary_section_is_in_summary_md(report: Report, rendered: dict[str, str]) -> None:
+    text = _plain(rendered["summary"])
+    assert [h for h in _headings(report, SUMMARY_SECTIONS) if h not in text] == []
+    assert "Claims of the talk" not in text
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "terminal", "summary"])
+def test_every_format_states_each_speedup_one_way(rendered: dict[str, str], fmt: str) -> None:
+    text = rendered[fmt]
+    assert "speedup (legacy / BuildKit)" in text and "speedup (cold / cached)" in text
+    assert re.search(r"2\.00x\s*\|?\s*\[", text), "BuildKit cold: legacy 20 s / BuildKit 10 s"
+    assert re.search(r"4\.00x\s*\|?\s*\[", text), "legacy warm: cold 20 s / cached 5 s"
+    assert "0.50x" not in text and "0.25x" not in text  # an inverted ratio anywhere
+
+
+def test_the_model_holds_reference_over_candidate(report: Report) -> None:
+    cold = report.builder_speedups.set_index("cache").loc["none"]
+    assert cold["speedup"] == pytest.approx(cold["legacy_median_s"] / cold["buildkit_median_s"]) == 2.0
+    warm = report.cache_speedups.set_index("builder").loc["legacy"]
+    assert warm["speedup"] == pytest.approx(warm["cold_median_s"] / warm["cached_median_s"]) == 4.0
+
+
+def test_bench_compare_states_the_same_direction(tmp_path: Path) -> None:
+    """NEW 25% slower: speedup base / new = 0.80x, a regression, and the table says so the same way."""
+    base = _run(tmp_path / "base", _builds(TIMES))
+    new = _run(tmp_path / "new", _builds(TIMES, factor=1.25))
+    result = compare_runs(base, new, n_resamples=N)
+    assert result.cells["speedup"].tolist() == pytest.approx([0.8] * 4)
+    assert (result.cells["status"] == "regression").all()
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    print_comparison(result, console, "base", "new")
+    out = console.file.getvalue()
+    assert comparisons.RUNS.header in out and "0.80x" in out and "1.25x" not in out
+    assert "4 regression(s)" in out
