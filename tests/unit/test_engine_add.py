@@ -127,3 +127,23 @@ def test_the_command_adds_a_shared_engine_by_default(tmp_path: Path, context_nam
     assert add([context_name, "--host", HOST, "--conf-dir", str(tmp_path)]) == 0
     assert "shared (never pruned)" in capsys.readouterr().out
     assert "owned: false" in (tmp_path / f"{context_name}.yaml").read_text()
+
+
+def test_an_added_engine_goes_to_the_user_s_config_dir_where_every_command_finds_it(
+    tmp_path: Path, context_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not into the package (a site-packages may be read-only): $XDG_CONFIG_HOME/bench/engine, on the
+    search path of every compose."""
+    from bench.config import CONF_DIR, compose
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert add([context_name, "--host", HOST]) == 0
+    assert (tmp_path / "bench" / "engine" / f"{context_name}.yaml").is_file()
+    assert not (CONF_DIR / "engine" / f"{context_name}.yaml").exists()
+    engine = compose([f"engine={context_name}"]).engine
+    assert engine.context == context_name and not engine.owned
+
+
+def test_the_name_of_a_shipped_engine_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(EngineError, match="one bench ships"):
+        fleet.add_engine("dedicated", HOST, conf_dir=tmp_path)
