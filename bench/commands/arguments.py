@@ -31,3 +31,14 @@ def add_resamples(parser: argparse.ArgumentParser) -> None:
 
 def add_context(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--context", default="bench", help="docker context of the engine (default bench)")
+
+
+def fraction(text: str) -> float:
+    """An argument that is a fraction of 0 or more (0.05 = 5%); argparse names the argument when not."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a fraction of 0 or more (0.05 = 5%)")
+    return value

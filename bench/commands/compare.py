@@ -20,7 +20,7 @@ def main(args: list[str]) -> int:
     parser.add_argument("base", type=Path, metavar="BASE")
     parser.add_argument("new", type=Path, metavar="NEW")
     parser.add_argument(
-        "--threshold", type=float, default=0.05, help="smallest change that counts (0.05 = 5%%)"
+        "--threshold", type=arguments.fraction, default=0.05, help="smallest change that counts (0.05 = 5%%)"
     )
     parser.add_argument("--strict-env", action="store_true", help="refuse runs from different environments")
     arguments.add_resamples(parser)

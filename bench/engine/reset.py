@@ -55,7 +55,10 @@ def _prune_owned(docker: DockerClient, engine: EngineConfig, containerd: bool = 
 def wipe(engine: EngineConfig) -> None:
     """Stop the dedicated daemon, delete its data root, start it again: nothing survives this."""
     if not engine.owned or not engine.started_by_bench:
-        raise PermissionError(f"refusing to wipe engine {engine.name!r}: the harness did not start it")
+        raise EngineError(
+            f"refusing to wipe engine {engine.name!r}: bench did not start it",
+            "empty it by hand, or use an engine bench starts: engine=dedicated",
+        )
     with daemon.exclusive(engine):  # no `bench engine up` starts it again while its data root goes
         daemon.stop(engine)
         alive = daemon.process(engine)

@@ -101,3 +101,8 @@ def test_a_bug_shows_its_traceback(bug: Exception, monkeypatch: pytest.MonkeyPat
 def test_ctrl_c_is_exit_130(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     monkeypatch.setattr(cli.COMMANDS["sweep"], "main", _raising(KeyboardInterrupt()))
     assert cli.main(["sweep", "x"]) == 130 and "interrupted" in capsys.readouterr().err
+
+
+def test_a_negative_threshold_is_refused_by_name(capsys) -> None:
+    assert _code(["compare", "a", "b", "--threshold", "-1"]) == 2
+    assert "--threshold: '-1' is not a fraction of 0 or more" in capsys.readouterr().err
