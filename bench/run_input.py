@@ -1,6 +1,6 @@
 """What a run is given, checked before anything is written or any engine is touched.
 
-`bench run` calls this before Hydra makes the run directory (bench/cli.py) and again inside the run
+`bench run` calls this before Hydra makes the run directory (bench/commands/run.py) and again inside the run
 (bench/app.py, for sweep jobs and direct callers), so that bad input is one line and exit 2 with nothing
 half-written under results/: the scenario's directory, bench.yaml and Dockerfiles (bench/scenario.py), and
 the size of the plan.

@@ -10,7 +10,7 @@ NAME = "run"
 USAGE = "[OVERRIDES...] | --resume RUN_DIR"
 HELP = "measure (Hydra: `bench run scenario=multistage`, `-m` to sweep, --help for the config groups)"
 
-#: The job's name (hydra.job.name, its log file bench.log) and what shell completion registers for.
+#: argv[0] for Hydra: the command its shell completion registers for (the job is named by conf/config.yaml).
 PROGRAM = "bench"
 
 
