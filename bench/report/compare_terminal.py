@@ -1,7 +1,7 @@
 """The terminal view of `bench compare`: the run comparison as one table, warnings, the regressions counted.
 
-The table is `bench.report.sections.comparison_blocks`, the same as the report's speedup tables (speedup
-= base median / new median), with the run comparison's status in place of the verdict.
+The table is `sections.speedups.comparison_blocks`, the same as the report's speedup tables (speedup =
+base median / new median), with the run comparison's status in place of the verdict.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rich.markup import escape
 from bench.report import compare as cmp
 from bench.report.comparisons import RUNS, SPEEDUP_RULE
 from bench.report.document import Heading, Table
-from bench.report.sections import comparison_blocks
+from bench.report.sections.speedups import comparison_blocks
 from bench.report.terminal import print_blocks
 
 #: Width of the table when the output is not a terminal (a CI log), where rich would assume 80 columns.

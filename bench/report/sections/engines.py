@@ -8,9 +8,11 @@ Runs whose parent directory is a sweep add which of the sweep's jobs are missing
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench.report.document import Block, Bullets, Heading, Paragraph, Table
+from bench.report.figures import FigureFile
 from bench.report.model import Report
 
 COLUMNS = (
@@ -61,7 +63,7 @@ def _sweep_dirs(report: Report) -> list[Path]:
     return sorted(p for p in parents if is_sweep(p))
 
 
-def engines_section(report: Report) -> list[Block]:
+def engines(report: Report, figures: Sequence[FigureFile] = ()) -> list[Block]:
     """The section's blocks; none for a report of one engine that is not part of a sweep."""
     from bench.report.sweep import sweep_lines
 
