@@ -24,10 +24,12 @@ def main(args: list[str]) -> int:
     from bench.cli import COMMANDS
     from bench.commands import engine, run
 
-    line = os.environ.get("COMP_LINE", "")
+    line = os.environ.get("COMP_LINE")
+    if line is None:  # `bench -sc install=bash`: Hydra prints its script, as for `bench run -sc ...`
+        return run.main(args)
     words = line.split()
     typing = len(words) - (0 if line.endswith(" ") else 1)  # the index of the word the cursor is in
-    if typing == 1:
+    if typing <= 1:
         print(" ".join(COMMANDS))
     elif words[1] == "engine" and typing == 2:
         print(" ".join(engine.SUBCOMMANDS))

@@ -59,3 +59,9 @@ def test_doctor_completes_the_same_overrides(tmp_path: Path) -> None:
 def test_command_and_engine_subcommand_names_are_completed(tmp_path: Path) -> None:
     assert _complete("bench su", tmp_path) == ["summary"]
     assert {"up", "down", "status", "purge"} <= set(_complete("bench engine ", tmp_path))
+
+
+def test_bench_sc_install_alone_prints_the_same_script(tmp_path: Path) -> None:
+    argv = ["bench", "-sc", "install=bash"]
+    script = subprocess.run(argv, capture_output=True, text=True, env=ENV, cwd=tmp_path).stdout
+    assert script.rstrip().endswith("-F hydra_bash_completion bench")
