@@ -15,9 +15,6 @@ from bench.report.document import Heading, Table
 from bench.report.sections.speedups import comparison_blocks
 from bench.report.terminal import print_blocks
 
-#: Width of the table when the output is not a terminal (a CI log), where rich would assume 80 columns.
-LOG_WIDTH = 120
-
 
 def _with_status(table: Table, result: cmp.RunComparison) -> Table:
     """The comparison table with the run comparison's status (regression...) in place of the verdict."""
@@ -26,8 +23,6 @@ def _with_status(table: Table, result: cmp.RunComparison) -> Table:
 
 
 def print_comparison(result: cmp.RunComparison, console: Console, base: str, new: str) -> None:
-    if not console.is_terminal:
-        console.width = max(console.width, LOG_WIDTH)
     for line in result.environment_differences:
         console.print(f"[yellow]warning: environments differ[/] {escape(line)}", highlight=False)
     table, *notes = comparison_blocks(result.cells, RUNS, "new")

@@ -2,7 +2,8 @@
 
 What a run prints at its end is this exporter with TERMINAL_SECTIONS (the summary without environment
 and configuration); `bench compare` prints its table through `print_blocks` too. Inline Markdown marks
-(backticks, bold) are dropped, verdict cells are coloured.
+(backticks, bold) are dropped, verdict cells are coloured, and count columns that are 0 in every row are
+left out (a terminal is narrow; the files keep them).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from bench.report.figures import FigureFile
 from bench.report.model import Report
 from bench.report.sections import TERMINAL_SECTIONS, Section, blocks
 
+#: Width when the output is not a terminal (a CI log, a pipe), where rich would assume 80 columns and
+#: squeeze a twelve-column table into ellipses.
+LOG_WIDTH = 160
 #: cells whose text ends with one of these words are coloured (verdicts of comparisons and of compare)
 STYLES = {"faster": "green", "improvement": "green", "slower": "red", "regression": "red", "failed": "red"}
 _INLINE = re.compile(r"\*\*|`")
@@ -36,6 +40,13 @@ def _cell(value: object) -> str:
     return f"[{style}]{text}[/]" if style else text
 
 
+def _informative(block: Table) -> list[int]:
+    """Columns worth the terminal's short width: all but number columns that are 0 in every row."""
+    numbers = [i < len(block.right) and block.right[i] for i in range(len(block.headers))]
+    zero = [bool(block.rows) and all(str(row[i]) == "0" for row in block.rows) for i in range(len(numbers))]
+    return [i for i in range(len(numbers)) if not (numbers[i] and zero[i])]
+
+
 def _table(block: Table, title: str | None) -> RichTable:
     table = RichTable(
         title=title,
@@ -46,16 +57,19 @@ def _table(block: Table, title: str | None) -> RichTable:
         pad_edge=False,
         padding=(0, 0, 0, 1),
     )
-    for i, header in enumerate(block.headers):
+    columns = _informative(block)
+    for i in columns:
         right = i < len(block.right) and block.right[i]
-        table.add_column(plain(header), justify="right" if right else "left")
+        table.add_column(plain(block.headers[i]), justify="right" if right else "left", overflow="fold")
     for row in block.rows:
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(_cell(row[i]) for i in columns))
     return table
 
 
 def print_blocks(console: Console, document: Sequence[Block]) -> None:
     """Print blocks; a level-3 heading just before a table becomes that table's title."""
+    if not console.is_terminal:
+        console.width = max(console.width, LOG_WIDTH)
     title: str | None = None
     for block in document:
         if title is not None and not isinstance(block, Table):

@@ -20,6 +20,7 @@ from bench.report.compare import compare_runs
 from bench.report.compare_terminal import print_comparison
 from bench.report.document import Heading
 from bench.report.exporter import write_report, write_summary
+from bench.report.markdown import render_markdown
 from bench.report.model import Report, build_report
 from bench.report.sections import REPORT_SECTIONS, SUMMARY_SECTIONS, TERMINAL_SECTIONS
 from bench.report.terminal import print_report
@@ -148,3 +149,12 @@ def test_bench_compare_states_the_same_direction(tmp_path: Path) -> None:
     out = console.file.getvalue()
     assert comparisons.RUNS.header in out and "0.80x" in out and "1.25x" not in out
     assert "4 regression(s)" in out
+
+
+def test_the_terminal_leaves_out_count_columns_that_are_zero_everywhere(report: Report) -> None:
+    """No cell has an unsupported build: the files keep the column, the narrow terminal does not."""
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    print_report(report, console)
+    header = next(ln for ln in console.file.getvalue().splitlines() if ln.startswith("cache"))
+    assert "failed" in header and "unsupported" not in header
+    assert "| unsupported |" in render_markdown(report, [])
