@@ -44,7 +44,7 @@ def cached_work(steps: list[Step]) -> int:
 Measured = dict[str, Any]
 
 
-def _link_fields(link: AppliedLink | None) -> dict[str, object]:
+def link_fields(link: AppliedLink | None) -> dict[str, object]:
     """The link the row was measured over: its profile, and the rate and delay really applied."""
     if link is None:
         return {"link": "loopback", "link_rate_mbit": None, "link_delay_ms": 0.0}
@@ -118,7 +118,7 @@ def build_row(
         work_steps_total=len(work_steps(record.steps)),
         work_steps_cached=cached_work(record.steps),
         resumed=source.resumed,
-        **_link_fields(source.link),
+        **link_fields(source.link),
         **measured,
     )
 
