@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from bench.config import ChangeKind
+from bench.scenario import shared_sources
 
 # The file a `source` change touches when a scenario names none: a new file at the root of the build
 # context invalidates every step that copies the whole context (`COPY . .`), as an edit would.
@@ -22,10 +23,13 @@ _COMMENT_SUFFIXES = {".c", ".h", ".cc", ".cpp", ".go", ".rs", ".java", ".js", ".
 
 
 def copy_scenario(scenario_dir: Path, parent: Path | None = None) -> Path:
-    """A private copy of the scenario directory (its build context) for one measurement."""
+    """A private copy of the scenario's build context for one measurement: its directory, and the shared
+    sources its bench.yaml names (bench/scenario.py), each under its name."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-ctx-", dir=parent))
     target = workdir / "context"
     shutil.copytree(scenario_dir, target, symlinks=True)
+    for name, source in shared_sources(scenario_dir).items():
+        shutil.copytree(source, target / name, symlinks=True)
     return target
 
 

@@ -33,6 +33,7 @@ class Scenario:
     kind: str = "dockerfile"  # or `compose`: built with `docker compose build` (bench/builders/compose.py)
     variants: dict[str, str] = field(default_factory=dict)  # name -> Dockerfile: a cell dimension
     secret: dict | None = None  # a token made per run for the builds (bench/secrets/: scenarios/secrets)
+    shared_sources: dict[str, Path] = field(default_factory=dict)  # context name -> directory (see below)
 
 
 def _resolve_dir(path: str) -> Path:
@@ -50,6 +51,7 @@ BENCH_YAML_KEYS: dict[str, type] = {
     "variants": dict,
     "failing_test": dict,
     "secret": dict,
+    "shared_sources": dict,
 }
 KINDS = ("dockerfile", "compose")
 _TYPE_NAMES = {str: "a string", list: "a list", dict: "a mapping"}
@@ -83,7 +85,7 @@ def read_bench_yaml(path: Path) -> dict:
             raise ScenarioError(f"{path}: {key} must be {_TYPE_NAMES[expected]}, not {type(value).__name__}")
     if loaded.get("kind") is not None and loaded["kind"] not in KINDS:
         raise ScenarioError(f"{path}: kind must be one of {', '.join(KINDS)}, not {loaded['kind']!r}")
-    for key in ("variants", "secret"):
+    for key in ("variants", "secret", "shared_sources"):
         if any(not isinstance(name, str) for name in loaded.get(key) or {}):
             raise ScenarioError(f"{path}: the names under {key} must be strings")
     return loaded
@@ -106,6 +108,35 @@ def _variants(directory: Path, config: ScenarioConfig, extra: dict) -> dict[str,
                 f"variant {name!r}: {directory} has no {dockerfile}; fix the scenario's variants"
             )
     return variants
+
+
+def _shared_sources(directory: Path, extra: dict) -> dict[str, Path]:
+    """bench.yaml's `shared_sources`: a name in the build context -> a directory (relative to the scenario's).
+
+    One source that two scenarios build stays one source: copy_scenario (bench/changes.py) copies each
+    into the scenario's private build context, where its Dockerfile COPYs it as if it lived there."""
+    where = directory / "bench.yaml"
+    found = {}
+    for name, relative in (extra.get("shared_sources") or {}).items():
+        parts = Path(name).parts
+        if not parts or Path(name).is_absolute() or ".." in parts:
+            raise ScenarioError(f"{where}: shared_sources name {name!r} must be a relative path without ..")
+        if not isinstance(relative, str) or not (directory / relative).is_dir():
+            raise ScenarioError(
+                f"{where}: shared_sources {name}: {relative!r} is not a directory (relative to {directory})"
+            )
+        if (directory / name).exists():
+            raise ScenarioError(
+                f"{where}: shared_sources {name}: {directory / name} exists; remove one of them"
+            )
+        found[name] = (directory / relative).resolve()
+    return found
+
+
+def shared_sources(directory: Path) -> dict[str, Path]:
+    """The shared sources of the scenario directory's bench.yaml (none without one)."""
+    bench_yaml = directory / "bench.yaml"
+    return _shared_sources(directory, read_bench_yaml(bench_yaml) if _is_file(bench_yaml) else {})
 
 
 def _is_file(path: Path) -> bool:
@@ -152,4 +183,5 @@ def load_scenario(config: ScenarioConfig) -> Scenario:
         failing_test=_failing_test(extra.get("failing_test")),
         variants=_variants(directory, config, extra),
         secret=dict(extra["secret"]) if extra.get("secret") else None,
+        shared_sources=_shared_sources(directory, extra),
     )

@@ -18,11 +18,15 @@ TARGET is linux/arm64 unless --target names another platform.
 from __future__ import annotations
 
 import random
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 from python_on_whales import DockerClient
 
 from bench.builders.buildkit import BuildKitBuilder
+from bench.changes import copy_scenario
 from bench.config import compose
 from bench.engine import reset
 from bench.engine.image_platform import check_image
@@ -70,6 +74,7 @@ def main() -> None:
     compiles: dict[str, list[float]] = {c: [] for c in plan_cells}
     makes: dict[str, list[float]] = {c: [] for c in plan_cells}
     rng = random.Random(0)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-crossbuild-"))  # the build contexts
     for round_ in range(rounds):
         order = list(plan_cells)
         rng.shuffle(order)
@@ -77,9 +82,10 @@ def main() -> None:
             strategy, platform = plan_cells[cell]
             scenario = load_scenario(configs[strategy].scenario)
             tag = f"bench-run/crossbuild-bench:{cell}"
+            context = copy_scenario(scenario.directory, parent=workdir)  # with multistage's crc/
             request = BuildRequest(
-                context_dir=str(scenario.directory),
-                dockerfile=str(scenario.directory / scenario.dockerfile),
+                context_dir=str(context),
+                dockerfile=str(context / scenario.dockerfile),
                 tag=tag,
                 build_args=dict(scenario.build_args),
                 network="none",
@@ -107,6 +113,7 @@ def main() -> None:
                 flush=True,
             )
     reset.remove_own_images(docker, "bench-run")
+    shutil.rmtree(workdir, ignore_errors=True)
     print(
         f"\nscenarios/crossbuild for {target}, cold BuildKit builds, {rounds} rounds, engine {engine.name!r}"
     )

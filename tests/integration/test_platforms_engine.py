@@ -19,6 +19,7 @@ from rich.console import Console
 from bench.app import EXIT_FAILED_BUILDS, EXIT_OK, run_experiment
 from bench.builders.buildkit import BuildKitBuilder
 from bench.builders.legacy import LegacyBuilder
+from bench.changes import copy_scenario
 from bench.engine.image_platform import check_image
 from bench.records import BuildRequest, Outcome
 from bench.results import Run, load
@@ -113,10 +114,11 @@ def test_cross_and_emulate_give_the_same_program(tmp_path: Path) -> None:
         config = compose_config("scenario=crossbuild", f"crossbuild={strategy}")
         docker = DockerClient(context=config.engine.context)
         scenario = load_scenario(config.scenario)
+        context = copy_scenario(scenario.directory, parent=tmp_path)  # with multistage's crc/
         tag = f"bench-run/crossbuild-test:{strategy}"
         request = BuildRequest(
-            context_dir=str(scenario.directory),
-            dockerfile=str(scenario.directory / scenario.dockerfile),
+            context_dir=str(context),
+            dockerfile=str(context / scenario.dockerfile),
             tag=tag,
             build_args=dict(scenario.build_args),
             network="none",
