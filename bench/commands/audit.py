@@ -13,16 +13,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bench.audit.leaks import (
-    Finding,
-    Matcher,
-    SecretInputError,
-    read_secret_file,
-    scan_directory,
-    short_digest,
-)
 from bench.commands import arguments
+
+if TYPE_CHECKING:
+    from bench.audit.leaks import Finding, Matcher
 
 NAME = "audit"
 USAGE = "IMAGE... --secret-file F [--dir DIR]"
@@ -68,6 +64,8 @@ def audit_dirs(matcher: Matcher, dirs: list[Path]) -> tuple[list[Finding], int, 
     findings: list[Finding] = []
     scanned, unreadable = 0, []
     for directory in dirs:
+        from bench.audit.leaks import scan_directory
+
         scan = scan_directory(matcher, directory)
         findings += scan.findings
         scanned += scan.scanned_bytes
@@ -76,6 +74,8 @@ def audit_dirs(matcher: Matcher, dirs: list[Path]) -> tuple[list[Finding], int, 
 
 
 def main(args: list[str]) -> int:
+    from bench.audit.leaks import Matcher, SecretInputError, read_secret_file
+
     ns = _parser().parse_args(args)
     try:
         secrets = [read_secret_file(path) for path in ns.secret_file]
@@ -129,6 +129,8 @@ def _audit_images(ns: argparse.Namespace, matcher: Matcher, fingerprints: list[s
         print(f"bench: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     _say(audit.findings)
+    from bench.audit.leaks import short_digest
+
     shown = [short_digest(i) if i.startswith("sha256:") else i for i in audit.images]
     what = f"{len(shown)} image(s) ({', '.join(shown[:4])}{', ...' if len(shown) > 4 else ''})"
     print(_summary(audit.findings, what, audit.archive_bytes, audit.seconds, fingerprints))

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 
-#: Commands whose arguments are Hydra overrides of `bench run`'s config.
+#: Commands (and engine subcommands) whose arguments are Hydra overrides of `bench run`'s config.
 TAKE_OVERRIDES = ("run", "doctor")
+ENGINE_TAKE_OVERRIDES = ("up", "down", "reset", "status", "gc", "env")
 
 
 def asked(args: list[str]) -> bool:
@@ -34,6 +35,16 @@ def main(args: list[str]) -> int:
     elif words[1] == "engine" and typing == 2:
         print(" ".join(engine.SUBCOMMANDS))
     elif words[1] in TAKE_OVERRIDES:
-        os.environ["COMP_LINE"] = line.replace(f" {words[1]}", "", 1)
-        return run.main(args)
+        return _hydra(line, words[1:2], args)
+    elif words[1] == "engine" and words[2] in ENGINE_TAKE_OVERRIDES:
+        return _hydra(line, words[1:3], args)
     return 0
+
+
+def _hydra(line: str, command: list[str], args: list[str]) -> int:
+    """Hydra completes the overrides: the line without the command words, as if it were `bench run`'s."""
+    from bench.commands import run
+
+    parts = line.split(None, len(command) + 1)
+    os.environ["COMP_LINE"] = f"{parts[0]} {parts[-1] if len(parts) > len(command) + 1 else ''}"
+    return run.main(args)

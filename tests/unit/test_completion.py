@@ -65,3 +65,11 @@ def test_bench_sc_install_alone_prints_the_same_script(tmp_path: Path) -> None:
     argv = ["bench", "-sc", "install=bash"]
     script = subprocess.run(argv, capture_output=True, text=True, env=ENV, cwd=tmp_path).stdout
     assert script.rstrip().endswith("-F hydra_bash_completion bench")
+
+
+def test_engine_subcommands_that_take_overrides_complete_them(tmp_path: Path) -> None:
+    assert "engine=ssh-local" in _complete("bench engine up engine=", tmp_path)
+    assert _complete("bench  engine   status  cache=registry-m", tmp_path) == [
+        "cache=registry-max",
+        "cache=registry-min",
+    ]
