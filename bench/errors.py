@@ -41,10 +41,17 @@ def one_line(error: BaseException) -> str:
     return _hydra_line(error)
 
 
+def docker_said(error: BaseException, lines: int = 1, limit: int = 300) -> str:
+    """The last non-empty lines of what a failed docker call printed (stderr, else stdout), joined by "; ":
+    the reason, where python-on-whales' own message starts with "The docker command executed was ..."."""
+    text = getattr(error, "stderr", None) or getattr(error, "stdout", None) or ""
+    said = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return "; ".join(said[-lines:])[:limit]
+
+
 def _docker_line(error) -> str:
     command = " ".join(str(word) for word in error.docker_command[:4])
-    said = [line.strip() for line in (error.stderr or "").splitlines() if line.strip()]
-    tail = "; ".join(said[-3:]) or f"no output on stderr (exit {error.return_code})"
+    tail = docker_said(error, lines=3) or "it printed nothing"
     return f"`{command} ...` failed (exit {error.return_code}): {tail}"
 
 

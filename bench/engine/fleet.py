@@ -24,6 +24,7 @@ from python_on_whales.exceptions import DockerException
 from bench.config import CONF_DIR, EngineConfig, user_conf_dir
 from bench.engine import ownership
 from bench.engine.errors import EngineError
+from bench.errors import docker_said
 
 #: docker's own rule for context names, lower-cased so a config file name is the engine's name
 ENGINE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
@@ -173,9 +174,7 @@ def add_engine(
 
 
 def _last_line(error: DockerException) -> str:
-    text = str(getattr(error, "stderr", None) or error)
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1][:200] if lines else type(error).__name__
+    return docker_said(error, limit=200) or type(error).__name__
 
 
 _SSH_FAILURE = re.compile(

@@ -23,6 +23,7 @@ from python_on_whales.exceptions import DockerException
 from bench.config import EngineConfig
 from bench.engine import daemon, probe, process_identity
 from bench.engine.fleet import unreachable_fix
+from bench.errors import docker_said
 
 #: what the kernel says (ENOSPC) in every layer's error text: dockerd, containerd, BuildKit, the registry
 NO_SPACE = "no space left on device"
@@ -59,8 +60,7 @@ def _image_store_answers(engine: EngineConfig) -> str | None:
     try:
         DockerClient(context=engine.context).image.list()
     except DockerException as error:
-        text = str(getattr(error, "stderr", None) or error).strip().splitlines()
-        return text[-1] if text else "no answer"
+        return docker_said(error) or "no answer"
     return None
 
 

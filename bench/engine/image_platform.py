@@ -18,15 +18,14 @@ from python_on_whales.exceptions import DockerException
 from bench import platforms
 from bench.config import EngineConfig
 from bench.engine import ownership
+from bench.errors import docker_said
 from bench.services import registry
 
 DEFAULT_PROBE = ("uname", "-m")
 
 
 def _last_line(error: DockerException) -> str:
-    text = str(error.stderr or error.stdout or error)
-    lines = [line for line in text.splitlines() if line.strip()]
-    return lines[-1][:300] if lines else type(error).__name__
+    return docker_said(error) or type(error).__name__
 
 
 def machine_problem(output: str, oci_platform: str, probe: Sequence[str]) -> str | None:
