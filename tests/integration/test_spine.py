@@ -71,6 +71,7 @@ def test_the_requested_builder_really_ran(tiny_run: Run) -> None:
 
 def test_cold_rows_start_from_an_empty_engine_and_take_nothing_from_cache(tiny_run: Run) -> None:
     cold = tiny_run.builds[tiny_run.builds["cache"] == "none"]
+    assert sorted(cold["builder"]) == ["buildkit", "legacy"]
     for _, row in cold.iterrows():
         before = row["engine_before"]
         assert before["images"] == 0 and before["content_blobs"] == 0 and before["snapshots"] == 0, before
@@ -80,6 +81,7 @@ def test_cold_rows_start_from_an_empty_engine_and_take_nothing_from_cache(tiny_r
 
 def test_warm_rebuild_after_a_source_change_hits_the_cache(tiny_run: Run) -> None:
     warm = tiny_run.builds[tiny_run.builds["cache"] == "local"]
+    assert sorted(warm["builder"]) == ["buildkit", "legacy"]
     for _, row in warm.iterrows():
         assert row["steps_cached"] > 0, row.to_dict()
         assert row["steps_cached"] < row["steps_total"], "a source change must rebuild something"
@@ -100,8 +102,14 @@ def test_legacy_builds_stages_one_after_the_other(tiny_run: Run) -> None:
 
 
 def test_step_rows_share_one_schema(tiny_run: Run) -> None:
+    """Both builders' executed steps fill the same fields: name, start, end, duration (= end - start)."""
     by_builder = {b: tiny_run.steps[tiny_run.steps["builder"] == b] for b in ("legacy", "buildkit")}
-    for steps in by_builder.values():
-        assert not steps.empty
-        assert steps["duration_s"].dropna().ge(0).all()
+    for builder, steps in by_builder.items():
+        executed = steps[~steps["cached"]]
+        assert not executed.empty, builder
+        timed = executed[["name", "started_s", "completed_s", "duration_s"]]
+        assert timed.notna().all().all(), (builder, timed[timed.isna().any(axis=1)].to_dict("records"))
+        elapsed = executed["completed_s"] - executed["started_s"]
+        assert (executed["duration_s"] - elapsed).abs().max() < 1e-3, builder
+        assert (executed["duration_s"] > 0).any(), builder
     assert Path(tiny_run.path / "steps.jsonl").stat().st_size > 0
