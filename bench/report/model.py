@@ -65,7 +65,8 @@ def effective_resamples(builds: pd.DataFrame, requested: int) -> int:
     if builds.empty or "cell" not in builds.columns:
         return requested
     ok = tables.measured(builds)
-    largest = int(ok[ok["outcome"] == "ok"].groupby("cell", sort=False).size().max() or 0) if len(ok) else 0
+    sizes = ok[ok["outcome"] == "ok"].groupby("cell", sort=False).size()
+    largest = int(sizes.max()) if len(sizes) else 0  # no ok build at all: max() would be NaN
     if largest * requested <= MAX_BOOTSTRAP_ELEMENTS:
         return requested
     return max(MIN_RESAMPLES, min(requested, MAX_BOOTSTRAP_ELEMENTS // largest))
