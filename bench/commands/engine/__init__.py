@@ -7,11 +7,11 @@ import sys
 from bench.commands import table, usage
 from bench.commands.engine import add, down, env, gc, purge, reset, status, up
 
-NAME = "engine"
-USAGE = "up|down|reset|status|gc|add|env|purge ..."
-HELP = "the dedicated engine and its registry: set up, stop, empty, inspect, collect, add, remove"
-
 SUBCOMMANDS = table([up, down, reset, status, gc, env, add, purge])
+
+NAME = "engine"
+USAGE = "|".join(SUBCOMMANDS) + " ..."
+HELP = "the dedicated engine and its registry: set up, stop, empty, inspect, collect, add, remove"
 
 
 def main(args: list[str]) -> int:
