@@ -189,6 +189,7 @@ def test_mounts_needs_a_cache_mount_dockerfile(tmp_path: Path) -> None:
     assert row["outcome"] == "unsupported" and "mounts_dockerfile" in row["error_tail"]
     buildkit = ScriptedBuilder("buildkit", [1.0, 1.0], cached_steps=1)
     _run(tmp_path / "b", {"buildkit": buildkit}, _cell(BuilderName.buildkit, CacheSource.mounts), mounts=True)
+    assert len(buildkit.requests) == 2  # priming and measured build
     assert all(r.dockerfile.endswith("/Dockerfile.mounts") for r in buildkit.requests)
 
 

@@ -60,10 +60,18 @@ def test_manifest_records_each_package_once(tmp_path: Path) -> None:
 def test_private_apt_reads_and_writes_only_its_own_directory(tmp_path: Path) -> None:
     options = prefix.apt_options(tmp_path)
     values = [options[i + 1] for i in range(0, len(options), 2)]
-    for value in values:
-        key, _, target = value.partition("=")
-        if key.startswith("Dir::"):
-            assert target == "/dev/null" or target.startswith(str(tmp_path)), value
+    dirs = dict(value.partition("=")[::2] for value in values if value.startswith("Dir::"))
+    # every place apt reads sources, pins, lists and packages from is redirected
+    assert set(dirs) == {
+        "Dir::Etc::SourceList",
+        "Dir::Etc::SourceParts",
+        "Dir::Etc::Preferences",
+        "Dir::Etc::PreferencesParts",
+        "Dir::State::Lists",
+        "Dir::Cache",
+    }
+    for key, target in dirs.items():
+        assert target == "/dev/null" or target.startswith(str(tmp_path)), key
     assert "trixie main" in prefix.sources_line("http://mirror.example/debian")
     assert "signed-by=" in prefix.sources_line("http://mirror.example/debian")
 

@@ -43,10 +43,12 @@ def test_cold_build_runs_the_two_sleeping_stages_at_the_same_time() -> None:
 def test_step_times_lie_on_the_process_timeline() -> None:
     rec = record("buildkit-nocache")
     timed = [s for s in rec.steps if s.started_s is not None]
+    assert len(timed) > len(rec.steps) // 2, "most vertices of a cold build run"
     assert timed == sorted(timed, key=lambda s: s.started_s or 0.0), "steps are ordered by start time"
     assert all(0.0 < s.started_s <= s.completed_s <= rec.wall_s for s in timed)  # type: ignore[operator]
     assert [s.index for s in rec.steps] == list(range(len(rec.steps)))
     final_copies = [s for s in rec.steps if s.stage == "final"]
+    assert final_copies
     sleeps_end = max(s.completed_s or 0.0 for s in rec.steps if s.name.startswith("RUN"))
     assert all((s.started_s or 0.0) >= sleeps_end for s in final_copies), "final stage waits for both"
 
