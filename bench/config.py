@@ -14,8 +14,8 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig
 
 from bench.errors import ConfigError
+from bench.platforms import NATIVE
 
-NATIVE_PLATFORM = "native"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Where conf/ and scenarios/ are: the checkout's top level, or the package itself when installed from a
 #: wheel (setup.py maps the top-level folders into bench/ there).
@@ -107,7 +107,7 @@ class PlatformConfig:
     Passed to the builders as `--platform`; `native` passes nothing.
     """
 
-    names: list[str] = field(default_factory=lambda: [NATIVE_PLATFORM])
+    names: list[str] = field(default_factory=lambda: [NATIVE])
 
 
 @dataclass
