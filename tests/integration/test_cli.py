@@ -156,6 +156,7 @@ def test_a_shared_engine_keeps_what_the_harness_did_not_create(tmp_path: Path) -
     assert result.returncode == 0, result.stdout + result.stderr
     assert docker.image.exists("someone-else/keep:1"), "the harness removed an image it did not create"
     run = load(tmp_path / "run")
+    assert sorted(run.builds["builder"]) == ["buildkit", "legacy"]
     assert all("engine-not-owned" in flags for flags in run.builds["flags"])
     assert all("--no-cache" in argv for argv in run.builds["argv"])
     assert not [t for i in docker.image.list() for t in i.repo_tags if t.startswith("bench-run/")]
