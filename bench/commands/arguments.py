@@ -4,6 +4,11 @@ and refuses bad arguments with its usage and exit 2 (argparse's own convention).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bench.config import BenchConfig
 
 
 def parser(command: str, description: str, epilog: str | None = None) -> argparse.ArgumentParser:
@@ -42,3 +47,30 @@ def fraction(text: str) -> float:
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a fraction of 0 or more (0.05 = 5%)")
     return value
+
+
+def composed(command: str, description: str, args: list[str]) -> BenchConfig:
+    """The config a command's overrides compose, as `bench run` would (the parser answers --help)."""
+    from bench.config import compose
+
+    found = parser(command, description)
+    add_overrides(found)
+    return compose(found.parse_args(args).overrides)
+
+
+def directory(command: str, description: str, args: list[str], metavar: str, example: str) -> Path:
+    """The one directory a command takes."""
+    found = parser(command, description)
+    found.add_argument("directory", type=Path, metavar=metavar, help=f"e.g. {example}")
+    return found.parse_args(args).directory
+
+
+def runs(
+    command: str, description: str, args: list[str], out_help: str, out_required: bool
+) -> argparse.Namespace:
+    """RUN_DIR... [--out DIR] [--resamples N]: the arguments of the commands that render runs."""
+    found = parser(command, description)
+    found.add_argument("run_dirs", nargs="+", type=Path, metavar="RUN_DIR")
+    found.add_argument("--out", type=Path, required=out_required, help=out_help)
+    add_resamples(found)
+    return found.parse_args(args)

@@ -33,9 +33,4 @@ def print_doctor(engine: EngineConfig) -> int:
 
 
 def main(args: list[str]) -> int:
-    from bench.config import compose
-
-    parser = arguments.parser(NAME, HELP)
-    arguments.add_overrides(parser)
-    ns = parser.parse_args(args)
-    return print_doctor(compose(ns.overrides).engine)
+    return print_doctor(arguments.composed(NAME, HELP, args).engine)

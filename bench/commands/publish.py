@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bench.commands import arguments
 
 NAME = "publish"
@@ -16,9 +14,6 @@ def main(args: list[str]) -> int:
 
     from bench.report import commands
 
-    parser = arguments.parser(NAME, "Write a static site of the runs: index.html and runs/<id>/index.html.")
-    parser.add_argument("run_dirs", nargs="+", type=Path, metavar="RUN_DIR")
-    parser.add_argument("--out", type=Path, required=True, help="the site's directory")
-    arguments.add_resamples(parser)
-    ns = parser.parse_args(args)
+    description = "Write a static site of the runs: index.html and runs/<id>/index.html."
+    ns = arguments.runs(NAME, description, args, "the site's directory", out_required=True)
     return commands.publish(ns.run_dirs, ns.out, Console(), n_resamples=ns.resamples)

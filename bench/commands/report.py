@@ -3,8 +3,6 @@ report of several runs (bench/report/commands.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bench.commands import arguments
 
 NAME = "report"
@@ -17,9 +15,6 @@ def main(args: list[str]) -> int:
 
     from bench.report import commands
 
-    parser = arguments.parser(NAME, "Write report.md and report.html into each run directory (or --out).")
-    parser.add_argument("run_dirs", nargs="+", type=Path, metavar="RUN_DIR")
-    parser.add_argument("--out", type=Path, help="write one merged report of all the runs here")
-    arguments.add_resamples(parser)
-    ns = parser.parse_args(args)
+    description = "Write report.md and report.html into each run directory (or --out)."
+    ns = arguments.runs(NAME, description, args, "write one merged report of all the runs here", False)
     return commands.report(ns.run_dirs, ns.out, Console(), n_resamples=ns.resamples)

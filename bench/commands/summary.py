@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bench.commands import arguments
 
 NAME = "summary"
@@ -16,6 +14,5 @@ def main(args: list[str]) -> int:
 
     from bench.app import summarize
 
-    parser = arguments.parser(NAME, HELP)
-    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="e.g. results/2026-...")
-    return 0 if summarize(parser.parse_args(args).run_dir, Console()) else 1
+    run_dir = arguments.directory(NAME, HELP, args, "RUN_DIR", "results/2026-...")
+    return 0 if summarize(run_dir, Console()) else 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bench.commands import arguments
 
 NAME = "sweep"
@@ -14,6 +12,4 @@ HELP = "which jobs of a multirun (-m) sweep are complete, partial or missing"
 def main(args: list[str]) -> int:
     from bench.report.sweep import print_sweep
 
-    parser = arguments.parser(NAME, HELP)
-    parser.add_argument("sweep_dir", type=Path, metavar="SWEEP_DIR", help="e.g. results/multirun/2026-...")
-    return print_sweep(parser.parse_args(args).sweep_dir)
+    return print_sweep(arguments.directory(NAME, HELP, args, "SWEEP_DIR", "results/multirun/2026-..."))

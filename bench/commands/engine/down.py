@@ -10,10 +10,7 @@ HELP = "stop the engine and its registry (their data stay)"
 
 
 def main(args: list[str]) -> int:
-    from bench.config import compose
     from bench.engine import lifecycle
 
-    parser = arguments.parser(f"engine {NAME}", HELP)
-    arguments.add_overrides(parser)
-    lifecycle.down(compose(parser.parse_args(args).overrides).engine)
+    lifecycle.down(arguments.composed(f"engine {NAME}", HELP, args).engine)
     return 0

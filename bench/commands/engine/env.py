@@ -10,10 +10,7 @@ HELP = 'the shell exports to use bench\'s engine: eval "$(bench engine env)"'
 
 
 def main(args: list[str]) -> int:
-    from bench.config import compose
     from bench.host.client import exports
 
-    parser = arguments.parser(f"engine {NAME}", HELP)
-    arguments.add_overrides(parser)
-    print(exports(compose(parser.parse_args(args).overrides).engine.context), end="")
+    print(exports(arguments.composed(f"engine {NAME}", HELP, args).engine.context), end="")
     return 0

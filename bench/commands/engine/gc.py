@@ -11,11 +11,8 @@ HELP = "delete registry refs no kept run under results/ names (base images stay)
 
 def main(args: list[str]) -> int:
     """One line of what was deleted and freed; refusals (a run holds the registry) are EngineErrors."""
-    from bench.config import compose
     from bench.services import registry_gc
 
-    parser = arguments.parser(f"engine {NAME}", HELP)
-    arguments.add_overrides(parser)
-    config = compose(parser.parse_args(args).overrides)
+    config = arguments.composed(f"engine {NAME}", HELP, args)
     print(registry_gc.collect(config.engine, config.tag_prefix).line())
     return 0

@@ -10,10 +10,7 @@ HELP = "empty the engine as a cold build starts: no image, build cache, content 
 
 
 def main(args: list[str]) -> int:
-    from bench.config import compose
     from bench.engine import lifecycle
 
-    parser = arguments.parser(f"engine {NAME}", HELP)
-    arguments.add_overrides(parser)
-    lifecycle.reset_cold(compose(parser.parse_args(args).overrides).engine)
+    lifecycle.reset_cold(arguments.composed(f"engine {NAME}", HELP, args).engine)
     return 0

@@ -40,11 +40,8 @@ def print_disk(engine: EngineConfig, console: Console | None = None) -> None:
 
 def main(args: list[str]) -> int:
     from bench.commands.doctor import print_doctor
-    from bench.config import compose
 
-    parser = arguments.parser(f"engine {NAME}", HELP)
-    arguments.add_overrides(parser)
-    engine = compose(parser.parse_args(args).overrides).engine
+    engine = arguments.composed(f"engine {NAME}", HELP, args).engine
     code = print_doctor(engine)
     print_disk(engine)
     return code
