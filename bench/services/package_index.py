@@ -102,14 +102,8 @@ def start(engine: EngineConfig, timeout_s: float = 10.0) -> bool:
         return False
     host, _, port = engine.package_index.rpartition(":")
     argv = [sys.executable, "-m", "bench.services.index_server", port, host, str(index_root(engine))]
-    service.start(
-        "package-index",
-        argv,
-        engine.run_dir,
-        lambda: reachable(engine),
-        f"the package index on {engine.package_index}",
-        timeout_s,
-    )
+    what = f"the package index on {engine.package_index}"
+    service.start("package-index", argv, engine.run_dir, lambda: reachable(engine), what, timeout_s)
     return True
 
 

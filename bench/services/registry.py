@@ -55,14 +55,8 @@ def start(engine: EngineConfig, timeout_s: float = 20.0) -> bool:
         return False
     Path(engine.registry_dir).mkdir(parents=True, exist_ok=True)
     config = write_config(engine)
-    service.start(
-        "registry",
-        ["docker-registry", "serve", str(config)],
-        engine.run_dir,
-        lambda: reachable(engine),
-        f"the registry on {engine.registry}",
-        timeout_s,
-    )
+    argv, what = ["docker-registry", "serve", str(config)], f"the registry on {engine.registry}"
+    service.start("registry", argv, engine.run_dir, lambda: reachable(engine), what, timeout_s)
     return True
 
 
