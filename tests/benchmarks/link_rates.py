@@ -23,16 +23,16 @@ def main(overrides: list[str]) -> int:
 
     register()
     os.environ["BENCH_TEST_OVERRIDES"] = " ".join(overrides)
-    import test_link
+    import test_network_link_engine as link_test
     from engine_setup import compose_config
 
     engine = compose_config().engine
-    digest = test_link._push_blob(engine.registry)
+    digest = link_test._push_blob(engine.registry)
     port = int(engine.registry.rpartition(":")[2])
-    print(f"loopback: {test_link._fetch_rate_bits(engine.registry, digest) / 1e6:.0f} Mbit/s")
+    print(f"loopback: {link_test._fetch_rate_bits(engine.registry, digest) / 1e6:.0f} Mbit/s")
     for name, rate in PROFILES:
         with link.shaped(link.LinkProfile(name, rate), [port], engine.run_dir):
-            measured = test_link._fetch_rate_bits(engine.registry, digest)
+            measured = link_test._fetch_rate_bits(engine.registry, digest)
         print(f"{name}: profile {rate:g} Mbit/s, measured {measured / 1e6:.0f} Mbit/s")
     return 0
 

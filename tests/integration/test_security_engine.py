@@ -158,7 +158,7 @@ def test_a_build_goes_to_the_owned_engine_whatever_the_shell_says(
     (context / "Dockerfile").write_text("FROM scratch\nCOPY probe /probe\n")
     (context / "probe").write_text("bench security probe\n")
     tag = "bench-run/security-probe:1"
-    with engine_lock(engine, "tests/integration/test_security.py", say=print):
+    with engine_lock(engine, "tests/integration/test_security_engine.py", say=print):
         built = subprocess.run(
             ["docker", "--context", engine.context, "buildx", "build", "--builder", engine.context,
              "--load", "--tag", tag, str(context)],

@@ -2,7 +2,7 @@
 
 tests/fixtures/runs/tiny is a real `bench run scenario=tiny repetitions=3 warmup=0` of this machine;
 results/reference/multistage is the committed reference run. Regenerate the golden file after an
-intended change with `BENCH_UPDATE_GOLDEN=1 .venv/bin/pytest tests/unit/test_report_recorded.py`.
+intended change with `BENCH_UPDATE_GOLDEN=1 .venv/bin/pytest tests/unit/test_report_model.py`.
 """
 
 from __future__ import annotations
