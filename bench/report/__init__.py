@@ -2,11 +2,14 @@
 per format (as hyperfine's src/export/).
 
 - `model`: build_report(runs) -> Report (cells, comparisons, failed cells, claims, environment...)
+- `cells`: the data every section reads (cell_table, failed_cells, measured rows...); `formatting`: seconds,
+  intervals, ratios and p-values as text, the same in every format
 - `comparisons`: the one function behind every comparison table; speedup = reference / candidate median
 - `document`, `sections/`: the report's sections as blocks, one module per subject; REPORT, SUMMARY and
   TERMINAL lists of them
 - `exporter`: the Exporter protocol, write_report (report.md, report.html) and write_summary (summary.md)
-- `markdown`, `html`, `terminal`: the formats
+- `markdown`, `html`, `terminal`: the formats; the summary a run prints and writes (terminal, summary.md)
+  is not a second implementation but a subset of the report's sections (sections.SUMMARY_SECTIONS)
 - `figures/`: medians, speedups, heatmap, per-step timeline (matplotlib, imported when drawn)
 - `claims`: the talk's claims as small functions returning a verdict and the numbers behind it
 - `compare`, `compare_terminal`: `bench compare BASE NEW`, per-cell speedup, regressions gate CI

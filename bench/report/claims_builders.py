@@ -1,6 +1,6 @@
 """C1, "BuildKit builds faster than the legacy builder in many cases", from cold cells of both builders.
 
-The speedup table (bench/summary/table.py) gives the verdict per scenario; the numbers add the two
+The speedup table (bench/report/cells.py) gives the verdict per scenario; the numbers add the two
 mechanisms the talk names, read from step rows: stages running at the same time (stage_overlap.py) and
 stages legacy built that BuildKit skipped because the target does not need them.
 """
@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from bench import stats
+from bench.report import cells as tables
+from bench.report import formatting as fmt
 from bench.report.stage_overlap import concurrent_stage_seconds_per_build
 from bench.report.verdicts import (
     NOT_MEASURED,
@@ -21,8 +23,6 @@ from bench.report.verdicts import (
     Evidence,
     interval_text,
 )
-from bench.summary import formatting as fmt
-from bench.summary import table as tables
 
 
 def _cold_ok(builds: pd.DataFrame, builder: str) -> pd.DataFrame:

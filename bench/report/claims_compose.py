@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from bench.report import cells as tables
+from bench.report import formatting as fmt
 from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
-from bench.summary import formatting as fmt
-from bench.summary import table as tables
 
 COMPOSE_EVIDENCE = "compose:"
 

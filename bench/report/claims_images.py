@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from bench.audit.run_equivalence import read_equivalence
+from bench.report import cells as tables
+from bench.report import formatting as fmt
 from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
-from bench.summary import formatting as fmt
-from bench.summary import table as tables
 
 TEST_STAGE = "test"  # the stage name a scenario's test stage has (scenarios/multistage)
 TEST_CHANGE = "test"  # change=test: the scenario's failing_test is applied before the measured build

@@ -14,9 +14,9 @@ from pathlib import PurePath
 import pandas as pd
 
 from bench import platforms
+from bench.report import cells as tables
+from bench.report import formatting as fmt
 from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
-from bench.summary import formatting as fmt
-from bench.summary import table as tables
 
 
 def dockerfile_of(argv: object) -> str | None:

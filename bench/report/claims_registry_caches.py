@@ -11,6 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from bench import quality, stats
+from bench.report import cells as tables
+from bench.report import formatting as fmt
 from bench.report.verdicts import (
     NOT_MEASURED,
     NOT_SUPPORTED,
@@ -20,8 +22,6 @@ from bench.report.verdicts import (
     Evidence,
     interval_text,
 )
-from bench.summary import formatting as fmt
-from bench.summary import table as tables
 
 #: Cache sources that pull a previous build from a registry: the inline cache of the previous image, or
 #: a registry cache export (min/max mode); `registry` is the generic name.

@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from bench.audit.leaks import UNTAGGED
+from bench.report import cells as tables
 from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
-from bench.summary import table as tables
 
 SECRET_MOUNT = "buildkit-secret"
 #: Legacy patterns that leak by construction, and the kind of location the audit must report for them.

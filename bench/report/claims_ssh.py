@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bench.report import cells as tables
 from bench.report.claims_secrets import audited_rows, missed_leaks, variant_line
 from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
-from bench.summary import table as tables
 
 SSH_MOUNT = "buildkit-ssh"
 #: the legacy pattern that leaks by construction, and the kind of location the audit must report for it

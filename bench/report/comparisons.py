@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from bench import stats
-from bench.summary import table as tables
+from bench.report import cells as tables
 
 SPEEDUP_RULE = (
     "Speedup = reference median / candidate median (above 1: the candidate is faster), called faster or"

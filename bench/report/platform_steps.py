@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bench.summary import table as tables
+from bench.report import cells as tables
 
 COLUMNS = [
     "scenario",

@@ -13,7 +13,7 @@ from typing import Literal
 
 import pandas as pd
 
-from bench.summary import formatting as fmt
+from bench.report import formatting as fmt
 
 Verdict = Literal["supported", "not supported", "not measured"]
 SUPPORTED: Verdict = "supported"

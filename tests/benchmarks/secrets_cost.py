@@ -26,8 +26,8 @@ from bench import stats
 from bench.app import run_experiment
 from bench.audit.leaks import Matcher, Secret, scan_saved
 from bench.config import BenchConfig, compose
+from bench.report import cells as tables
 from bench.results import load
-from bench.summary import table as tables
 
 MOUNTED, BASELINE = "buildkit-secret", "no-secret"
 AUDITED_IMAGES = ("bench/busybox:latest", "bench/debian-gcc:bookworm", "bench/debian-python:bookworm")

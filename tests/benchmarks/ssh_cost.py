@@ -23,8 +23,8 @@ from rich.console import Console
 from bench import stats
 from bench.app import run_experiment
 from bench.config import BenchConfig, compose
+from bench.report import cells as tables
 from bench.results import load
-from bench.summary import table as tables
 
 MOUNTED = "buildkit-ssh"
 BASELINES = {"no-ssh": "Dockerfile.no-ssh", "copy-key": "Dockerfile.copy-key"}

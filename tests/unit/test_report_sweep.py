@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from report_runs import COLD_WIN, write_run
 
+from bench.report import cells as tables
 from bench.report.claims import CLAIMS
 from bench.report.claims_engines import check_c12
 from bench.report.markdown import render_markdown
@@ -15,7 +16,6 @@ from bench.report.model import build_report
 from bench.report.sweep import COMPLETE, MISSING, NO_RUN, PARTIAL, print_sweep, sweep_jobs
 from bench.report.verdicts import Evidence
 from bench.results import load
-from bench.summary import table as tables
 
 C12 = next(c for c in CLAIMS if c.id == "C12")
 

@@ -10,8 +10,8 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
+from bench.report import cells as tables
 from bench.report.figures import FigureFile, log_ticks, save
-from bench.summary import table as tables
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -17,8 +17,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bench import stats
+from bench.report import cells as tables
 from bench.report.figures import log_ticks
-from bench.summary import table as tables
 
 #: Okabe-Ito colours: distinguishable with colour-blindness and in greyscale print.
 BUILDER_COLORS = {"legacy": "#D55E00", "buildkit": "#0072B2"}

@@ -10,9 +10,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from bench.report import cells as tables
 from bench.report.figures import FigureFile, log_ticks, save
 from bench.report.figures.medians import BUILDER_COLORS
-from bench.summary import table as tables
 
 if TYPE_CHECKING:
     from bench.report.model import Report

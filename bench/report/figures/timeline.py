@@ -17,8 +17,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from bench.report import cells as tables
 from bench.report.figures import FigureFile, save
-from bench.summary import table as tables
 
 if TYPE_CHECKING:
     from bench.report.model import Report

@@ -1,7 +1,7 @@
 """The report's engines section: which engine each merged run measured on, and how they differ.
 
 A sweep over engines (`bench run -m engine=a,b`) writes one run per engine; the report merges them with
-the engine as a cell dimension (bench/summary/table.py) and lists here each engine's identity (its
+the engine as a cell dimension (bench/report/cells.py) and lists here each engine's identity (its
 context and endpoint, the daemon's ID) and environment, so a figure can be traced to the machine behind it.
 Runs whose parent directory is a sweep add which of the sweep's jobs are missing (bench/report/sweep.py).
 """

@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bench import stats
+from bench.report import cells as tables
 from bench.report.document import Block, Bullets, Code, Heading, Paragraph, Table
 from bench.report.figures import FigureFile
 from bench.report.model import Report
-from bench.summary import table as tables
 
 
 def _resamples(report: Report) -> str:

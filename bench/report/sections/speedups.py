@@ -9,10 +9,10 @@ from collections.abc import Sequence
 import pandas as pd
 
 from bench.report import comparisons
+from bench.report import formatting as fmt
 from bench.report.document import Block, Bullets, Heading, Paragraph, Table
 from bench.report.figures import FigureFile
 from bench.report.model import Report
-from bench.summary import formatting as fmt
 
 
 def comparison_blocks(frame: pd.DataFrame, sides: comparisons.Sides, subject: str) -> list[Block]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bench import quality
+from bench.report import cells as tables
+from bench.report import formatting as fmt
 from bench.report.document import Block, Bullets, Heading, Paragraph, Table
 from bench.report.figures import FigureFile
 from bench.report.model import Report
-from bench.summary import formatting as fmt
-from bench.summary import table as tables
 
 CELL_HEADERS = (
     "ok",

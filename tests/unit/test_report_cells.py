@@ -18,6 +18,7 @@ import pytest
 from rich.console import Console
 
 from bench import stats
+from bench.report import cells as tables
 from bench.report import comparisons
 from bench.report.exporter import write_summary
 from bench.report.figures import FigureFile
@@ -26,7 +27,6 @@ from bench.report.model import Report, build_report
 from bench.report.sections import SUMMARY_SECTIONS
 from bench.report.terminal import print_report
 from bench.results import Run
-from bench.summary import table as tables
 
 N = 199  # resamples: the tables only need an interval, not a precise one
 
@@ -275,7 +275,7 @@ def test_write_summary_draws_the_figure_it_links(report: Report, tmp_path: Path)
 def test_summary_modules_do_not_load_matplotlib_until_a_figure_is_drawn() -> None:
     code = (
         "import sys, bench.report.markdown, bench.report.terminal, bench.report.exporter\n"
-        "import bench.summary.table\n"
+        "import bench.report.cells\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
