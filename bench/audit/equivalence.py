@@ -137,3 +137,10 @@ def compare_images(a: ImageFiles, b: ImageFiles) -> dict[str, Any]:
         "inspect_tells": [{k: t[k] for k in ("field", "a", "b", "class")} for t in tells],
         "layers": [a.layers, b.layers],
     }
+
+
+def verdict_word(result: dict[str, Any]) -> str:
+    """identical, equivalent (files and config the same, metadata aside) or NOT equivalent."""
+    if result["identical"]:
+        return "identical"
+    return "equivalent" if result["equivalent"] else "NOT equivalent"

@@ -43,11 +43,10 @@ def main(args: list[str]) -> int:
 def describe(result: dict, name_a: str, name_b: str) -> list[str]:
     """A few lines a reader can act on: the verdict, the classes of differences, the inspect tells."""
     files = result["files"]
-    verdict = (
-        "identical" if result["identical"] else ("equivalent" if result["equivalent"] else "NOT equivalent")
-    )
+    from bench.audit.equivalence import verdict_word
+
     lines = [
-        f"{name_a} vs {name_b}: {verdict}",
+        f"{name_a} vs {name_b}: {verdict_word(result)}",
         f"files: {files['compared']} paths compared; {files['only_a']} only in A,"
         f" {files['only_b']} only in B, {files['changed']} differ;"
         f" {files['mtime_only']} differ in mtime only",

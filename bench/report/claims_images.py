@@ -5,10 +5,12 @@ the step rows of a stage called `test` and from `change=test` cells (a deliberat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from bench.audit.equivalence import verdict_word
 from bench.audit.run_equivalence import read_equivalence
 from bench.report import cells as tables
 from bench.report import formatting as fmt
@@ -30,61 +32,58 @@ def _classes(pair: dict[str, Any]) -> str:
     return ", ".join(f"{k} {v}" for k, v in pair["differences_by_class"].items()) or "none"
 
 
-def _not_compared(claim: Claim) -> ClaimVerdict:
-    return ClaimVerdict(
-        claim,
-        NOT_MEASURED,
-        [f"no run compared the two builders' images (equivalence.json); {claim.measured_by}"],
-    )
+def _over_pairs(
+    claim: Claim,
+    ev: Evidence,
+    lines: Callable[[dict[str, Any]], list[str]],
+    supported: Callable[[list[dict[str, Any]]], bool],
+) -> ClaimVerdict:
+    """A verdict over every configuration the runs built with both builders (equivalence.json), with the
+    lines of each pair as its numbers; not measured when no run compared the two builders' images."""
+    pairs = _pairs(ev)
+    if not pairs:
+        why = f"no run compared the two builders' images (equivalence.json); {claim.measured_by}"
+        return ClaimVerdict(claim, NOT_MEASURED, [why])
+    numbers = [line for pair in pairs for line in lines(pair)]
+    return ClaimVerdict(claim, SUPPORTED if supported(pairs) else NOT_SUPPORTED, numbers)
+
+
+def _equivalence_lines(pair: dict[str, Any]) -> list[str]:
+    files = pair["files"]
+    return [
+        f"{pair['key']}: legacy (build {pair['a']['seq']}) vs BuildKit (build {pair['b']['seq']}):"
+        f" {verdict_word(pair)}; {files['compared']} paths, {files['only_a']} only in legacy,"
+        f" {files['only_b']} only in BuildKit,"
+        f" {files['changed']} differ, {files['mtime_only']} differ in mtime only; differences by class:"
+        f" {_classes(pair)}",
+        *[f"  differs: {c['path']} {c['differs']}" for c in files["changed_paths"][:5]],
+        *[
+            f"  config {f['field']}: {f['a']!r} (legacy) vs {f['b']!r} (BuildKit)"
+            for f in pair["fields"]
+            if f["class"] == "config"
+        ][:5],
+    ]
 
 
 def check_c8(claim: Claim, ev: Evidence) -> ClaimVerdict:
     """Supported when every configuration built by both builders gave images with the same files (type,
     mode, owner, size, content, link target) and config; mtimes, ids, history and metadata may differ."""
-    pairs = _pairs(ev)
-    if not pairs:
-        return _not_compared(claim)
-    numbers = []
-    for pair in pairs:
-        files = pair["files"]
-        verdict = (
-            "identical" if pair["identical"] else ("equivalent" if pair["equivalent"] else "NOT equivalent")
-        )
-        numbers.append(
-            f"{pair['key']}: legacy (build {pair['a']['seq']}) vs BuildKit (build {pair['b']['seq']}):"
-            f" {verdict}; {files['compared']} paths, {files['only_a']} only in legacy,"
-            f" {files['only_b']} only in BuildKit,"
-            f" {files['changed']} differ, {files['mtime_only']} differ in mtime only; differences by class:"
-            f" {_classes(pair)}"
-        )
-        numbers += [f"  differs: {c['path']} {c['differs']}" for c in files["changed_paths"][:5]]
-        numbers += [
-            f"  config {f['field']}: {f['a']!r} (legacy) vs {f['b']!r} (BuildKit)"
-            for f in pair["fields"]
-            if f["class"] == "config"
-        ][:5]
-    ok = all(p["equivalent"] for p in pairs)
-    return ClaimVerdict(claim, SUPPORTED if ok else NOT_SUPPORTED, numbers)
+    return _over_pairs(claim, ev, _equivalence_lines, lambda pairs: all(p["equivalent"] for p in pairs))
+
+
+def _inspect_lines(pair: dict[str, Any]) -> list[str]:
+    tells = "; ".join(
+        f"{t['field']} {t['a']!r} (legacy) vs {t['b']!r} (BuildKit)" for t in pair["inspect_tells"]
+    )
+    return [f"{pair['key']}: docker inspect fields that tell the builders apart: {tells or 'none'}"]
 
 
 def check_c9(claim: Claim, ev: Evidence) -> ClaimVerdict:
     """Not supported when a field of `docker image inspect` differs in a way that names BuildKit or that one
     builder fills and the other leaves empty; ids, dates and layer digests differ between any two builds."""
-    pairs = _pairs(ev)
-    if not pairs:
-        return _not_compared(claim)
-    numbers = []
-    for pair in pairs:
-        tells = pair["inspect_tells"]
-        numbers.append(
-            f"{pair['key']}: docker inspect fields that tell the builders apart: "
-            + (
-                "; ".join(f"{t['field']} {t['a']!r} (legacy) vs {t['b']!r} (BuildKit)" for t in tells)
-                or "none"
-            )
-        )
-    revealed = any(p["inspect_reveals_builder"] for p in pairs)
-    return ClaimVerdict(claim, NOT_SUPPORTED if revealed else SUPPORTED, numbers)
+    return _over_pairs(
+        claim, ev, _inspect_lines, lambda pairs: not any(p["inspect_reveals_builder"] for p in pairs)
+    )
 
 
 def _test_steps(ev: Evidence, builds) -> Any:

@@ -13,8 +13,6 @@ import html
 import re
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from bench.config import SCENARIOS_DIR, EngineConfig
@@ -89,11 +87,7 @@ def download(engine: EngineConfig, say=print) -> bool:
 
 
 def reachable(engine: EngineConfig, timeout_s: float = 2.0) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://{engine.package_index}/simple/", timeout=timeout_s) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
+    return service.answers_http(f"http://{engine.package_index}/simple/", timeout_s)
 
 
 def start(engine: EngineConfig, timeout_s: float = 10.0) -> bool:

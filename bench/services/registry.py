@@ -32,11 +32,7 @@ def write_config(engine: EngineConfig) -> Path:
 
 
 def reachable(engine: EngineConfig, timeout_s: float = 2.0) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://{engine.registry}/v2/", timeout=timeout_s) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
+    return service.answers_http(f"http://{engine.registry}/v2/", timeout_s)
 
 
 def has_tag(engine: EngineConfig, repository: str, tag: str) -> bool:

@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 from bench.engine import process_identity
 from bench.engine.errors import EngineError
 from bench.services import log_rotation
+
+
+def answers_http(url: str, timeout_s: float = 2.0) -> bool:
+    """A server answers GET url with 200 (the registry's /v2/, the package index's /simple/)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
 
 
 def start(
