@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         print(version())
         return 0
     if completion.asked(args):  # Hydra's bash completion queries `bench -sc query=bash`
-        return completion.main(args)
+        return completion.main(args, COMMANDS)
     command = COMMANDS.get(args[0])
     if command is None:
         known = ", ".join(COMMANDS)

@@ -42,6 +42,17 @@ class RunEngine(Protocol):
     def unusable(self) -> str | None:
         """One line saying what the engine lacks and its fix, or None when it can run this config."""
 
+    def _secret_run(self, scenario: Scenario, run_dir: Path) -> SecretRun | None:
+        """A secrets scenario's token and server, the ssh scenario's keys and servers (`ssh_key`), or None
+        for a scenario without a `secret` section."""
+        if scenario.secret is None:
+            return None
+        if "ssh_key" in scenario.secret:
+            from bench.secrets.ssh_run import SshRun
+
+            return SshRun.open(scenario, self.engine, self.docker, run_dir, self.say)
+        return SecretRun.open(scenario, self.engine, self.docker, run_dir, say=self.say)
+
     def equip(self, scenario: Scenario, run_dir: Path) -> Equipment:
         """Make what the run needs (base images...), its builders and the checks around each build."""
 
@@ -89,8 +100,19 @@ class DockerRunEngine:
             from bench.builders.compose import compose_builders
 
             builders = dict(compose_builders(self.docker))
-        self.secret = SecretRun.open(scenario, self.engine, self.docker, run_dir, say=self.say)
+        self.secret = self._secret_run(scenario, run_dir)
         return builders if self.secret is None else self.secret.wrap(builders)
+
+    def _secret_run(self, scenario: Scenario, run_dir: Path) -> SecretRun | None:
+        """A secrets scenario's token and server, the ssh scenario's keys and servers (`ssh_key`), or None
+        for a scenario without a `secret` section."""
+        if scenario.secret is None:
+            return None
+        if "ssh_key" in scenario.secret:
+            from bench.secrets.ssh_run import SshRun
+
+            return SshRun.open(scenario, self.engine, self.docker, run_dir, self.say)
+        return SecretRun.open(scenario, self.engine, self.docker, run_dir, say=self.say)
 
     def equip(self, scenario: Scenario, run_dir: Path) -> Equipment:
         provision.provide(self.config, scenario, self.docker, say=self.say)

@@ -9,6 +9,7 @@ in COMP_LINE; the top level hands that here. The command names are completed her
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 #: Commands (and engine subcommands) whose arguments are Hydra overrides of `bench run`'s config.
 TAKE_OVERRIDES = ("run", "doctor")
@@ -21,8 +22,8 @@ def asked(args: list[str]) -> bool:
     return first in ("-sc", "--shell-completion") or first.startswith("--shell-completion=")
 
 
-def main(args: list[str]) -> int:
-    from bench.cli import COMMANDS
+def main(args: list[str], commands: Iterable[str]) -> int:
+    """Answer the query for the line in COMP_LINE; `commands`: the names of bench's command table."""
     from bench.commands import engine, run
 
     line = os.environ.get("COMP_LINE")
@@ -31,7 +32,7 @@ def main(args: list[str]) -> int:
     words = line.split()
     typing = len(words) - (0 if line.endswith(" ") else 1)  # the index of the word the cursor is in
     if typing <= 1:
-        print(" ".join(COMMANDS))
+        print(" ".join(commands))
     elif words[1] == "engine" and typing == 2:
         print(" ".join(engine.SUBCOMMANDS))
     elif words[1] in TAKE_OVERRIDES:

@@ -1,10 +1,10 @@
 """One run of a secrets scenario: make the token, serve the artifact, wrap the builders, audit, clean up.
 
-`SecretRun.open` (only for a scenario whose bench.yaml has a `secret` section) makes the run's token and
-starts the token server; `wrap` gives the builders the token; `chain` adds the leak audit after every
-build; `finish` audits the run directory and the harness's own logs (the engine's run dir: service and
-daemon logs) and then `close`s: server stopped, token directory removed. `close` also runs at interpreter
-exit, so an exception or a signal cannot leave the token on disk.
+`SecretRun.open` (for a scenario whose bench.yaml has a `secret` section; bench/run_engine.py opens it)
+makes the run's token and starts the token server; `wrap` gives the builders the token; `chain` adds the
+leak audit after every build; `finish` audits the run directory and the harness's own logs (the engine's
+run dir: service and daemon logs) and then `close`s: server stopped, token directory removed. `close` also
+runs at interpreter exit, so an exception or a signal cannot leave the token on disk.
 """
 
 from __future__ import annotations
@@ -54,15 +54,9 @@ class SecretRun:
         docker: DockerClient,
         run_dir: Path,
         say: Callable[[str], None] = print,
-    ) -> SecretRun | None:
-        """None for a scenario without a secret; else the token made and its server answering (the ssh
-        scenario's `ssh_key`: its key pairs, repository and servers, bench/secrets/ssh_run.py)."""
-        if scenario.secret is None:
-            return None
-        if "ssh_key" in scenario.secret:
-            from bench.secrets.ssh_run import SshRun  # imports this module
-
-            return SshRun.open(scenario, engine, docker, run_dir, say)
+    ) -> SecretRun:
+        """The token made and its server answering (the ssh scenario has SshRun, bench/secrets/ssh_run.py;
+        bench/run_engine.py picks by the scenario's `secret` section)."""
         token = RunToken()
         try:
             address = server.start(engine.token_server, token.path, engine.run_dir, fallback=True)
