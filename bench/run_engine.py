@@ -42,17 +42,6 @@ class RunEngine(Protocol):
     def unusable(self) -> str | None:
         """One line saying what the engine lacks and its fix, or None when it can run this config."""
 
-    def _secret_run(self, scenario: Scenario, run_dir: Path) -> SecretRun | None:
-        """A secrets scenario's token and server, the ssh scenario's keys and servers (`ssh_key`), or None
-        for a scenario without a `secret` section."""
-        if scenario.secret is None:
-            return None
-        if "ssh_key" in scenario.secret:
-            from bench.secrets.ssh_run import SshRun
-
-            return SshRun.open(scenario, self.engine, self.docker, run_dir, self.say)
-        return SecretRun.open(scenario, self.engine, self.docker, run_dir, say=self.say)
-
     def equip(self, scenario: Scenario, run_dir: Path) -> Equipment:
         """Make what the run needs (base images...), its builders and the checks around each build."""
 
