@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -113,6 +115,7 @@ def check_page(page: Path, screenshot: Path, full_page: bool = False) -> PageChe
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,  # its helpers (zygote, renderers, crashpad) are stopped with it
         )
         try:
             port = _devtools_port(proc)
@@ -137,12 +140,26 @@ def check_page(page: Path, screenshot: Path, full_page: bool = False) -> PageChe
             session.ws.close()
             return PageCheck(_errors(session.events), state["images"], state["title"])
         finally:
-            proc.terminate()
+            _stop_group(proc)
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """Stop Chromium and every helper process it started, and wait until none is left: a helper still
+    writing into the profile makes its removal fail ("Directory not empty")."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            proc.poll()
             try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+    proc.wait()
 
 
 def _devtools_port(proc: subprocess.Popen) -> int:
