@@ -17,6 +17,7 @@ from typing import Any
 from bench.config import BenchConfig, EngineConfig
 from bench.engine.contents import EngineContents
 from bench.records import BuildRecord, BuildRequest, Outcome, Step
+from bench.rows import BuildRow
 from bench.run_context import Equipment, RunContext
 from bench.scenario import Scenario
 
@@ -155,3 +156,36 @@ class ScriptedEngine:
     def leaked(self, run_dir: Path) -> bool:
         self.calls.append("leaked")
         return self.leaks
+
+
+def interrupting_builders(call: int | None) -> dict[str, ScriptedBuilder]:
+    """Both builders, sharing one call count; call number `call` (from 0) is a Ctrl-C (KeyboardInterrupt)."""
+    calls = {"n": 0}
+
+    def wall(request: BuildRequest, index: int) -> float:
+        calls["n"] += 1
+        if calls["n"] - 1 == call:
+            raise KeyboardInterrupt
+        return 1.0
+
+    return {name: ScriptedBuilder(name, wall) for name in ("buildkit", "legacy")}
+
+
+def stored_row(seq: int = 0, **fields: Any) -> BuildRow:
+    """A build row of one buildkit cell with the given fields, for tests of the results store."""
+    identity: dict[str, Any] = {
+        "run_id": "r1",
+        "seq": seq,
+        "round": seq,
+        "repetition": 0,
+        "warmup": False,
+        "cell": "s|buildkit|none|none",
+        "scenario": "s",
+        "builder": "buildkit",
+        "cache": "none",
+        "change": "none",
+        "platform": "native",
+        "engine": "dedicated",
+        "outcome": "ok",
+    }
+    return BuildRow(**{**identity, **fields})

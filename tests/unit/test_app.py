@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fakes import ScriptedBuilder, ScriptedEngine
+from fakes import ScriptedBuilder, ScriptedEngine, interrupting_builders
 from rich.console import Console
 
 from bench.app import EXIT_FAILED_BUILDS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, run_experiment
@@ -80,22 +80,11 @@ def test_a_leaked_secret_fails_the_run(tmp_path: Path) -> None:
     assert code == EXIT_FAILED_BUILDS
 
 
-def _interrupted_at(call: int) -> ScriptedEngine:
-    """Builders that share one call count; call `call` is a Ctrl-C."""
-    calls = {"n": 0}
-
-    def wall(request, index) -> float:
-        calls["n"] += 1
-        if calls["n"] - 1 == call:
-            raise KeyboardInterrupt
-        return 1.0
-
-    return ScriptedEngine({name: ScriptedBuilder(name, wall) for name in ("legacy", "buildkit")})
-
-
 def test_an_interrupted_run_resumes_to_the_planned_rows(tmp_path: Path) -> None:
     run_dir, yaml = tmp_path / "run", "seed: 0\n"
-    code = run_experiment(_config(tmp_path), yaml, run_dir, Console(quiet=True), _interrupted_at(4))
+    code = run_experiment(
+        _config(tmp_path), yaml, run_dir, Console(quiet=True), ScriptedEngine(interrupting_builders(4))
+    )
     assert code == EXIT_INTERRUPTED and len(load(run_dir).builds) == 4
     again = run_experiment(_config(tmp_path), yaml, run_dir, Console(quiet=True), _engine(), resuming=True)
     run = load(run_dir)

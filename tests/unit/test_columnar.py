@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pandas as pd
+from fakes import stored_row
 
 from bench import columnar
 from bench.results import BUILDS_FILE, STEPS_FILE, RunWriter, load
@@ -13,20 +14,8 @@ from bench.rows import BuildRow, StepRow
 
 
 def _row(seq: int, env: dict, flags: list[str]) -> BuildRow:
-    return BuildRow(
-        run_id="r1",
-        seq=seq,
-        round=seq,
-        repetition=0,
-        warmup=False,
-        cell="s|buildkit|none|none",
-        scenario="s",
-        builder="buildkit",
-        cache="none",
-        change="none",
-        platform="native",
-        engine="dedicated",
-        outcome="ok",
+    return stored_row(
+        seq,
         wall_s=1.0 + seq,
         flags=tuple(flags),
         env=env,

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fakes import stored_row
 
 from bench.results import (
     BUILDS_FILE,
@@ -23,22 +24,7 @@ from bench.rows import BuildRow, StepRow, added_by
 
 
 def _row(seq: int, wall: float | None, outcome: str = "ok") -> BuildRow:
-    return BuildRow(
-        run_id="r1",
-        seq=seq,
-        round=seq,
-        repetition=seq,
-        warmup=False,
-        cell="s|buildkit|none|none",
-        scenario="s",
-        builder="buildkit",
-        cache="none",
-        change="none",
-        platform="native",
-        engine="dedicated",
-        outcome=outcome,
-        wall_s=wall,
-    )
+    return stored_row(seq, repetition=seq, outcome=outcome, wall_s=wall)
 
 
 def _step(name: str, seq: int = 0) -> StepRow:

@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from fakes import ScriptedBuilder, scripted_context
+from fakes import ScriptedBuilder, interrupting_builders, scripted_context
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -43,16 +43,7 @@ def _plan() -> list[Measurement]:
 
 
 def _builders(interrupt_at: int | None = None) -> dict[str, ScriptedBuilder]:
-    """Both builders share one call count; call `interrupt_at` raises KeyboardInterrupt (Ctrl-C)."""
-    calls = {"n": 0}
-
-    def wall(request, call) -> float:
-        calls["n"] += 1
-        if calls["n"] - 1 == interrupt_at:
-            raise KeyboardInterrupt
-        return 1.0
-
-    return {name: ScriptedBuilder(name, wall) for name in ("buildkit", "legacy")}
+    return interrupting_builders(interrupt_at)
 
 
 def _runner(tmp_path: Path, writer: RunWriter, builders: dict, resumed: bool = False) -> Runner:
