@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
@@ -30,6 +31,9 @@ from bench.run_engine import RunEngine, Say
 from bench.run_input import checked_input
 from bench.runner import Runner, RunTally
 from bench.scenario import Scenario
+
+if TYPE_CHECKING:
+    from bench.report.data_export import Exports
 
 EXIT_OK, EXIT_FAILED_BUILDS, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 #: (config, how to say a line) -> the engine side of a run
@@ -233,9 +237,10 @@ def _exit_code(tally: RunTally, point: ResumePoint | None, measured: int, planne
     return EXIT_OK
 
 
-def summarize(run_dir: Path, console: Console) -> Path | None:
+def summarize(run_dir: Path, console: Console, exports: Exports | None = None) -> Path | None:
     """Terminal summary and summary.md (with its figure) from what is on disk, complete or not: the
-    summary sections of the one report model (bench.report), built once for both."""
+    summary sections of the one report model (bench.report), built once for both; `exports` also writes
+    its cells and speedups as JSON, CSV or Markdown."""
     from bench.report.exporter import write_summary
     from bench.report.model import build_report
     from bench.report.terminal import print_report
@@ -249,4 +254,17 @@ def summarize(run_dir: Path, console: Console) -> Path | None:
     resumed = resume_line(run.meta)
     if resumed:
         console.print(resumed, highlight=False)
-    return write_summary(report, run_dir)
+    written = write_summary(report, run_dir)
+    if exports is not None and exports.wanted:
+        from bench.report.data_export import write_exports
+
+        tables = {"cells": report.cells, "builder_speedups": report.builder_speedups}
+        tables["cache_speedups"] = report.cache_speedups
+        about = {
+            "run_dir": str(run_dir),
+            "run_ids": report.run_ids,
+            "speedup": "reference / candidate median",
+        }
+        files = write_exports(exports, tables, written.read_text(), about)
+        console.print("wrote " + ", ".join(str(f) for f in files), highlight=False)
+    return written

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bench.config import BenchConfig
+    from bench.report.data_export import Exports
 
 
 def parser(command: str, description: str, epilog: str | None = None) -> argparse.ArgumentParser:
@@ -74,3 +75,16 @@ def runs(
     found.add_argument("--out", type=Path, required=out_required, help=out_help)
     add_resamples(found)
     return found.parse_args(args)
+
+
+def add_exports(parser: argparse.ArgumentParser) -> None:
+    """--export-json/--export-csv/--export-markdown F (bench/report/data_export.py)."""
+    for kind, flag in (("json", "--export-json"), ("csv", "--export-csv"), ("markdown", "--export-markdown")):
+        parser.add_argument(flag, type=Path, metavar="FILE", help=f"also write the tables as {kind} to FILE")
+
+
+def exports(ns: argparse.Namespace) -> Exports:
+    """The exports an argument namespace asks for."""
+    from bench.report.data_export import Exports
+
+    return Exports(ns.export_json, ns.export_csv, ns.export_markdown)

@@ -7,7 +7,7 @@ from pathlib import Path
 from bench.commands import arguments
 
 NAME = "compare"
-USAGE = "BASE NEW [--threshold 0.05] [--strict-env]"
+USAGE = "BASE NEW [--threshold 0.05] [--strict-env] [--export-json|--export-csv|--export-markdown F]"
 HELP = "per-cell change of NEW against BASE with intervals; exit 1 on a regression (for CI gates)"
 
 
@@ -24,6 +24,7 @@ def main(args: list[str]) -> int:
     )
     parser.add_argument("--strict-env", action="store_true", help="refuse runs from different environments")
     arguments.add_resamples(parser)
+    arguments.add_exports(parser)
     ns = parser.parse_args(args)
     return commands.compare(
         ns.base,
@@ -32,4 +33,5 @@ def main(args: list[str]) -> int:
         threshold=ns.threshold,
         strict_environment=ns.strict_env,
         n_resamples=ns.resamples,
+        exports=arguments.exports(ns),
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bench.commands import arguments
 
 NAME = "summary"
-USAGE = "RUN_DIR"
+USAGE = "RUN_DIR [--export-json F] [--export-csv F] [--export-markdown F]"
 HELP = "the terminal table and summary.md of a run directory again"
 
 
@@ -14,5 +16,8 @@ def main(args: list[str]) -> int:
 
     from bench.app import summarize
 
-    run_dir = arguments.directory(NAME, HELP, args, "RUN_DIR", "results/2026-...")
-    return 0 if summarize(run_dir, Console()) else 1
+    parser = arguments.parser(NAME, HELP)
+    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="e.g. results/2026-...")
+    arguments.add_exports(parser)
+    ns = parser.parse_args(args)
+    return 0 if summarize(ns.run_dir, Console(), arguments.exports(ns)) else 1

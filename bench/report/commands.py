@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bench import stats
+from bench.report.data_export import Exports
 from bench.results import ResultsError, Run, load
 
 EXIT_OK, EXIT_REGRESSION, EXIT_BAD_INPUT = 0, 1, 2
@@ -62,6 +63,7 @@ def compare(
     threshold: float,
     strict_environment: bool,
     n_resamples: int = stats.DEFAULT_RESAMPLES,
+    exports: Exports | None = None,
 ) -> int:
     """Exit 1 when any cell regressed beyond the threshold, so CI can gate on it."""
     from bench.report.compare import compare_runs
@@ -73,7 +75,32 @@ def compare(
         base_run, new_run, threshold=threshold, strict_environment=strict_environment, n_resamples=n_resamples
     )
     print_comparison(result, console, str(base), str(new))
+    if exports is not None and exports.wanted:
+        _said(console, export_comparison(result, exports, str(base), str(new)))
     return EXIT_REGRESSION if len(result.regressions) else EXIT_OK
+
+
+def _said(console: Console, written: Sequence[Path]) -> None:
+    console.print("wrote " + ", ".join(escape(str(p)) for p in written), highlight=False)
+
+
+def export_comparison(result, exports: Exports, base: str, new: str) -> list[Path]:
+    """`bench compare`'s table as files: the cells with their speedup (base / new) and status."""
+    from bench.report.compare_terminal import comparison_table
+    from bench.report.data_export import write_exports
+    from bench.report.markdown import block_lines
+
+    about = {
+        "base": base,
+        "new": new,
+        "speedup": "base median / new median; above 1: NEW is faster",
+        "threshold": result.threshold,
+        "environment_differences": result.environment_differences,
+        "regressions": len(result.regressions),
+        "improvements": len(result.improvements),
+    }
+    markdown = "\n".join(block_lines(comparison_table(result)))
+    return write_exports(exports, {"cells": result.cells}, markdown, about)
 
 
 def publish(

@@ -22,12 +22,18 @@ def _with_status(table: Table, result: cmp.RunComparison) -> Table:
     return Table([*table.headers[:-1], "status"], rows, table.right)
 
 
+def comparison_table(result: cmp.RunComparison) -> Table:
+    """The one comparison table (speedup = base / new) with each cell's status."""
+    table = comparison_blocks(result.cells, RUNS, "new")[0]
+    assert isinstance(table, Table)
+    return _with_status(table, result)
+
+
 def print_comparison(result: cmp.RunComparison, console: Console, base: str, new: str) -> None:
     for line in result.environment_differences:
         console.print(f"[yellow]warning: environments differ[/] {escape(line)}", highlight=False)
-    table, *notes = comparison_blocks(result.cells, RUNS, "new")
-    assert isinstance(table, Table)
-    print_blocks(console, [Heading(f"{base} -> {new}", 3), _with_status(table, result), *notes])
+    notes = comparison_blocks(result.cells, RUNS, "new")[1:]
+    print_blocks(console, [Heading(f"{base} -> {new}", 3), comparison_table(result), *notes])
     console.print(
         f"[dim]{SPEEDUP_RULE} Here the reference is BASE and the candidate NEW: a regression needs the whole"
         f" interval below 1 and NEW slower by more than {result.threshold:.0%}.[/]"
