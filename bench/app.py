@@ -256,15 +256,18 @@ def summarize(run_dir: Path, console: Console, exports: Exports | None = None) -
         console.print(resumed, highlight=False)
     written = write_summary(report, run_dir)
     if exports is not None and exports.wanted:
+        from bench.report.commands import say_written
         from bench.report.data_export import write_exports
 
-        tables = {"cells": report.cells, "builder_speedups": report.builder_speedups}
-        tables["cache_speedups"] = report.cache_speedups
+        tables = {
+            "cells": report.cells,
+            "builder_speedups": report.builder_speedups,
+            "cache_speedups": report.cache_speedups,
+        }
         about = {
             "run_dir": str(run_dir),
             "run_ids": report.run_ids,
             "speedup": "reference / candidate median",
         }
-        files = write_exports(exports, tables, written.read_text(), about)
-        console.print("wrote " + ", ".join(str(f) for f in files), highlight=False)
+        say_written(console, write_exports(exports, tables, written.read_text(), about))
     return written

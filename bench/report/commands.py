@@ -51,7 +51,7 @@ def report(
     groups = [(runs, Path(out))] if out is not None else [([r], r.path) for r in runs]
     for group, target in groups:
         written = write_report(build_report(group, n_resamples=n_resamples), target)
-        console.print("wrote " + ", ".join(escape(str(p)) for p in written), highlight=False)
+        say_written(console, written)
     return EXIT_OK
 
 
@@ -76,11 +76,12 @@ def compare(
     )
     print_comparison(result, console, str(base), str(new))
     if exports is not None and exports.wanted:
-        _said(console, export_comparison(result, exports, str(base), str(new)))
+        say_written(console, export_comparison(result, exports, str(base), str(new)))
     return EXIT_REGRESSION if len(result.regressions) else EXIT_OK
 
 
-def _said(console: Console, written: Sequence[Path]) -> None:
+def say_written(console: Console, written: Sequence[Path]) -> None:
+    """One line naming the files a command wrote."""
     console.print("wrote " + ", ".join(escape(str(p)) for p in written), highlight=False)
 
 

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from pathlib import Path
 
 import pytest
+from fakes import stored_row
 
 from bench.results import BUILD_COLUMNS, V2_BUILD_COLUMNS, V3_BUILD_COLUMNS, RunWriter, load
 from bench.rows import BuildRow, StepRow, added_by
 
-IDENTITY = dict(
-    run_id="r1", seq=0, round=0, repetition=0, warmup=False, cell="s|buildkit|none|none", scenario="s",
-    builder="buildkit", cache="none", change="none", platform="native", engine="dedicated", outcome="ok",
-)  # fmt: skip
+#: The fields every row must be given (a cell's identity and outcome); stored_row fills them.
+REQUIRED = {f.name for f in fields(BuildRow) if f.default is MISSING and f.default_factory is MISSING}
 
 
 def _every_field_set() -> BuildRow:
     """A row with a non-null value in every field, of the field's kind."""
     values: dict[str, object] = {}
     for f in fields(BuildRow):
-        if f.name in IDENTITY:
+        if f.name in REQUIRED:
             continue
         kind = str(f.type)
         if "float" in kind:
@@ -35,12 +34,12 @@ def _every_field_set() -> BuildRow:
             values[f.name] = ("x",)
         else:
             values[f.name] = f"{f.name}-value"
-    return BuildRow(**IDENTITY, **values)
+    return stored_row(**values)
 
 
 def test_a_key_that_is_not_a_column_cannot_be_written() -> None:
     with pytest.raises(TypeError, match="undeclared"):
-        BuildRow(**IDENTITY, undeclared=1)
+        stored_row(undeclared=1)
 
 
 def test_every_field_written_loads_back_with_its_value(tmp_path: Path) -> None:
