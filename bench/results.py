@@ -26,6 +26,14 @@ Schema history (as pyperf and asv keep theirs; add an `_update_to_N` for every c
   clone_verified/clone_error: the ssh scenario's image holds the run's private repository (its README).
   resumed: the row was measured by `bench run --resume` (bench/resume.py), after an interruption; run.json's
   `resumes` says when and how many builds were on disk before.
+- 4: runs that cost less and say more. New build columns, null in migrated rows (V4_BUILD_COLUMNS):
+  primed_by (seq of the measured cold build whose state primed this warm build: a paired plan);
+  stop_reason (on a cell's last row: why it was measured no more: precise enough, its maximum, the same
+  error twice); cpu_user_s/cpu_system_s/peak_memory_bytes/io_read_bytes/io_write_bytes (the engine's
+  processes during the build) and cost_source (`cgroup` or `process`: where those came from);
+  load_1m/outside_cpu_s (the machine around the build: load, CPU of processes outside the engine and
+  bench; flag `machine-busy`); scenario_commit/scenario_dirty (the scenario directory's git state);
+  build_metadata (buildx --metadata-file, JSON text).
 """
 
 from __future__ import annotations
@@ -44,7 +52,7 @@ from bench.rows import BUILD_COLUMNS, STEP_COLUMNS, STEP_TYPES, BuildRow, StepRo
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 META_FILE = "run.json"
 BUILDS_FILE = "builds.jsonl"
 STEPS_FILE = "steps.jsonl"
@@ -54,6 +62,7 @@ STEPS_FILE = "steps.jsonl"
 #: and a line in the history above.
 V2_BUILD_COLUMNS = added_by(2)
 V3_BUILD_COLUMNS = added_by(3)
+V4_BUILD_COLUMNS = added_by(4)
 
 
 class ResultsError(BenchError):
@@ -86,9 +95,19 @@ def _update_to_3(
     return builds, steps
 
 
+def _update_to_4(
+    builds: list[dict[str, Any]], steps: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """v3 -> v4: pairing, stopping, cost, machine and provenance columns, null (v3 runs measured none)."""
+    for row in builds:
+        for column in V4_BUILD_COLUMNS:
+            row.setdefault(column, None)
+    return builds, steps
+
+
 def _migrations() -> dict[int, Any]:
     """`{n: f}` where f turns a version-n row set into version n+1."""
-    return {1: _update_to_2, 2: _update_to_3}
+    return {1: _update_to_2, 2: _update_to_3, 3: _update_to_4}
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -102,6 +102,20 @@ class BuildRow:
     clone_verified: bool | None = since(3)  # the ssh scenario: the image holds the run's repository
     clone_error: str | None = since(3)
     resumed: bool | None = since(3)  # measured after `bench run --resume` continued a run (bench/resume.py)
+    # schema 4: paired primes, stopping, what a build cost, the machine around it, the project's provenance
+    primed_by: int | None = since(4)  # seq of the measured build whose state served as this build's prime
+    stop_reason: str | None = since(4)  # on a cell's last row: why the cell was measured no more
+    cpu_user_s: float | None = since(4)  # CPU seconds of the engine's processes during the build
+    cpu_system_s: float | None = since(4)
+    peak_memory_bytes: int | None = since(4)  # the engine's peak memory during the build
+    io_read_bytes: int | None = since(4)  # block I/O of the engine's processes during the build
+    io_write_bytes: int | None = since(4)
+    cost_source: str | None = since(4)  # where the cost figures came from: "cgroup" or "process"
+    load_1m: float | None = since(4)  # the machine's 1-minute load average as the build ended
+    outside_cpu_s: float | None = since(4)  # CPU seconds of processes outside the engine and bench
+    scenario_commit: str | None = since(4)  # git commit of the scenario directory (null: not in git)
+    scenario_dirty: bool | None = since(4)  # the scenario directory had uncommitted changes
+    build_metadata: str | None = since(4)  # buildx --metadata-file output (JSON text; BuildKit only)
 
     def to_json(self) -> dict[str, Any]:
         """The row as builds.jsonl stores it, keys in column order."""
