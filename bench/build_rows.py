@@ -68,6 +68,8 @@ class RowSource:
     engine: str
     link: AppliedLink | None
     resumed: bool
+    scenario_commit: str | None = None  # bench/provenance.py: the scenario directory's git state
+    scenario_dirty: bool | None = None
 
 
 def build_row(
@@ -118,6 +120,8 @@ def build_row(
         work_steps_total=len(work_steps(record.steps)),
         work_steps_cached=cached_work(record.steps),
         resumed=source.resumed,
+        scenario_commit=source.scenario_commit,
+        scenario_dirty=source.scenario_dirty,
         **link_fields(source.link),
         **measured,
     )

@@ -11,6 +11,7 @@ WARM_NO_CACHED_STEPS = "warm-no-cached-steps"
 ENGINE_NOT_OWNED = "engine-not-owned"
 CACHE_IMPORT_MISSED = "cache-import-missed"
 LINK_DELAY_NOT_EMULATED = "link-delay-not-emulated"
+MACHINE_BUSY = "machine-busy"
 
 DESCRIPTIONS: dict[str, str] = {
     COLD_HAD_CACHED_STEPS: "a build measured from the cold state reported cached steps, so it was not fully"
@@ -23,6 +24,8 @@ DESCRIPTIONS: dict[str, str] = {
     " a cache miss",
     LINK_DELAY_NOT_EMULATED: "the link profile names a round-trip delay the kernel could not emulate (no"
     " sch_netem): the rate was applied, the delay was not (the row's link_delay_ms is what was applied)",
+    MACHINE_BUSY: "processes outside the engine and bench used more CPU during the build than the quiet"
+    " threshold allows (the row's outside_cpu_s and load_1m): its time is likely too long",
     ENGINE_NOT_OWNED: "the engine is not the harness's own: cold builds used --no-cache and may have found"
     " base images already present",
 }

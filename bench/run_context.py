@@ -48,6 +48,21 @@ class Observer(Protocol):
     def image_facts(self, image_id: str | None) -> tuple[int | None, int | None]: ...
 
 
+class BuildMeter(Protocol):
+    """What a build cost and what else the machine did meanwhile (bench/engine/cost.py): read right before
+    and right after the timed build, outside its span."""
+
+    def mark(self) -> Any: ...
+
+    def since(self, start: Any, wall_s: float | None) -> dict[str, Any]:
+        """BuildRow fields measured since `start` (cpu_user_s ... cost_source, load_1m, outside_cpu_s)."""
+        ...
+
+    def busy(self, fields: Mapping[str, Any], wall_s: float | None) -> bool:
+        """The machine did too much else during the build for its time to be trusted (`machine-busy`)."""
+        ...
+
+
 @dataclass(frozen=True, kw_only=True)
 class Equipment:
     """What the engine side gives a run (bench/run_engine.py): builders and the checks around builds.
@@ -66,6 +81,7 @@ class Equipment:
     after_build: AfterBuild | None = None
     engine_lacks: EngineLacks | None = None
     health: Health | None = None
+    meter: BuildMeter | None = None
 
 
 @dataclass(frozen=True)

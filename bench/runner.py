@@ -25,6 +25,8 @@ from bench.engine.health import Blocked
 from bench.engine.observer import directory_bytes
 from bench.plan import Measurement
 from bench.platforms import is_multi
+from bench.provenance import scenario_git
+from bench.quality import MACHINE_BUSY
 from bench.quality_checks import quality_flags
 from bench.records import BuildRecord, BuildRequest, Outcome
 from bench.results import RunWriter
@@ -77,7 +79,10 @@ class Runner:
         self.context = context
         self.writer = writer
         self.progress = progress or Progress()
-        self.rows = RowSource(context.run_id, context.engine.name, context.link, context.resumed)
+        git = scenario_git(context.scenario.directory)
+        self.rows = RowSource(
+            context.run_id, context.engine.name, context.link, context.resumed, git.commit, git.dirty
+        )
         self.workroot = Path(tempfile.mkdtemp(prefix="bench-run-"))
 
     @property
@@ -199,7 +204,12 @@ class Runner:
                 return BuildRecord(
                     job.builder.name, Outcome.FAILED, None, [], pre.argv, {}, error_tail=pre.error
                 )
-        record = self._check_platform(m, job.builder.build(strategy.measured(job, request)), request.tag)
+        meter = self.context.equipment.meter
+        cost_mark = meter.mark() if meter is not None else None
+        record = job.builder.build(strategy.measured(job, request))
+        if meter is not None:
+            measured.update(meter.since(cost_mark, record.wall_s))
+        record = self._check_platform(m, record, request.tag)
         if observer is not None:
             if mark is not None:
                 measured["registry_pulled_bytes"] = observer.registry_since(mark)[0]
@@ -251,6 +261,9 @@ class Runner:
             changed = self._changed(context_dir, m, job.request)
             record = self._measured_build(m, strategy, job, changed, measured)
             flags = quality_flags(m, record, before, self.context.engine.owned)
+            meter = self.context.equipment.meter
+            if meter is not None and meter.busy(measured, record.wall_s):
+                flags = (*flags, MACHINE_BUSY)
             row, steps = self._row(m, record, measured, before, started_at, flags)
             after_build = self.context.equipment.after_build
             return (row if after_build is None else replace(row, **after_build(m, record))), steps
