@@ -122,6 +122,7 @@ def build_row(
         resumed=source.resumed,
         scenario_commit=source.scenario_commit,
         scenario_dirty=source.scenario_dirty,
+        build_metadata=record.metadata,
         **link_fields(source.link),
         **measured,
     )

@@ -69,6 +69,7 @@ class BuildRecord:
     error_tail: str | None = None
     image_id: str | None = None
     builder_evidence: str | None = None
+    metadata: str | None = None  # buildx's --metadata-file, provenance removed (bench/builders/metadata.py)
 
     @property
     def steps_cached(self) -> int:

@@ -7,6 +7,7 @@ import tempfile
 from typing import TYPE_CHECKING
 
 from bench.builders.flags import add_request_flags, flag_values, read_iidfile
+from bench.builders.metadata import PROVENANCE_ENV, read_metadata
 from bench.builders.process import STDERR, ProcessRun, Runner, run_timed, tail
 from bench.builders.rawjson import RawJsonParser
 from bench.records import BuildRecord, BuildRequest, Outcome
@@ -27,8 +28,11 @@ class BuildKitBuilder:
         self._client = client
         self._runner = runner
 
-    def command(self, request: BuildRequest, iidfile: str | None) -> tuple[list[str], dict[str, str]]:
-        """argv and the environment variables the harness sets (none: buildx always uses BuildKit).
+    def command(
+        self, request: BuildRequest, iidfile: str | None, metadata_file: str | None = None
+    ) -> tuple[list[str], dict[str, str]]:
+        """argv and the environment variables the harness sets (buildx always uses BuildKit; with a
+        metadata file, the one that keeps buildx's provenance out of it: bench/builders/metadata.py).
 
         `--builder` names the context's own docker-driver builder, so a builder chosen earlier with
         `docker buildx use` or BUILDX_BUILDER cannot silently take the build elsewhere. `--load` puts
@@ -39,24 +43,28 @@ class BuildKitBuilder:
         cmd.extend(["buildx", "build", "--progress=rawjson"])
         cmd.add_simple_arg("--builder", config.context)
         cmd.add_flag("--load", not flag_values(request.extra_flags, *_OUTPUT_FLAGS))
+        cmd.add_simple_arg("--metadata-file", metadata_file)
         add_request_flags(cmd, request, iidfile)
-        return [str(word) for word in cmd], {}
+        return [str(word) for word in cmd], dict(PROVENANCE_ENV) if metadata_file else {}
 
     def supports(self, request: BuildRequest) -> str | None:
         """BuildKit builds every Dockerfile the scenarios use."""
         return None
 
     def build(self, request: BuildRequest) -> BuildRecord:
-        """Run the build; the image id is read from `--iidfile` after the timed span."""
+        """Run the build; the image id (`--iidfile`) and buildx's metadata (`--metadata-file`) are read
+        after the timed span."""
         with tempfile.TemporaryDirectory(prefix="bench-iid-") as scratch:
             iidfile = os.path.join(scratch, "iid")
-            argv, env = self.command(request, iidfile)
+            metadata_file = os.path.join(scratch, "metadata.json")
+            argv, env = self.command(request, iidfile, metadata_file)
             run = self._runner(argv, env)
             image_id = read_iidfile(iidfile)
-        return buildkit_record(run, image_id)
+            metadata = read_metadata(metadata_file)
+        return buildkit_record(run, image_id, metadata)
 
 
-def buildkit_record(run: ProcessRun, image_id: str | None = None) -> BuildRecord:
+def buildkit_record(run: ProcessRun, image_id: str | None = None, metadata: str | None = None) -> BuildRecord:
     """Turn one recorded `buildx build --progress=rawjson` run into a BuildRecord (no engine needed)."""
     parser = RawJsonParser()
     for line in run.lines:
@@ -73,6 +81,7 @@ def buildkit_record(run: ProcessRun, image_id: str | None = None) -> BuildRecord
         exit_code=run.exit_code,
         image_id=image_id if run.exit_code == 0 else None,
         builder_evidence=EVIDENCE if parser.vertex_count else None,
+        metadata=metadata if run.exit_code == 0 else None,
     )
     if run.exit_code != 0:
         record.error_tail = _failure_tail(parser, run)

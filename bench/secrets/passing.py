@@ -78,7 +78,8 @@ def redact_text(text: str, secret: Secret) -> str:
 
 
 def redact_record(record: BuildRecord, secret: Secret) -> BuildRecord:
-    """The record with every trace of the secret replaced (argv, env, error tail, step names and errors)."""
+    """The record with every trace of the secret replaced (argv, env, error tail, buildx metadata, step names
+    and errors)."""
 
     def clean(text: str | None) -> str | None:
         return None if text is None else redact_text(text, secret)
@@ -86,6 +87,7 @@ def redact_record(record: BuildRecord, secret: Secret) -> BuildRecord:
     record.argv = [redact_text(word, secret) for word in record.argv]
     record.env = {key: redact_text(value, secret) for key, value in record.env.items()}
     record.error_tail = clean(record.error_tail)
+    record.metadata = clean(record.metadata)
     record.steps = [replace(s, name=redact_text(s.name, secret), error=clean(s.error)) for s in record.steps]
     return record
 

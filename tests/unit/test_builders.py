@@ -120,9 +120,10 @@ def test_build_records_the_command_it_ran_and_the_image_id(client: DockerClient)
     replay = Replay("buildkit-nocache")
     rec = BuildKitBuilder(client, runner=replay).build(request(target=None))
     ((argv, env),) = replay.calls
-    assert rec.argv == argv and rec.env == env == {}
+    assert rec.argv == argv and rec.env == env == {"BUILDX_METADATA_PROVENANCE": "disabled"}
     assert rec.outcome is Outcome.OK and rec.image_id == "sha256:feed"
     assert not Path(after(argv, "--iidfile")[0]).exists(), "the scratch iidfile is cleaned up"
+    assert rec.metadata is None, "no metadata file written: none kept (bench/builders/metadata.py)"
 
 
 def test_legacy_build_labels_stages_from_the_requested_dockerfile(client: DockerClient) -> None:
