@@ -15,6 +15,7 @@ from bench.commands import (
     engine,
     equivalence,
     goss,
+    history,
     publish,
     report,
     run,
@@ -25,7 +26,7 @@ from bench.commands import (
 )
 
 COMMANDS = table(
-    [run, doctor, engine, sweep, summary, report, compare, publish, goss, equivalence, audit, debug]
+    [run, history, doctor, engine, sweep, summary, report, compare, publish, goss, equivalence, audit, debug]
 )
 
 

@@ -42,10 +42,20 @@ def _say_partial(runs: Sequence[Run], console: Console) -> None:
 def report(
     paths: Sequence[Path], out: Path | None, console: Console, n_resamples: int = stats.DEFAULT_RESAMPLES
 ) -> int:
-    """One report per run directory, written into it; with `out`, one merged report of all runs there."""
+    """One report per run directory, written into it; with `out`, one merged report of all runs there.
+    A history directory (`bench history`) gets its own report (bench/report/history.py), into it or
+    out/<its name>."""
+    from bench.history.model import is_history
     from bench.report.exporter import write_report
+    from bench.report.history import write_history_report
     from bench.report.model import build_report
 
+    for history in [p for p in paths if is_history(p)]:
+        where = None if out is None else Path(out) / Path(history).resolve().name
+        say_written(console, write_history_report(history, where, n_resamples=n_resamples))
+    paths = [p for p in paths if not is_history(p)]
+    if not paths:
+        return EXIT_OK
     runs = load_runs(paths)
     _say_partial(runs, console)
     groups = [(runs, Path(out))] if out is not None else [([r], r.path) for r in runs]
@@ -107,10 +117,13 @@ def export_comparison(result, exports: Exports, base: str, new: str) -> list[Pat
 def publish(
     paths: Sequence[Path], out: Path, console: Console, n_resamples: int = stats.DEFAULT_RESAMPLES
 ) -> int:
+    from bench.history.model import is_history
     from bench.report.publish import publish as publish_site
 
-    runs = load_runs(paths)
+    histories = [Path(p) for p in paths if is_history(p)]
+    runs = load_runs([p for p in paths if not is_history(p)])
     _say_partial(runs, console)
-    index = publish_site(runs, out, n_resamples=n_resamples)
-    console.print(f"wrote {escape(str(index))} ({len(runs)} run page(s))", highlight=False)
+    index = publish_site(runs, out, n_resamples=n_resamples, histories=histories)
+    pages = f"{len(runs)} run page(s)" + (f", {len(histories)} history page(s)" if histories else "")
+    console.print(f"wrote {escape(str(index))} ({pages})", highlight=False)
     return EXIT_OK

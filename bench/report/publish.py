@@ -45,8 +45,10 @@ def publish(
     *,
     n_resamples: int = stats.DEFAULT_RESAMPLES,
     seed: int | None = stats.DEFAULT_SEED,
+    histories: Sequence[Path] = (),
 ) -> Path:
-    """Write the site; returns the index page. Existing run pages of the same id are replaced."""
+    """Write the site; returns the index page. Existing run pages of the same id are replaced. Histories
+    (`bench history` directories) get histories/<name>/index.html, listed above the runs."""
     out_dir = Path(out_dir)
     rows = []
     for run in sorted(runs, key=lambda r: str(r.meta.get("started_at", "")), reverse=True):
@@ -59,7 +61,8 @@ def publish(
         c1 = next((v.verdict for v in report.claims if v.claim.id == "C1"), "-")
         rows.append(_index_row(run, f"runs/{run_slug}/{INDEX}", c1))
     body = (
-        "<h1>Build benchmark runs</h1>\n<table>\n<thead><tr><th>run</th><th>scenario</th><th>started</th>"
+        _histories_html(histories, out_dir, n_resamples)
+        + "<h1>Build benchmark runs</h1>\n<table>\n<thead><tr><th>run</th><th>scenario</th><th>started</th>"
         "<th>status</th><th>builds</th><th>C1: BuildKit faster cold</th></tr></thead>\n<tbody>\n"
         + "\n".join(rows)
         + "\n</tbody>\n</table>\n"
@@ -68,3 +71,32 @@ def publish(
     out_dir.mkdir(parents=True, exist_ok=True)
     index.write_text(page("Build benchmark runs", body), encoding="utf-8")
     return index
+
+
+def _histories_html(histories: Sequence[Path], out_dir: Path, n_resamples: int) -> str:
+    """Each history's page (bench/report/history.py) and the index's table of them; "" without any."""
+    from bench.history.model import read_index
+    from bench.report.history import write_history_report
+
+    rows = []
+    for directory in histories:
+        name = slug(Path(directory).resolve().name)
+        write_history_report(
+            directory, out_dir / "histories" / name, n_resamples=n_resamples, html_name=INDEX, nav=NAV
+        )
+        index = read_index(directory)
+        where = Path(index.repo).name + ("" if index.path == "." else f"/{index.path}")
+        cells = [
+            f'<a href="histories/{html.escape(name)}/{INDEX}">{html.escape(name)}</a>',
+            html.escape(where),
+            html.escape(index.revs),
+            str(len(index.points)),
+            html.escape(index.status),
+        ]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    if not rows:
+        return ""
+    return (
+        "<h1>Build histories</h1>\n<table>\n<thead><tr><th>history</th><th>scenario</th><th>revisions</th>"
+        "<th>commits</th><th>status</th></tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
+    )
