@@ -44,7 +44,7 @@ def main(args: list[str]) -> int:
     parser.add_argument("--out", type=Path, help="the history's directory (default results/history/<time>)")
     arguments.add_resamples(parser)
     arguments.add_overrides(parser)
-    ns = parser.parse_args(args)
+    ns = parser.parse_intermixed_args(args)  # DIR, the flags and the overrides in any order
     console = Console()
     code, target = run_history(ns.directory, ns.revs, ns.overrides, ns.out, console)
     say_written(console, write_history_report(target, n_resamples=ns.resamples))

@@ -60,6 +60,12 @@ def test_history_help_says_a_range_excludes_its_start(capsys: pytest.CaptureFixt
     assert "A itself is\nNOT built" in capsys.readouterr().out
 
 
+def test_overrides_may_come_after_the_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "app").mkdir()
+    assert bench(["history", str(tmp_path / "app"), "--revs", "A..B", "repetitions=1", "cache=none"]) == 2
+    assert "not inside a git checkout" in capsys.readouterr().err, "parsed, then refused for the directory"
+
+
 def test_history_of_a_directory_outside_git_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
