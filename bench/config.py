@@ -158,6 +158,15 @@ class EngineConfig:
 
 
 @dataclass
+class QuietConfig:
+    """The quiet-machine guard (bench/engine/cost.py): a build during which processes outside the engine
+    and bench used more than `busy_cpu` cores on average (the row's outside_cpu_s / wall_s) is flagged
+    `machine-busy`."""
+
+    busy_cpu: float = 0.25
+
+
+@dataclass
 class BenchConfig:
     """The whole configuration of one `bench run`."""
 
@@ -168,6 +177,7 @@ class BenchConfig:
     platform: PlatformConfig = field(default_factory=PlatformConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
     link: LinkConfig = field(default_factory=LinkConfig)
+    quiet: QuietConfig = field(default_factory=QuietConfig)
     repetitions: int = 3
     warmup: int = 1
     seed: int = 0

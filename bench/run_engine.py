@@ -18,6 +18,7 @@ from bench.builders import make_builder
 from bench.config import BenchConfig, BuilderName, EngineConfig
 from bench.engine import environment, health, probe, reset
 from bench.engine.capabilities import engine_lacks
+from bench.engine.cost import EngineMeter
 from bench.engine.fleet import context_endpoint
 from bench.engine.image_platform import check_image
 from bench.engine.observer import EngineObserver
@@ -119,6 +120,7 @@ class DockerRunEngine:
             after_build=with_leak_audit(self.secret, AfterBuild(self.docker, scenario, run_dir, measured)),
             engine_lacks=engine_lacks(env),
             health=lambda error: health.blocked(self.engine, error, say=self.say),
+            meter=EngineMeter(self.engine, self.config.quiet) if self.engine.started_by_bench else None,
         )
 
     @contextmanager

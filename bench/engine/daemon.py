@@ -18,7 +18,7 @@ from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from bench.config import EngineConfig
-from bench.engine import process_identity
+from bench.engine import cgroup, process_identity
 from bench.engine.errors import EngineError
 from bench.host import mounts
 from bench.host.setup_lock import setup_lock
@@ -28,9 +28,10 @@ IMAGE_STORES = ("containerd", "overlay2")
 DOCKERD = "dockerd"
 
 
-def daemon_json(engine: EngineConfig) -> dict:
+def daemon_json(engine: EngineConfig, cgroup_parent: str | None = None) -> dict:
     """dockerd settings: containerd image store (cache exporters need it) unless the engine asks for the
-    classic overlay2 store, no bridge (no iptables here)."""
+    classic overlay2 store, no bridge (no iptables here); `cgroup_parent` puts the containers of both
+    builders inside the engine's own cgroup (bench/engine/cgroup.py)."""
     if engine.image_store not in IMAGE_STORES:
         raise EngineError(
             f"engine.image_store={engine.image_store!r} is not one of {', '.join(IMAGE_STORES)}",
@@ -47,6 +48,7 @@ def daemon_json(engine: EngineConfig) -> dict:
         "ip6tables": False,
         "features": {"containerd-snapshotter": engine.image_store == "containerd"},
         **({"storage-driver": "overlay2"} if engine.image_store == "overlay2" else {}),
+        **({"cgroup-parent": cgroup_parent} if cgroup_parent else {}),
     }
 
 
@@ -144,8 +146,10 @@ def start(engine: EngineConfig, timeout_s: float = 60.0) -> bool:
     run_dir.mkdir(parents=True, exist_ok=True)
     Path(engine.state_dir).mkdir(parents=True, exist_ok=True)
     release_mounts(engine)  # those of a dockerd that was killed
+    procs = cgroup.prepare(engine)  # its own cgroup: what each build cost (bench/engine/cost.py)
     config = run_dir / "daemon.json"
-    config.write_text(json.dumps(daemon_json(engine), indent=2))
+    parent = cgroup.container_parent(engine) if procs else None
+    config.write_text(json.dumps(daemon_json(engine, parent), indent=2))
     log_rotation.rotate(run_dir / "dockerd.log")
     log = open(run_dir / "dockerd.log", "ab")  # noqa: SIM115 - handed to the daemon, which outlives us
     started = subprocess.Popen(
@@ -154,6 +158,7 @@ def start(engine: EngineConfig, timeout_s: float = 60.0) -> bool:
         stderr=log,
         stdin=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=cgroup.joiner(procs),  # only os calls, between fork and dockerd's exec
     )
     if _answers_within(engine, timeout_s, started):
         ensure_context(engine)
