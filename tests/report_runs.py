@@ -62,10 +62,12 @@ def write_run(
     environment: dict[str, Any] | None = None,
     status: str = "complete",
     planned_extra: int = 0,
+    link: tuple[str, float | None] = ("loopback", None),
 ) -> Path:
     """A run whose cells are (builder, cache) -> wall times (None: a failed build); cold cells get steps.
 
-    `planned_extra` adds that many builds per cell to the plan that were never recorded (a partial run).
+    `planned_extra` adds that many builds per cell to the plan that were never recorded (a partial run);
+    `link` is the (name, rate in Mbit/s) its builds went over.
     """
     order = []
     for (builder, cache), walls in times.items():
@@ -102,6 +104,8 @@ def write_run(
                 "change": change,
                 "platform": "native",
                 "engine": "dedicated",
+                "link": link[0],
+                "link_rate_mbit": link[1],
                 "outcome": "ok" if ok else "failed",
                 "wall_s": wall,
                 "reset_s": 1.0,

@@ -12,12 +12,11 @@ import pandas as pd
 
 from bench import stats
 from bench.report import cells as tables
+from bench.report import conditions
 from bench.report import formatting as fmt
 from bench.report.stage_overlap import concurrent_stage_seconds_per_build
 from bench.report.verdicts import (
     NOT_MEASURED,
-    NOT_SUPPORTED,
-    SUPPORTED,
     Claim,
     ClaimVerdict,
     Evidence,
@@ -100,8 +99,13 @@ def check_c1(claim: Claim, ev: Evidence) -> ClaimVerdict:
     for scenario in cold["scenario"].unique():
         numbers.extend(_mechanism_lines(scenario, ev))
     decided = cold[cold["verdict"] != stats.INSUFFICIENT_DATA]
+    found = conditions.speedup_conditions(cold, ev.builds, "scenario")
+    headline = conditions.headline(found, conditions.crossover_notes(cold, ev.builds))
     if decided.empty:
-        return ClaimVerdict(claim, NOT_MEASURED, [*numbers, "too few ok builds for an interval"])
+        return ClaimVerdict(
+            claim, NOT_MEASURED, [*numbers, "too few ok builds for an interval"], tuple(found), headline
+        )
     faster = int((decided["verdict"] == stats.FASTER).sum())
     numbers.insert(0, f"BuildKit faster cold in {faster} of {len(decided)} scenario(s) with enough data")
-    return ClaimVerdict(claim, SUPPORTED if faster else NOT_SUPPORTED, numbers)
+    verdict = conditions.overall(found, one_suffices=True)
+    return ClaimVerdict(claim, verdict, numbers, tuple(found), headline)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bench import quality, stats
+from bench import quality
 from bench.report import cells as tables
+from bench.report import conditions
 from bench.report import formatting as fmt
 from bench.report.verdicts import (
     NOT_MEASURED,
@@ -19,6 +20,7 @@ from bench.report.verdicts import (
     SUPPORTED,
     Claim,
     ClaimVerdict,
+    ConditionVerdict,
     Evidence,
     interval_text,
 )
@@ -49,9 +51,36 @@ def _cached_instructions(rows: pd.DataFrame) -> pd.Series:
     return rows["steps_cached"].fillna(0).astype(int)
 
 
+def _took_from_cache(g: pd.DataFrame) -> tuple[bool, str]:
+    """Whether every build of `g` took steps from the cache on an engine checked empty, and the line."""
+    cached = _cached_instructions(g)
+    unclean = int(sum(1 for f in g["flags"] if quality.ENGINE_NOT_EMPTY in tables.flag_list(f)))
+    line = (
+        f"{int((cached > 0).sum())} of {len(g)} builds took steps from the cache"
+        f" (median {int(cached.median())} cached steps); {unclean} started on an engine that was not empty"
+    )
+    return bool((cached > 0).all()) and unclean == 0, line
+
+
+def _c2_conditions(rows: pd.DataFrame, builds: pd.DataFrame) -> list[ConditionVerdict]:
+    """C2 per link (and per whatever else the registry builds vary over: cache source, scenario)."""
+    rows = rows.assign(link=rows["link"].fillna(conditions.LOOPBACK)) if "link" in rows.columns else rows
+    axis, group = conditions.split(rows, conditions.LINK)
+    keys = [d for d in (*group, *axis) if d in rows.columns]
+    rates = conditions.link_rates(builds)
+    rows = conditions.fastest_first(rows, rates)
+    found = []
+    for _, g in rows.groupby(keys, sort=False) if keys else [((), rows)]:
+        first = g.iloc[0]
+        ok, line = _took_from_cache(g)
+        name, part = conditions.label(first, axis, rates), conditions.label(first, group, rates)
+        found.append(ConditionVerdict(name, SUPPORTED if ok else NOT_SUPPORTED, line, part))
+    return conditions.group_major(found)
+
+
 def check_c2(claim: Claim, ev: Evidence) -> ClaimVerdict:
     """A BuildKit build from a registry cache, on an engine checked empty, took steps from the cache: the
-    layers it reused can only have come from the registry."""
+    layers it reused can only have come from the registry. A verdict per link and cache source."""
     if _remote_cache_rows(ev).empty:
         return _not_measured(claim)
     meas = tables.measured(ev.builds)
@@ -60,18 +89,12 @@ def check_c2(claim: Claim, ev: Evidence) -> ClaimVerdict:
     ]
     if rows.empty:
         return ClaimVerdict(claim, NOT_MEASURED, ["no ok BuildKit build with a registry cache source"])
-    numbers = []
-    ok = True
-    for (builder, cache), g in rows.groupby(["builder", "cache"], sort=False):
-        cached = _cached_instructions(g)
-        unclean = int(sum(1 for f in g["flags"] if quality.ENGINE_NOT_EMPTY in tables.flag_list(f)))
-        numbers.append(
-            f"{builder} cache={cache}: {int((cached > 0).sum())} of {len(g)} builds took steps from the cache"
-            f" (median {int(cached.median())} cached steps); {unclean} started on an engine that was not"
-            " empty"
-        )
-        ok &= bool((cached > 0).all()) and unclean == 0
-    return ClaimVerdict(claim, SUPPORTED if ok and numbers else NOT_SUPPORTED, numbers)
+    numbers = [
+        f"{builder} cache={cache}: {_took_from_cache(g)[1]}"
+        for (builder, cache), g in rows.groupby(["builder", "cache"], sort=False)
+    ]
+    found = _c2_conditions(rows, ev.builds)
+    return ClaimVerdict(claim, conditions.overall(found), numbers, tuple(found), conditions.headline(found))
 
 
 def _over_link(row: pd.Series) -> str:
@@ -81,7 +104,8 @@ def _over_link(row: pd.Series) -> str:
 
 
 def check_c3(claim: Claim, ev: Evidence) -> ClaimVerdict:
-    """Every remote cache source against a cold rebuild: faster only when the interval excludes 1."""
+    """Every remote cache source against a cold rebuild, a verdict per link (faster only when the interval
+    excludes 1) and the link rate where the speedup crosses 1 when two links bracket it."""
     remote = _remote_cache_rows(ev)
     if remote.empty:
         return _not_measured(claim)
@@ -90,8 +114,11 @@ def check_c3(claim: Claim, ev: Evidence) -> ClaimVerdict:
         f" {interval_text(r)} vs cold: {r['verdict']}"
         for _, r in remote.iterrows()
     ]
-    decided = remote[remote["verdict"] != stats.INSUFFICIENT_DATA]
-    if decided.empty:
-        return ClaimVerdict(claim, NOT_MEASURED, [*numbers, "too few ok builds for an interval"])
-    all_faster = bool((decided["verdict"] == stats.FASTER).all())
-    return ClaimVerdict(claim, SUPPORTED if all_faster else NOT_SUPPORTED, numbers)
+    found = conditions.speedup_conditions(remote, ev.builds, conditions.LINK)
+    notes = conditions.crossover_notes(remote, ev.builds)
+    if notes:
+        numbers.append(conditions.CROSSOVER_RULE)
+    verdict = conditions.overall(found)
+    if verdict == NOT_MEASURED:
+        numbers.append("too few ok builds for an interval")
+    return ClaimVerdict(claim, verdict, numbers, tuple(found), conditions.headline(found, notes))

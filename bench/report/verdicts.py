@@ -15,9 +15,12 @@ import pandas as pd
 
 from bench.report import formatting as fmt
 
-Verdict = Literal["supported", "not supported", "not measured"]
+Verdict = Literal["supported", "not supported", "mixed", "not measured"]
 SUPPORTED: Verdict = "supported"
 NOT_SUPPORTED: Verdict = "not supported"
+#: supported under some conditions of the data (a link, a scenario) and not under others; the claim's
+#: `conditions` say which
+MIXED: Verdict = "mixed"
 NOT_MEASURED: Verdict = "not measured"
 
 
@@ -41,10 +44,28 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class ConditionVerdict:
+    """The verdict under one condition the claim's data covers: `condition` is the axis value (a link with
+    its rate, a scenario), `group` the rest of what the data varies over ("cache=inline"; empty when
+    nothing else varies), `figure` the number it rests on ("1.84x 95% CI [1.27, 2.49]")."""
+
+    condition: str
+    verdict: Verdict
+    figure: str
+    group: str = ""
+
+
+@dataclass(frozen=True)
 class ClaimVerdict:
+    """One claim's verdict over all its data (`verdict`, one machine-readable word), the verdict per
+    condition its data covers (`conditions`) and a `headline` that says where it holds, e.g. "supported
+    on loopback and cloud (200 Mbit/s), not on wan (50 Mbit/s)" (bench/report/conditions.py)."""
+
     claim: Claim
     verdict: Verdict
     numbers: list[str] = field(default_factory=list)
+    conditions: tuple[ConditionVerdict, ...] = ()
+    headline: str = ""
 
 
 Check = Callable[[Claim, Evidence], ClaimVerdict]
