@@ -86,10 +86,13 @@ class Equipment:
 
 @dataclass(frozen=True)
 class Progress:
-    """What the terminal shows as a run goes: a measurement starting, its row written."""
+    """What the terminal shows as a run goes (bench/run_progress.py): a measurement starting, its row
+    written, and the planned count changing (`on_plan`: the builds this `Runner.run` measures in all,
+    done and still to come, when cells stop early under repetitions=auto)."""
 
     on_start: Callable[[Measurement], None] | None = None
     on_row: Callable[[Measurement, BuildRow], None] | None = None
+    on_plan: Callable[[int], None] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,11 +5,16 @@ harness (`Runner.measure`, monotonic clock around the docker subprocess) and onc
 the identical argv (`-N`, no shell) after `bench engine reset` as its --prepare step. Target: the ratio of
 medians within 1.00 +/- 0.03.
 
+The harness's builds run under the live progress bar `bench run` shows on a terminal (bench/run_progress.py,
+drawn to stderr, forced on even when stderr is not a terminal), and hyperfine's without it, so the ratio
+also says whether the bar disturbs timing. BENCH_HF_PROGRESS=none leaves the bar out.
+
     .venv/bin/python tests/benchmarks/harness_vs_hyperfine.py [ROUNDS] [HYDRA OVERRIDES...]
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -20,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 from python_on_whales import DockerClient
+from rich.console import Console
 
 from bench.builders import make_builder
 from bench.changes import copy_scenario
@@ -29,6 +35,7 @@ from bench.plan import Cell, Measurement
 from bench.records import BuildRequest
 from bench.results import RunWriter
 from bench.run_context import Equipment, RunContext
+from bench.run_progress import run_progress
 from bench.runner import Runner
 from bench.scenario import load_scenario
 from bench.stats import ratio_of_medians_ci
@@ -87,12 +94,20 @@ def main() -> None:
     outside: dict[str, list[float]] = {b: [] for b in builders}
     context = copy_scenario(scenario.directory, parent=workdir)
     rng = random.Random(0)
+    live = os.environ.get("BENCH_HF_PROGRESS", "live") != "none"
+    display = Console(stderr=True, force_terminal=True) if live else Console(file=io.StringIO())
     for round_ in range(rounds):
         order = list(builders)
         rng.shuffle(order)
         for name in order:
             cell = Cell(scenario.name, BuilderName(name), CacheSource.none, ChangeKind.none)
-            row, _ = runner.measure(Measurement(round_, round_, round_, False, cell))
+            m = Measurement(round_, round_, round_, False, cell)
+            done = sum(len(times) for times in harness.values())
+            with run_progress(display, rounds * len(builders), already=done) as progress:
+                assert progress.on_start and progress.on_row
+                progress.on_start(m)
+                row, _ = runner.measure(m)
+                progress.on_row(m, row)
             harness[name].append(row.wall_s)
             request = BuildRequest(
                 str(context),
