@@ -25,10 +25,11 @@ from bench.network import latency
 from bench.plan import Measurement
 from bench.results import META_FILE, RunWriter, load, read_meta
 from bench.resume import ResumePoint, reopen, resume_line, resume_point
-from bench.rows import BuildRow, EngineMeta, PlanMeta, RunMeta, ScenarioMeta
-from bench.run_context import Equipment, Progress, RunContext
+from bench.rows import EngineMeta, PlanMeta, RunMeta, ScenarioMeta
+from bench.run_context import Equipment, RunContext
 from bench.run_engine import RunEngine, Say
 from bench.run_input import checked_input
+from bench.run_progress import run_progress
 from bench.runner import Runner, RunTally
 from bench.scenario import Scenario
 
@@ -49,31 +50,6 @@ def docker_engine(config: BenchConfig, say: Say) -> RunEngine:
 
 def _say(console: Console) -> Say:
     return lambda text: console.print(text, highlight=False)
-
-
-def _progress(console: Console, total: int) -> Progress:
-    def on_start(m: Measurement) -> None:
-        kind = "warmup" if m.warmup else f"rep {m.repetition + 1}"
-        where = "" if m.cell.native else f"{m.cell.platform} "
-        console.print(
-            f"[dim]{m.seq + 1:>3}/{total}[/] {where}{m.cell.builder.value:<8} cache={m.cell.cache.value:<5} "
-            f"change={m.cell.change.value:<6} {kind:<7} ",
-            end="",
-        )
-
-    def on_row(m: Measurement, row: BuildRow) -> None:
-        if row.outcome == "ok":
-            flags = f" [yellow]{','.join(row.flags)}[/]" if row.flags else ""
-            console.print(
-                f"{row.wall_s:7.2f} s  cached {row.steps_cached}/{row.steps_total} steps "
-                f"[dim](reset {row.reset_s or 0:.1f} s, prime {row.prime_s or 0:.1f} s)[/]{flags}"
-            )
-        else:
-            first = (row.error_tail or "").strip().splitlines()[-1:] or [""]
-            colour = "red" if row.outcome == "failed" else "yellow"
-            console.print(f"[{colour}]{row.outcome}[/]: {first[0][:120]}", markup=True, highlight=False)
-
-    return Progress(on_start, on_row)
 
 
 def run_experiment(
@@ -199,7 +175,8 @@ def _measure(
             link=link,
             resumed=point is not None,
         )
-        tally = Runner(context, writer, _progress(console, len(plan))).run(to_measure)
+        with run_progress(console, len(plan), already=len(plan) - len(to_measure)) as progress:
+            tally = Runner(context, writer, progress).run(to_measure)
     engine.after_run(run_dir, stopped=tally.stopped is not None)
     equivalence = write_equivalence(run_dir)
     if equivalence is not None:
