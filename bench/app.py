@@ -12,7 +12,7 @@ import hashlib
 import sys
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from bench.audit.run_equivalence import write_equivalence
-from bench.config import BenchConfig
+from bench.config import BenchConfig, Pairing
 from bench.network import latency
-from bench.plan import Measurement
+from bench.plan import Measurement, pairs
 from bench.results import META_FILE, RunWriter, load, read_meta
-from bench.resume import ResumePoint, reopen, resume_line, resume_point
+from bench.resume import ResumePoint, reopen, resume_line, resume_point, rows_on_disk
 from bench.rows import EngineMeta, PlanMeta, RunMeta, ScenarioMeta
 from bench.run_context import Equipment, RunContext
 from bench.run_engine import RunEngine, Say
@@ -32,6 +32,7 @@ from bench.run_input import checked_input
 from bench.run_progress import run_progress
 from bench.runner import Runner, RunTally
 from bench.scenario import Scenario
+from bench.stopping import Stopping, StopRule, remaining
 
 if TYPE_CHECKING:
     from bench.report.data_export import Exports
@@ -61,7 +62,7 @@ def run_experiment(
     *,
     resuming: bool = False,
 ) -> int:
-    """Plan, measure, write rows and the summary; returns the exit code. Holds the engine's lock
+    """Plan, measure, write rows and the summary; returns the exit code. Holds the machine's lock
     (bench/engine/lock.py) for the whole run and never writes into another run's directory.
 
     `resuming`: continue an interrupted run in its own directory: the same config (else ResumeError,
@@ -112,6 +113,9 @@ def _new_meta(
             repetitions=config.repetitions,
             warmup=config.warmup,
             order=tuple(m.cell.id for m in plan),
+            pairing=Pairing.paired.value if pairs(plan) else Pairing.independent.value,
+            pairs=tuple(pairs(plan)),
+            precision=asdict(config.precision) if config.auto else None,
         ),
         environment=dict(equipment.environment),
     )
@@ -120,11 +124,18 @@ def _new_meta(
 def _announce(
     console: Console, config: BenchConfig, scenario: Scenario, plan: list, run_dir: Path, point
 ) -> None:
-    rounds = config.warmup + config.repetitions
+    rounds = config.warmup + config.rounds
+    if config.auto:
+        p = config.precision
+        repetitions = f"{p.min} to {p.max} repetitions until +-{p.target:.0%}"
+    else:
+        repetitions = f"{config.repetitions} repetitions"
+    paired = len(pairs(plan))
+    pairing = f"; {paired} warm builds start from their cold build's state" if paired else ""
     console.print(
-        f"[bold]bench run[/] {scenario.name}: {len(plan)} builds ({len(plan) // rounds} cells x "
-        f"{config.warmup} warmup + {config.repetitions} repetitions) on engine {config.engine.name!r}"
-        f" -> {run_dir}",
+        f"[bold]bench run[/] {scenario.name}: {'up to ' if config.auto else ''}{len(plan)} builds "
+        f"({len(plan) // rounds} cells x {config.warmup} warmup + {repetitions}{pairing}) on engine "
+        f"{config.engine.name!r} -> {run_dir}",
         highlight=False,
     )
     if point is not None:
@@ -146,7 +157,10 @@ def _measure(
 ) -> int:
     scenario, plan = checked_input(config)
     point = resume_point(run_dir, read_meta(run_dir), plan) if resuming else None
-    if point is not None and not point.remaining:
+    stopping = Stopping(StopRule.of(config), list(dict.fromkeys(m.cell for m in plan)))
+    if point is not None:
+        stopping.seed(row for row in rows_on_disk(run_dir) if row["seq"] in point.done)
+    if point is not None and not remaining(point.remaining, stopping):
         console.print(f"{run_dir}: all {len(plan)} planned builds are on disk; nothing to resume")
         return EXIT_OK
     say = _say(console)
@@ -176,7 +190,7 @@ def _measure(
             resumed=point is not None,
         )
         with run_progress(console, len(plan), already=len(plan) - len(to_measure)) as progress:
-            tally = Runner(context, writer, progress).run(to_measure)
+            tally = Runner(context, writer, progress, stopping).run(to_measure)
     engine.after_run(run_dir, stopped=tally.stopped is not None)
     equivalence = write_equivalence(run_dir)
     if equivalence is not None:

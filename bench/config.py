@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig
@@ -151,10 +152,35 @@ class EngineConfig:
     # bench engine up also starts the registry, seeds base images and serves the package index (false:
     # this engine uses those that `bench engine up` of the default engine started)
     provisions_services: bool = True
-    # Runs on one engine never overlap (concurrent builds distort timings): a run waits this long for the
-    # engine's lock (RUN_DIR/engine.lock), then gives up; 0 refuses at once. true allows overlapping runs.
+    # Runs on one machine never overlap, whichever engines they use (concurrent builds distort timings): a
+    # run waits this long for the machine's lock (bench/engine/lock.py), then gives up; 0 refuses at once.
+    # true allows overlapping runs.
     lock_wait_s: float = 3600.0
     concurrent_runs: bool = False
+
+
+class Pairing(StrEnum):
+    """How a warm (cache=local) build gets its prime: `paired` takes the state the same builder's cold
+    measured build left (reset -> cold -> change -> warm: no priming build of its own); `independent`
+    resets and primes before every warm build, as before pairing existed (bench/plan.py)."""
+
+    paired = "paired"
+    independent = "independent"
+
+
+#: `repetitions=auto`: each cell is measured until its intervals are narrow enough (PrecisionConfig)
+AUTO = "auto"
+
+
+@dataclass
+class PrecisionConfig:
+    """When `repetitions=auto` stops a cell (bench/stopping.py): once the 95% interval of its median, and
+    of every speedup it takes part in, is within +-`target` of the estimate (relative half-width), after
+    at least `min` and at most `max` measured builds."""
+
+    target: float = 0.05
+    min: int = 3
+    max: int = 10
 
 
 @dataclass
@@ -177,16 +203,41 @@ class BenchConfig:
     platform: PlatformConfig = field(default_factory=PlatformConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
     link: LinkConfig = field(default_factory=LinkConfig)
+    repetitions: Any = 3  # measured builds per cell, or `auto` (PrecisionConfig); Any: OmegaConf has no Union
+    precision: PrecisionConfig = field(default_factory=PrecisionConfig)
+    pairing: Pairing = Pairing.paired
+    keep_going: bool = False  # measure every planned build, even of a cell that failed twice the same way
     quiet: QuietConfig = field(default_factory=QuietConfig)
-    repetitions: int = 3
     warmup: int = 1
     seed: int = 0
     network: str = "none"
     tag_prefix: str = "bench-run"
 
+    @property
+    def auto(self) -> bool:
+        """Repetitions are decided by precision (bench/stopping.py), not fixed."""
+        return self.repetitions == AUTO
+
+    @property
+    def rounds(self) -> int:
+        """Measured rounds the plan holds: the fixed repetitions, or the most `auto` may take."""
+        return self.precision.max if self.auto else int(self.repetitions)
+
     def __post_init__(self) -> None:
-        if self.repetitions < 1:
-            raise ConfigError(f"repetitions must be at least 1, got {self.repetitions}")
+        if self.repetitions != AUTO and (
+            isinstance(self.repetitions, bool)
+            or not isinstance(self.repetitions, int)
+            or self.repetitions < 1
+        ):
+            raise ConfigError(
+                f"repetitions must be a whole number of at least 1 or `auto`, got {self.repetitions!r}"
+            )
+        precision = self.precision
+        if not 0 < precision.target < 1 or not 1 <= precision.min <= precision.max:
+            raise ConfigError(
+                f"precision needs 0 < target < 1 and 1 <= min <= max, got target={precision.target} "
+                f"min={precision.min} max={precision.max}"
+            )
         if self.warmup < 0:
             raise ConfigError(f"warmup must be 0 or more, got {self.warmup}")
         if not self.builder.names:

@@ -152,6 +152,13 @@ def resume_point(run_dir: Path, meta: dict[str, Any], plan: list[Measurement]) -
     return ResumePoint(run_dir, meta, frozenset(done), remaining, torn, tuple(failed), stopped)
 
 
+def rows_on_disk(run_dir: Path) -> list[dict[str, Any]]:
+    """The complete build rows of a run directory (after `reopen` repaired it): what a resumed run's
+    stopping rules start from (bench/stopping.py)."""
+    path = Path(run_dir) / BUILDS_FILE
+    return _rows(path, _complete_lines(path)[0])
+
+
 def _rewrite(path: Path, lines: list[bytes]) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     with open(tmp, "wb") as handle:

@@ -165,9 +165,12 @@ class EngineMeta:
 @dataclass(frozen=True, kw_only=True)
 class PlanMeta:
     seed: int
-    repetitions: int
+    repetitions: int | str  # a number, or `auto` (then `precision` says when a cell stopped)
     warmup: int
-    order: tuple[str, ...]  # cell ids in measurement order: what `bench run --resume` continues
+    order: tuple[str, ...]  # cell ids in measurement order (auto: the most it may take), for --resume
+    pairing: str = "independent"  # paired: a warm build starts from its cold build's state (bench/plan.py)
+    pairs: tuple[tuple[int, int], ...] = ()  # (cold seq, warm seq) of each planned pair
+    precision: dict[str, float] | None = None  # repetitions=auto: target, min, max
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -187,6 +190,7 @@ class RunMeta:
     def to_json(self) -> dict[str, Any]:
         meta = asdict(self)
         meta["plan"]["order"] = list(self.plan.order)
+        meta["plan"]["pairs"] = [list(pair) for pair in self.plan.pairs]
         return meta
 
 

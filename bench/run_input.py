@@ -9,7 +9,7 @@ the size of the plan.
 from __future__ import annotations
 
 from bench.builders.dockerfile import read_dockerfile
-from bench.config import BenchConfig
+from bench.config import BenchConfig, Pairing
 from bench.errors import BenchError
 from bench.plan import Measurement, cells, make_plan
 from bench.scenario import Scenario, ScenarioError, load_scenario
@@ -24,7 +24,7 @@ class PlanTooLarge(BenchError):
 
 
 def planned_builds(config: BenchConfig, n_cells: int) -> int:
-    return n_cells * (config.warmup + config.repetitions)
+    return n_cells * (config.warmup + config.rounds)
 
 
 def _check_dockerfiles(scenario: Scenario) -> None:
@@ -52,7 +52,8 @@ def checked_input(config: BenchConfig) -> tuple[Scenario, list[Measurement]]:
     if total > MAX_BUILDS:
         raise PlanTooLarge(
             f"the plan has {total:,} builds ({len(plan_cells)} cells x {config.warmup} warmup + "
-            f"{config.repetitions} repetitions), more than the {MAX_BUILDS:,} one run may plan; lower "
+            f"{config.rounds} repetitions), more than the {MAX_BUILDS:,} one run may plan; lower "
             "repetitions, or split it into runs of other seeds (bench run -m seed=1,2,3) for bench report"
         )
-    return scenario, make_plan(plan_cells, config.repetitions, config.warmup, config.seed)
+    paired = config.pairing is Pairing.paired and config.engine.owned  # another's engine keeps its cache
+    return scenario, make_plan(plan_cells, config.rounds, config.warmup, config.seed, paired=paired)

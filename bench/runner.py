@@ -33,10 +33,19 @@ from bench.results import RunWriter
 from bench.rows import BuildRow, StepRow
 from bench.run_context import Progress, RunContext
 from bench.scenario import Scenario
+from bench.stopping import Stopping
 
 #: The note on the row of a build the engine failed, after which the run stopped; `bench run --resume`
 #: measures that build again (bench/resume.py).
 STOPPED_HERE = "the run stopped here"
+
+
+@dataclass(frozen=True)
+class _Left:
+    """What a successful cold build left for a paired warm build: its seq and its context directory."""
+
+    seq: int
+    context_dir: Path
 
 
 @dataclass
@@ -75,10 +84,18 @@ def cache_ref(registry: str, scenario: str, m: Measurement) -> str:
 class Runner:
     """Runs measurements of one run context, writing each build's rows as it ends."""
 
-    def __init__(self, context: RunContext, writer: RunWriter, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        context: RunContext,
+        writer: RunWriter,
+        progress: Progress | None = None,
+        stopping: Stopping | None = None,
+    ) -> None:
         self.context = context
         self.writer = writer
         self.progress = progress or Progress()
+        self.stopping = stopping  # None: every planned build is measured
+        self._left: _Left | None = None
         git = scenario_git(context.scenario.directory)
         self.rows = RowSource(
             context.run_id, context.engine.name, context.link, context.resumed, git.commit, git.dirty
@@ -230,16 +247,32 @@ class Runner:
             equipment.transfer,
         )
 
+    def _state_left_for(self, m: Measurement) -> _Left | None:
+        """The cold build's state when `m` is its paired warm build and that build ran just before and
+        succeeded; any other state left behind is dropped (its context directory removed)."""
+        left, self._left = self._left, None
+        if left is not None and m.paired_with == left.seq:
+            return left
+        if left is not None:
+            shutil.rmtree(left.context_dir.parent, ignore_errors=True)
+        return None
+
     def measure(self, m: Measurement) -> tuple[BuildRow, list[StepRow]]:
         """One measurement, start to its build row and step rows; never raises for a build that fails.
 
         reset -> prime (the cache source's build and export) -> reset again when the source keeps its
-        cache outside the engine -> change -> pre-build work (a pull) -> timed build -> checks.
+        cache outside the engine -> change -> pre-build work (a pull) -> timed build -> checks. A paired
+        warm build (bench/plan.py) skips the reset and the priming: the cold build just measured left the
+        engine and its context directory as the priming would have (`primed_by` names it).
         """
         strategy = strategy_for(m.cell.cache)
         started_at = datetime.now(UTC).isoformat(timespec="seconds")
-        context_dir = copy_scenario(self.scenario.directory, parent=self.workroot)
+        left = self._state_left_for(m)
+        context_dir = (
+            left.context_dir if left else copy_scenario(self.scenario.directory, parent=self.workroot)
+        )
         measured: Measured = {}
+        keep = False
         try:
             job = self._job(m, context_dir)
             measured["cache_ref"] = job.cache_ref if strategy.stored_in == "registry" else None
@@ -249,15 +282,19 @@ class Runner:
                     job.builder.name, Outcome.UNSUPPORTED, None, [], [], {}, error_tail=reason
                 )
                 return self._row(m, record, measured, None, started_at)
-            before, measured["reset_s"] = self._timed_reset()
-            primed = self._prime(strategy, job, measured)
-            if primed.error:
-                failed = primed.record or BuildRecord(job.builder.name, Outcome.FAILED, None, [], [], {})
-                failed.outcome, failed.error_tail = Outcome.FAILED, primed.error
-                return self._row(m, failed, measured, before, started_at)
-            if strategy.empties_engine:  # only the exported cache may survive to the measured build
-                before, again_s = self._timed_reset()
-                measured["reset_s"] += again_s
+            before: EngineContents | None = None
+            if left is not None:
+                measured["primed_by"] = left.seq
+            else:
+                before, measured["reset_s"] = self._timed_reset()
+                primed = self._prime(strategy, job, measured)
+                if primed.error:
+                    failed = primed.record or BuildRecord(job.builder.name, Outcome.FAILED, None, [], [], {})
+                    failed.outcome, failed.error_tail = Outcome.FAILED, primed.error
+                    return self._row(m, failed, measured, before, started_at)
+                if strategy.empties_engine:  # only the exported cache may survive to the measured build
+                    before, again_s = self._timed_reset()
+                    measured["reset_s"] += again_s
             changed = self._changed(context_dir, m, job.request)
             record = self._measured_build(m, strategy, job, changed, measured)
             flags = quality_flags(m, record, before, self.context.engine.owned)
@@ -266,9 +303,13 @@ class Runner:
                 flags = (*flags, MACHINE_BUSY)
             row, steps = self._row(m, record, measured, before, started_at, flags)
             after_build = self.context.equipment.after_build
+            keep = m.cell.cache is CacheSource.none and record.outcome is Outcome.OK
             return (row if after_build is None else replace(row, **after_build(m, record))), steps
         finally:
-            shutil.rmtree(context_dir.parent, ignore_errors=True)
+            if keep:  # the state a paired warm build may start from
+                self._left = _Left(m.seq, context_dir)
+            else:
+                shutil.rmtree(context_dir.parent, ignore_errors=True)
 
     def _blocked(self, error: str | None) -> Blocked | None:
         health = self.context.equipment.health
@@ -292,12 +333,30 @@ class Runner:
                 raise
             return self._refused(m, str(error)), [], refused
 
+    def _stop_reason(self, m: Measurement, row: BuildRow, refused: bool) -> BuildRow:
+        """The row with the reason its cell stops here, if it does (bench/stopping.py); a build the engine
+        refused is no measurement of the cell and decides nothing."""
+        if self.stopping is None or refused:
+            return row
+        reason = self.stopping.record(m, row.outcome, row.wall_s, row.error_tail)
+        return row if reason is None else replace(row, stop_reason=reason)
+
+    def _planned(self, plan: list[Measurement], done: int, position: int) -> int:
+        """Builds measured so far plus those still to come for cells that have not stopped."""
+        rest = plan[position + 1 :]
+        if self.stopping is None:
+            return done + len(rest)
+        return done + sum(1 for m in rest if not self.stopping.stopped(m.cell.id))
+
     def run(self, plan: list[Measurement]) -> RunTally:
-        """All measurements in plan order; Ctrl-C stops after writing what was measured, and so does an
-        engine that can no longer build (its daemon or registry gone, its disk full): `tally.stopped`."""
+        """All measurements in plan order, but none of a cell that has stopped; Ctrl-C stops after writing
+        what was measured, and so does an engine that can no longer build (`tally.stopped`)."""
         tally = RunTally()
+        on_plan = getattr(self.progress, "on_plan", None)
         try:
-            for m in plan:
+            for position, m in enumerate(plan):
+                if self.stopping is not None and self.stopping.stopped(m.cell.id):
+                    continue
                 if self.progress.on_start:
                     self.progress.on_start(m)
                 row, steps, refused = self._measured_or_refused(m)
@@ -305,6 +364,7 @@ class Runner:
                     tally.stopped = refused or self._blocked(row.error_tail)
                     if tally.stopped is not None:  # the row says why nothing follows it
                         row = replace(row, notes=(*row.notes, f"{STOPPED_HERE}: {tally.stopped.what}"))
+                row = self._stop_reason(m, row, refused=tally.stopped is not None)
                 self.writer.add_build(row, steps)
                 tally.measured += 1
                 if row.outcome == Outcome.FAILED.value:
@@ -313,6 +373,8 @@ class Runner:
                     tally.unsupported.append(m.cell.id)
                 if self.progress.on_row:
                     self.progress.on_row(m, row)
+                if row.stop_reason and on_plan:
+                    on_plan(self._planned(plan, tally.measured, position))
                 if tally.stopped is not None:
                     break
         except KeyboardInterrupt:

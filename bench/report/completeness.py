@@ -21,6 +21,7 @@ class Completeness:
     planned: int
     recorded: int
     missing: dict[str, int]
+    stopped_early: int = 0  # planned builds not measured because their cell had stopped (bench/stopping.py)
 
     @property
     def complete(self) -> bool:
@@ -29,8 +30,15 @@ class Completeness:
     def sentence(self) -> str:
         """One line for the report: complete, or what is missing and why it may be."""
         if self.complete:
+            early = (
+                f" ({self.stopped_early} planned builds were not needed: their cells stopped early, see"
+                " why each stopped)"
+                if self.stopped_early
+                else ""
+            )
             return (
-                f"Run `{self.run_id}` is complete: {self.recorded} of {self.planned} planned builds recorded."
+                f"Run `{self.run_id}` is complete: {self.recorded} of {self.planned} planned builds"
+                f" recorded{early}."
             )
         why = {
             "interrupted": "it was interrupted",
@@ -44,15 +52,21 @@ class Completeness:
 
 
 def completeness(run: Run) -> Completeness:
-    """Compare the recorded build rows with the plan's order (warmups included)."""
+    """Compare the recorded build rows with the plan's order (warmups included); a cell whose last row
+    says why it stopped is complete with fewer builds than planned."""
     order = run.meta.get("plan", {}).get("order", []) or []
     planned = Counter(order)
     recorded = Counter(run.builds["cell"].dropna()) if not run.builds.empty else Counter()
-    missing = {cell: n - recorded.get(cell, 0) for cell, n in planned.items() if n > recorded.get(cell, 0)}
+    stopped: set[str] = set()
+    if "stop_reason" in run.builds.columns:
+        stopped = set(run.builds.loc[run.builds["stop_reason"].notna(), "cell"])
+    short = {cell: n - recorded.get(cell, 0) for cell, n in planned.items() if n > recorded.get(cell, 0)}
+    missing = {cell: n for cell, n in short.items() if cell not in stopped}
     return Completeness(
         run_id=str(run.meta.get("run_id", run.path.name)),
         status=str(run.meta.get("status", "unknown")),
         planned=len(order),
         recorded=len(run.builds),
         missing=missing,
+        stopped_early=sum(n for cell, n in short.items() if cell in stopped),
     )

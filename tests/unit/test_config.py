@@ -44,7 +44,7 @@ def test_shared_engine_is_not_owned() -> None:
         ("repetitons=3", "repetitons"),
         ("scenario=nope", "nope"),
         ("change.kind=everything", "everything"),
-        ("repetitions=many", "many"),
+        ("pairing=sometimes", "sometimes"),
     ],
 )
 def test_bad_values_fail_at_composition_naming_the_value(override: str, bad: str) -> None:
@@ -55,8 +55,23 @@ def test_bad_values_fail_at_composition_naming_the_value(override: str, bad: str
 
 @pytest.mark.parametrize(
     "override, message",
-    [("repetitions=0", "repetitions"), ("warmup=-1", "warmup"), ("builder.names=[]", "builder.names")],
+    [
+        ("repetitions=0", "repetitions"),
+        ("repetitions=many", "many"),
+        ("repetitions=2.5", "2.5"),
+        ("precision.min=5 precision.max=3", "min <= max"),
+        ("precision.target=0", "target"),
+        ("warmup=-1", "warmup"),
+        ("builder.names=[]", "builder.names"),
+    ],
 )
 def test_values_the_schema_cannot_check_are_refused(override: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        _compose(override)
+        _compose(*override.split())
+
+
+def test_auto_repetitions_plan_the_most_precision_allows() -> None:
+    config = _compose("repetitions=auto", "precision.max=7")
+    assert config.auto and config.rounds == 7
+    fixed = _compose("repetitions=4")
+    assert not fixed.auto and fixed.rounds == 4

@@ -20,6 +20,7 @@ from omegaconf import OmegaConf
 
 from bench.cli import main
 from bench.config import compose, composed
+from bench.results import SCHEMA_VERSION
 from bench.run_input import MAX_BUILDS
 
 
@@ -80,7 +81,7 @@ def test_a_dockerfile_without_from_is_refused(capsys, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "override, expect",
     [
-        ("repetitions=-1", "repetitions must be at least 1, got -1"),
+        ("repetitions=-1", "repetitions must be a whole number of at least 1 or `auto`, got -1"),
         ("seed=abc", "seed=abc"),
         ("warmup=x", "warmup=x"),
     ],
@@ -150,7 +151,12 @@ def _recorded_run(tmp_path: Path, *overrides: str) -> Path:
     run_dir = tmp_path / "interrupted"
     (run_dir / ".hydra").mkdir(parents=True)
     (run_dir / ".hydra" / "overrides.yaml").write_text(OmegaConf.to_yaml(list(overrides)))
-    meta = {"schema_version": 3, "status": "running", "run_id": "r", "config_yaml": OmegaConf.to_yaml(cfg)}
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "status": "running",
+        "run_id": "r",
+        "config_yaml": OmegaConf.to_yaml(cfg),
+    }
     (run_dir / "run.json").write_text(json.dumps(meta))
     return run_dir
 

@@ -8,6 +8,7 @@ report.html and the terminal cannot disagree. A section with nothing to say retu
 - `talk`: the claims of the talk and their verdicts
 - `times`: cells, failed cells, flags and outliers, time per platform, figures
 - `speedups`: BuildKit against legacy, caches against cold, pull or rebuild, shared caches
+- `stops`: builds per cell and why each cell stopped; how many warm builds were paired
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bench.report.model import Report
 from bench.report.sections.engines import engines
 from bench.report.sections.run import configuration, environment, intro
 from bench.report.sections.speedups import pull_or_rebuild, shared_caches, speedups
+from bench.report.sections.stops import stops
 from bench.report.sections.talk import claims
 from bench.report.sections.times import cells, failed, figures_section, flags, platform_steps
 
@@ -33,6 +35,7 @@ REPORT_SECTIONS: tuple[Section, ...] = (
     pull_or_rebuild,
     shared_caches,
     failed,
+    stops,
     platform_steps,
     figures_section,
     flags,
@@ -47,12 +50,21 @@ SUMMARY_SECTIONS: tuple[Section, ...] = (
     pull_or_rebuild,
     shared_caches,
     failed,
+    stops,
     figures_section,
     flags,
     environment,
     configuration,
 )
-TERMINAL_SECTIONS: tuple[Section, ...] = (cells, speedups, pull_or_rebuild, shared_caches, failed, flags)
+TERMINAL_SECTIONS: tuple[Section, ...] = (
+    cells,
+    speedups,
+    pull_or_rebuild,
+    shared_caches,
+    failed,
+    stops,
+    flags,
+)
 
 
 def blocks(report: Report, figures: Sequence[FigureFile], sections: Sequence[Section]) -> list[Block]:
