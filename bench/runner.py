@@ -352,7 +352,9 @@ class Runner:
         """All measurements in plan order, but none of a cell that has stopped; Ctrl-C stops after writing
         what was measured, and so does an engine that can no longer build (`tally.stopped`)."""
         tally = RunTally()
-        on_plan = getattr(self.progress, "on_plan", None)
+        on_plan = self.progress.on_plan
+        if on_plan and self.stopping is not None:  # a resumed run's stopped cells are not to come
+            on_plan(self._planned(plan, 0, -1))
         try:
             for position, m in enumerate(plan):
                 if self.stopping is not None and self.stopping.stopped(m.cell.id):
