@@ -8,12 +8,22 @@ bench/shared_caches.py's, which the summary shows too.
 
 from __future__ import annotations
 
-from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
+from bench.report import conditions
+from bench.report.verdicts import (
+    NOT_MEASURED,
+    NOT_SUPPORTED,
+    SUPPORTED,
+    Claim,
+    ClaimVerdict,
+    ConditionVerdict,
+    Evidence,
+)
 from bench.shared_caches import shared_cache_evidence, summary_lines
 
 
 def check_c4(claim: Claim, ev: Evidence) -> ClaimVerdict:
-    """Supported when no build warmed by the other builder took a single work step from the cache."""
+    """Supported when no build warmed by the other builder took a single work step from the cache; a
+    verdict per direction (BuildKit warmed by legacy, legacy warmed by BuildKit): mixed when one reuses."""
     found = shared_cache_evidence(ev.builds)
     crossed = [e for e in found if e.primed_by != e.builder]
     if not crossed:
@@ -27,4 +37,15 @@ def check_c4(claim: Claim, ev: Evidence) -> ClaimVerdict:
             f"{e.scenario}: a {e.builder} build warmed by {e.primed_by} took {e.most_cached_work_steps}"
             " RUN/COPY/ADD steps from the cache"
         )
-    return ClaimVerdict(claim, NOT_SUPPORTED if reused else SUPPORTED, numbers)
+    several = len({e.scenario for e in crossed}) > 1
+    found = [
+        ConditionVerdict(
+            f"{e.builder} warmed by {e.primed_by}",
+            NOT_SUPPORTED if e.most_cached_work_steps > 0 else SUPPORTED,
+            f"at most {e.most_cached_work_steps} of {e.work_steps} RUN/COPY/ADD steps cached"
+            f" ({e.builds} builds)",
+            e.scenario if several else "",
+        )
+        for e in crossed
+    ]
+    return ClaimVerdict(claim, conditions.overall(found), numbers, tuple(found), conditions.headline(found))

@@ -15,8 +15,17 @@ import pandas as pd
 
 from bench import platforms
 from bench.report import cells as tables
+from bench.report import conditions
 from bench.report import formatting as fmt
-from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
+from bench.report.verdicts import (
+    NOT_MEASURED,
+    NOT_SUPPORTED,
+    SUPPORTED,
+    Claim,
+    ClaimVerdict,
+    ConditionVerdict,
+    Evidence,
+)
 
 
 def dockerfile_of(argv: object) -> str | None:
@@ -40,8 +49,9 @@ def foreign_rows(builds: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_c7(claim: Claim, ev: Evidence) -> ClaimVerdict:
-    """Supported when BuildKit produced verified images for a foreign platform; per builder, platform and
-    Dockerfile, how many builds succeeded and their median time."""
+    """Supported when BuildKit produced verified images for a foreign platform; a verdict per platform (and
+    Dockerfile when strategies differ); per builder, platform and Dockerfile, how many builds succeeded and
+    their median time."""
     foreign = foreign_rows(ev.builds)
     if foreign.empty:
         return ClaimVerdict(
@@ -63,7 +73,23 @@ def check_c7(claim: Claim, ev: Evidence) -> ClaimVerdict:
             first = tables.first_error_line(other["error_tail"].iloc[0])
             line += f"; {other['outcome'].iloc[0]}: {first[:100]}"
         numbers.append(line)
-    buildkit_ok = foreign[(foreign["builder"] == "buildkit") & (foreign["outcome"] == "ok")]
-    if (foreign["builder"] == "buildkit").sum() == 0:
+    buildkit = foreign[foreign["builder"] == "buildkit"]
+    if buildkit.empty:
         return ClaimVerdict(claim, NOT_MEASURED, [*numbers, "no BuildKit build for a foreign platform"])
-    return ClaimVerdict(claim, SUPPORTED if len(buildkit_ok) else NOT_SUPPORTED, numbers)
+    found = _platform_conditions(buildkit)
+    # one verified platform suffices for "cross-builds for other platforms"; the headline says which
+    verdict = conditions.overall(found, one_suffices=True)
+    return ClaimVerdict(claim, verdict, numbers, tuple(found), conditions.headline(found))
+
+
+def _platform_conditions(buildkit: pd.DataFrame) -> list[ConditionVerdict]:
+    """Per foreign platform (and Dockerfile, when the strategies differ): BuildKit's verified builds."""
+    by_file = buildkit["dockerfile"].nunique() > 1
+    keys = ["dockerfile", "platform"] if by_file else ["platform"]
+    found = []
+    for key, rows in buildkit.groupby(keys, sort=True):
+        ok = int((rows["outcome"] == "ok").sum())
+        verdict = SUPPORTED if ok else NOT_SUPPORTED
+        figure = f"{ok} of {len(rows)} builds ok and verified"
+        found.append(ConditionVerdict(str(key[-1]), verdict, figure, str(key[0]) if by_file else ""))
+    return found

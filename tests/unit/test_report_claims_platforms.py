@@ -8,7 +8,7 @@ from bench import platforms
 from bench.report.claims import CLAIMS
 from bench.report.claims_caches import check_c4
 from bench.report.claims_platforms import check_c7, dockerfile_of
-from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Evidence
+from bench.report.verdicts import MIXED, NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Evidence
 
 C4, C7 = (next(c for c in CLAIMS if c.id == i) for i in ("C4", "C7"))
 
@@ -45,6 +45,16 @@ def test_c4_supported_when_no_work_step_came_from_the_other_builder() -> None:
     text = "\n".join(verdict.numbers)
     assert "tiny: buildkit warmed by legacy: 0 of 5 RUN/COPY/ADD steps cached (median of 3)" in text
     assert "tiny: buildkit warmed by buildkit: 4 of 5 RUN/COPY/ADD steps cached" in text
+    assert verdict.headline == "supported on buildkit warmed by legacy and legacy warmed by buildkit"
+
+
+def test_c4_is_mixed_when_one_direction_reuses_the_others_cache() -> None:
+    rows = [_row("legacy", "cross-builder", 0) for _ in range(3)]
+    rows += [_row("buildkit", "cross-builder", 2) for _ in range(3)]
+    verdict = check_c4(C4, _evidence(rows))
+    assert verdict.verdict == MIXED
+    assert verdict.headline == "supported on legacy warmed by buildkit, not on buildkit warmed by legacy"
+    assert verdict.conditions[0].figure == "at most 2 of 5 RUN/COPY/ADD steps cached (3 builds)"
 
 
 def test_c4_not_supported_when_one_build_reused_the_other_builders_cache() -> None:
@@ -84,6 +94,21 @@ def test_c7_supported_by_verified_foreign_buildkit_builds_per_strategy() -> None
         in text
     )
     assert "native" not in text
+    assert verdict.headline == "supported for Dockerfile.cross and Dockerfile.emulate on linux/arm64"
+
+
+def test_c7_names_the_platforms_it_holds_on() -> None:
+    rows = [
+        _foreign("buildkit", "ok", "Dockerfile"),
+        _foreign("buildkit", "failed", "Dockerfile", "linux/s390x"),
+    ]
+    verdict = check_c7(C7, _evidence(rows))
+    assert verdict.verdict == SUPPORTED  # one verified platform is a cross-build; the headline says where
+    assert verdict.headline == "supported on linux/arm64, not on linux/s390x"
+    assert [(c.condition, c.verdict, c.figure) for c in verdict.conditions] == [
+        ("linux/arm64", SUPPORTED, "1 of 1 builds ok and verified"),
+        ("linux/s390x", NOT_SUPPORTED, "0 of 1 builds ok and verified"),
+    ]
 
 
 def test_c7_not_supported_when_every_foreign_buildkit_build_failed_and_host_is_not_foreign() -> None:
