@@ -81,7 +81,7 @@ def engine_yaml(name: str, host: str, owned: bool) -> str:
         f"# Measure on it: bench run engine={name} ...   probe it: bench doctor engine={name}\n"
         f"name: {name}\ncontext: {name}\nhost: {host}\nowned: {str(owned).lower()}\nstarted_by_bench: false\n"
         "provisions_services: false\n"
-        f"run_dir: /run/bench/{name}  # holds engine.lock: runs on one engine never overlap\n"
+        f"run_dir: /run/bench/{name}\n"
         f"state_dir: /var/lib/bench/{name}\n"
         f"socket: ''  # not a daemon bench starts: the context's host is the endpoint\n"
     )

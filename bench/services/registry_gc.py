@@ -5,7 +5,7 @@ that no kept tag resolves to (bench/services/registry_refs.py says what is kept:
 directories that still exist; base images are never touched) is deleted through the API, untagged ones
 (left by a tag pushed again) included; then the registry is stopped, `docker-registry garbage-collect`
 frees the blobs nothing references any more, and the registry is started again. It refuses while any run
-holds an engine lock: a measurement's cache ref exists before its row names it.
+holds the machine's lock: a measurement's cache ref exists before its row names it.
 
 At the end of a run (after_run): the run deletes the cache refs its own rows name, since a cache ref is
 needed only between its priming and its measured build; images it pushed (multi-platform cells) are its
@@ -104,10 +104,9 @@ def collect_blobs(engine: EngineConfig, tag_prefix: str) -> bool:
 
 
 def _refuse_if_busy(engine: EngineConfig, others_only: bool = False) -> list[str]:
-    busy = engines_busy(engine)
+    busy = engines_busy()
     if others_only:
-        own = Path(engine.run_dir).name
-        busy = [b for b in busy if not b.endswith(f" on {own}")]
+        busy = [b for b in busy if not b.endswith(f" on {engine.name}")]
     return busy
 
 

@@ -29,7 +29,8 @@ def _dead_pid() -> int:
 def test_a_lock_file_left_by_a_dead_run_does_not_block(faults_engine: EngineConfig, tmp_path: Path) -> None:
     engine = faults_engine
     stale = {"run": "/results/killed-run", "pid": _dead_pid(), "host": socket.gethostname()}
-    lock_path(engine).write_text(json.dumps(stale))
+    lock_path().parent.mkdir(parents=True, exist_ok=True)
+    lock_path().write_text(json.dumps(stale))
     mounts_before = engine_mounts(engine)
     bench, run_dir = start_run(tmp_path, *TINY, "cache=none", "repetitions=1", "engine.lock_wait_s=0")
     done = bench.finish(300)
@@ -39,9 +40,9 @@ def test_a_lock_file_left_by_a_dead_run_does_not_block(faults_engine: EngineConf
     after_fault(engine, "stale lock file", bench, run_dir, 0, mounts_before)
 
 
-def _holder_pid(engine: EngineConfig) -> int | None:
+def _holder_pid() -> int | None:
     try:
-        return json.loads(lock_path(engine).read_text() or "{}").get("pid")
+        return json.loads(lock_path().read_text() or "{}").get("pid")
     except (OSError, ValueError):
         return None
 
@@ -52,12 +53,12 @@ def test_a_second_run_on_the_engine_waits_or_refuses_naming_the_first(
     engine = faults_engine
     mounts_before = engine_mounts(engine)
     first, first_dir = start_run(tmp_path / "first", *TINY, "cache=none", "repetitions=2")
-    first.wait_for(lambda: _holder_pid(engine) == first.pid, 120, "the first run to hold the engine's lock")
+    first.wait_for(lambda: _holder_pid() == first.pid, 120, "the first run to hold the engine's lock")
 
     refused, refused_dir = start_run(tmp_path / "refused", *TINY, "cache=none", "engine.lock_wait_s=0")
     done = refused.finish(120)
     assert done.code == 2, done.said()
-    one_clear_line(done.stderr, "engine 'faults' is busy", f"pid {first.pid}")
+    one_clear_line(done.stderr, "the machine is busy", f"pid {first.pid}")
     assert not (refused_dir / "builds.jsonl").exists()
 
     waiting, waiting_dir = start_run(tmp_path / "waiting", *TINY, "cache=none", "repetitions=1")

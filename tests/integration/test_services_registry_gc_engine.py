@@ -30,8 +30,8 @@ def engine() -> EngineConfig:
     config = compose_config().engine
     if not registry.reachable(config):
         pytest.skip("needs the registry of `bench engine up`")
-    if engines_busy(config):
-        pytest.skip(f"a run uses the registry: {engines_busy(config)[0]}")
+    if engines_busy():
+        pytest.skip(f"a run uses the registry: {engines_busy()[0]}")
     return config
 
 

@@ -1,25 +1,55 @@
-"""Who holds an engine's lock, seen from outside the run: what `bench engine gc` asks before it acts."""
+"""The machine's lock, seen from outside the run: what `bench engine gc` asks before it acts, and where
+the lock lives."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from bench.config import EngineConfig
 from bench.engine import lock
 
 
-def test_a_held_lock_names_its_run_and_a_released_one_is_free(tmp_path: Path) -> None:
-    engine = EngineConfig(run_dir=str(tmp_path / "dedicated"))
-    assert lock.held(lock.lock_path(engine)) is None  # never created
+def test_a_held_lock_names_its_run_and_engine_and_a_released_one_is_free() -> None:
+    engine = EngineConfig(name="overlay2")
+    assert lock.held() is None
     with lock.engine_lock(engine, "results/r1", say=lambda _t: None):
-        assert lock.held(lock.lock_path(engine)).startswith("run results/r1 (pid ")
-    assert lock.held(lock.lock_path(engine)) is None
+        assert lock.held().startswith("run results/r1 (pid ")
+        assert lock.held().endswith(" on engine 'overlay2'")
+        assert lock.engines_busy() == [
+            f"run results/r1 (pid {os.getpid()} on {os.uname().nodename}) on overlay2"
+        ]
+    assert lock.held() is None and lock.engines_busy() == []
 
 
-def test_every_engine_beside_this_one_is_asked(tmp_path: Path) -> None:
-    dedicated = EngineConfig(run_dir=str(tmp_path / "dedicated"))
-    overlay2 = EngineConfig(name="overlay2", run_dir=str(tmp_path / "overlay2"))
-    with lock.engine_lock(overlay2, "results/r2", say=lambda _t: None):
-        busy = lock.engines_busy(dedicated)
-    assert len(busy) == 1 and busy[0].startswith("run results/r2") and busy[0].endswith(" on overlay2")
-    assert lock.engines_busy(dedicated) == []
+def test_runs_on_two_engines_share_the_one_lock() -> None:
+    said: list[str] = []
+    other = EngineConfig(name="overlay2", run_dir="/run/bench/overlay2", lock_wait_s=0)
+    with (
+        lock.engine_lock(EngineConfig(name="dedicated"), "results/r2", say=said.append),
+        pytest.raises(
+            lock.EngineError, match=r"the machine is busy: run results/r2 .* on engine 'dedicated'"
+        ),
+        lock.engine_lock(other, "results/r3", say=said.append),
+    ):
+        pytest.fail("two runs on one machine at once")
+    assert said == []
+
+
+def test_the_lock_is_in_run_lock_or_var_lock_or_the_temporary_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(lock.ENV)
+    run_lock, var_lock = tmp_path / "run" / "lock" / "bench", tmp_path / "var" / "lock" / "bench"
+    monkeypatch.setattr(lock, "LOCK_DIRS", (run_lock, var_lock))
+    monkeypatch.setattr(lock.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    assert lock.lock_path() == tmp_path / "tmp" / "bench-lock" / "machine.lock"  # neither parent exists
+    var_lock.parent.mkdir(parents=True)
+    assert lock.lock_path() == var_lock / "machine.lock"
+    run_lock.parent.mkdir(parents=True)
+    assert lock.lock_path() == run_lock / "machine.lock"
+    with lock.engine_lock(EngineConfig(), "results/r4", say=lambda _t: None):
+        assert run_lock.stat().st_mode & 0o7777 == lock.SHARED_DIR  # every user's runs meet there
+        assert (run_lock / "machine.lock").stat().st_mode & 0o777 == lock.SHARED_FILE

@@ -60,7 +60,9 @@ def _fake() -> FakeRegistry:
 
 
 def _engine(tmp_path: Path, name: str = "dedicated") -> EngineConfig:
-    return EngineConfig(run_dir=str(tmp_path / "run" / name), registry_dir=str(tmp_path / "registry"))
+    return EngineConfig(
+        name=name, run_dir=str(tmp_path / "run" / name), registry_dir=str(tmp_path / "registry")
+    )
 
 
 def _run_dir(path: Path, *refs: str) -> Path:
