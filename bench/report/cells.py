@@ -51,6 +51,8 @@ CELL_COLUMNS: tuple[str, ...] = (
     "ci_high_s",
     "ci_note",
     "n_outliers",
+    "median_cpu_s",
+    "parallelism",
 )
 FAILED_COLUMNS: tuple[str, ...] = ("cell", "outcome", "n", "first_error")
 ERROR_LINE_MAX = 160
@@ -84,6 +86,22 @@ def ok_times(rows: pd.DataFrame) -> np.ndarray:
         ok = ok.sort_values("seq")
     times = ok["wall_s"].to_numpy(dtype=float)
     return times[~np.isnan(times)]
+
+
+def cpu_use(rows: pd.DataFrame) -> tuple[float, float]:
+    """(median CPU seconds, median parallelism) of the successful measured builds among `rows` that have a
+    cost: the engine's user + system CPU (bench/engine/cost.py) and that over each build's wall time (1: one
+    core busy throughout). NaN for rows measured before costs were recorded."""
+    if "cpu_user_s" not in rows.columns or "cpu_system_s" not in rows.columns:
+        return math.nan, math.nan
+    ok = measured(rows)
+    ok = ok[(ok["outcome"] == "ok") & ok["cpu_user_s"].notna() & ok["cpu_system_s"].notna()]
+    if ok.empty:
+        return math.nan, math.nan
+    cpu = ok["cpu_user_s"].astype(float) + ok["cpu_system_s"].astype(float)
+    wall = ok["wall_s"].astype(float)
+    ratio = (cpu / wall)[wall > 0]
+    return stats.median(cpu.to_numpy()), stats.median(ratio.to_numpy())
 
 
 def flag_list(value: object) -> list[str]:
@@ -168,6 +186,7 @@ def cell_table(
         n_flagged = int(sum(bool(flag_list(v)) for v in meas["flags"])) if "flags" in meas else 0
         q1, q3 = stats.quartiles(times)
         ci = stats.median_ci(times, confidence=confidence, n_resamples=n_resamples, seed=seed)
+        cpu_s, parallelism = cpu_use(rows)
         rows_out.append(
             {
                 **key,
@@ -186,6 +205,8 @@ def cell_table(
                 "ci_high_s": ci.high,
                 "ci_note": ci.note,
                 "n_outliers": int(stats.outliers(times).sum()),
+                "median_cpu_s": cpu_s,
+                "parallelism": parallelism,
             }
         )
     return ordered(pd.DataFrame(rows_out, columns=[*keys, *CELL_COLUMNS]), keys)

@@ -288,3 +288,41 @@ def test_a_run_of_one_builder_has_no_builder_comparison(builds: pd.DataFrame, tm
     assert "BuildKit against legacy" not in _terminal(report)
     text = write_summary(report, tmp_path, figure=False).read_text()
     assert "## Build times per scenario" in text and "BuildKit against legacy" not in text
+
+
+def _with_cost(builds: pd.DataFrame) -> pd.DataFrame:
+    """multistage cold builds with what they cost: BuildKit keeps 2 cores busy, legacy 0.9 of one; the
+    warmups and failures carry absurd costs that must not count; the other cells have none (older rows)."""
+    costly = builds.copy()
+    costly["cpu_user_s"], costly["cpu_system_s"] = np.nan, np.nan
+    cold = (costly["scenario"] == "multistage") & (costly["cache"] == "none")
+    share = costly["builder"].map({"buildkit": 2.0, "legacy": 0.9})
+    costly.loc[cold, "cpu_user_s"] = 0.75 * share[cold] * costly.loc[cold, "wall_s"]
+    costly.loc[cold, "cpu_system_s"] = 0.25 * share[cold] * costly.loc[cold, "wall_s"]
+    costly.loc[cold & costly["warmup"], ["cpu_user_s", "cpu_system_s"]] = 1000.0
+    failed = costly["outcome"] == "failed"
+    costly.loc[failed, ["cpu_user_s", "cpu_system_s"]] = 1000.0
+    return costly
+
+
+def test_cpu_and_parallelism_per_cell_from_the_successful_measured_builds(builds: pd.DataFrame) -> None:
+    cells = tables.cell_table(_with_cost(builds), n_resamples=N)
+    buildkit = _cell(cells, "multistage|buildkit|none|none")
+    assert buildkit.median_cpu_s == pytest.approx(2.0 * 10.15) and buildkit.parallelism == pytest.approx(2.0)
+    legacy = _cell(cells, "multistage|legacy|none|none")
+    assert legacy.median_cpu_s == pytest.approx(0.9 * 20.15) and legacy.parallelism == pytest.approx(0.9)
+    uncosted = _cell(cells, "multistage|legacy|local|source")  # its failures' costs do not count
+    assert math.isnan(uncosted.median_cpu_s) and math.isnan(uncosted.parallelism)
+    old = tables.cell_table(builds, n_resamples=N)  # rows from before costs were recorded
+    assert old["median_cpu_s"].isna().all() and old["parallelism"].isna().all()
+
+
+def test_the_summary_shows_cpu_beside_time_only_where_rows_have_it(builds: pd.DataFrame) -> None:
+    text = render_markdown(report_of(_with_cost(builds)), [], sections=SUMMARY_SECTIONS, kind="summary")
+    assert "| 95% CI (s) | CPU (s) | parallelism | outliers |" in text
+    buildkit = next(ln for ln in text.splitlines() if ln.startswith("| none | none | buildkit | 6 |"))
+    assert "| 20.3 | 2.00 |" in buildkit  # 2 x 10.15 s, 2 cores
+    secrets = next(ln for ln in text.splitlines() if ln.startswith("| none | none | buildkit | 4 |"))
+    assert "| - | - |" in secrets
+    plain = render_markdown(report_of(builds), [], sections=SUMMARY_SECTIONS, kind="summary")
+    assert "CPU (s)" not in plain and "parallelism" not in plain

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from bench import quality
@@ -24,15 +25,32 @@ CELL_HEADERS = (
 )
 
 
+#: beside the time, where rows have a cost (bench/engine/cost.py): runs before it show no such columns
+CPU_HEADERS = ("CPU (s)", "parallelism")
+CPU_NOTE = (
+    "CPU (s) is the median of each build's user + system CPU seconds of the engine's processes (its cgroup,"
+    " RUN containers included; rows say where it came from in `cost_source`), parallelism the median of"
+    " each build's CPU seconds over its wall seconds: the cores it kept busy on average."
+)
+
+
+def _cores(x: object) -> str:
+    return f"{float(x):.2f}" if isinstance(x, int | float) and math.isfinite(x) else fmt.MISSING
+
+
 def cells(report: Report, figures: Sequence[FigureFile]) -> list[Block]:
-    """One table per scenario: each cell's counts, median, IQR and interval."""
+    """One table per scenario: each cell's counts, median, IQR and interval, and its CPU where measured."""
     out: list[Block] = [Heading("Build times per scenario")]
     table = report.cells
     if table.empty:
         return [*out, Paragraph("No builds were recorded yet: nothing to report.")]
+    with_cpu = "median_cpu_s" in table.columns and bool(table["median_cpu_s"].notna().any())
     dims = [k for k in tables.comparison_keys(table) if k != "scenario" and table[k].notna().any()]
-    headers = [*dims, "builder", *CELL_HEADERS]
-    right = [False] * (len(dims) + 1) + [True] * len(CELL_HEADERS)
+    numbers = [*CELL_HEADERS[:7], *(CPU_HEADERS if with_cpu else ()), *CELL_HEADERS[7:]]
+    headers = [*dims, "builder", *numbers]
+    right = [False] * (len(dims) + 1) + [True] * len(numbers)
+    if with_cpu:
+        out.append(Paragraph(CPU_NOTE))
     for scenario in table["scenario"].unique():
         rows = [
             [
@@ -45,6 +63,7 @@ def cells(report: Report, figures: Sequence[FigureFile]) -> list[Block]:
                 fmt.seconds(c["median_s"]),
                 fmt.seconds(c["iqr_s"]) if c["n_ok"] >= 2 else fmt.MISSING,
                 fmt.interval(c["ci_low_s"], c["ci_high_s"]),
+                *((fmt.seconds(c["median_cpu_s"]), _cores(c["parallelism"])) if with_cpu else ()),
                 c["n_outliers"],
                 c["n_flagged"],
             ]
