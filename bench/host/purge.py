@@ -1,8 +1,9 @@
 """`bench engine purge`: take off the machine everything bench put there, and nothing else.
 
-Stops every daemon and server bench started (each engine of conf/engine/ that bench starts), removes the
-prefix, data roots, registry storage, run directories, bench's DOCKER_CONFIG and contexts, the ~/.ssh/config
-blocks it wrote, the binfmt entries it registered and the host packages the manifest says it installed.
+Stops every daemon and server bench started (each engine of conf/engine/ that bench starts), removes their
+cgroups, the prefix, data roots, registry storage, run directories, bench's DOCKER_CONFIG and contexts,
+the ~/.ssh/config blocks it wrote, the binfmt entries it registered and the host packages the manifest
+says it installed.
 Nothing is deleted while something is still mounted under it.
 """
 
@@ -66,6 +67,14 @@ def _stop(engine: EngineConfig, report: PurgeReport) -> None:
             report.left.append(f"{what} of engine {engine.name!r}: {error}")
 
 
+def _cgroups(engine: EngineConfig, report: PurgeReport) -> None:
+    """The engine's own cgroups (bench/engine/cgroup.py), once its dockerd has stopped."""
+    from bench.engine import cgroup
+
+    for removed in cgroup.remove(engine):
+        report.removed.append(f"removed cgroup {removed}")
+
+
 def _ssh_blocks(engines: list[EngineConfig], report: PurgeReport) -> None:
     from bench.services import ssh_server
 
@@ -106,6 +115,7 @@ def purge(engines: list[EngineConfig], say: Callable[[str], object] = print) -> 
     record = manifest.read()
     for engine in engines:
         _stop(engine, report)
+        _cgroups(engine, report)
     _ssh_blocks([e for e in engines if e.ssh_port is not None], report)
     _user_contexts(engines, report)
     gone = binfmt.unregister(record["binfmt_entries"])
