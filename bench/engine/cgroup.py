@@ -119,7 +119,8 @@ def of_process(
         for controller in set(controllers.split(",")) & set(CONTROLLERS):
             if path == wanted:
                 dirs[controller] = root / controller / group_name(engine)
-    return dirs if len(dirs) == len(CONTROLLERS) else None
+    complete = len(dirs) == len(CONTROLLERS) and all(d.is_dir() for d in dirs.values())
+    return dirs if complete else None
 
 
 def remove(engine: EngineConfig, root: Path = ROOT) -> list[Path]:

@@ -43,6 +43,10 @@ def test_a_co_mounted_cpu_cpuacct_hierarchy_counts_as_cpuacct(tmp_path: Path) ->
         "5:blkio:/bench-engine-dedicated\n4:memory:/bench-engine-dedicated\n"
         "2:cpu,cpuacct:/bench-engine-dedicated\n1:name=systemd:/\n"
     )
+    assert cgroup.of_process(EngineConfig(), 7, tmp_path / "sys", tmp_path / "proc") is None  # not mounted
+    for hierarchy in ("cpu,cpuacct", "memory", "blkio"):
+        (tmp_path / "sys" / hierarchy / "bench-engine-dedicated").mkdir(parents=True)
+    (tmp_path / "sys" / "cpuacct").symlink_to("cpu,cpuacct")  # as systemd mounts it
     dirs = cgroup.of_process(EngineConfig(), 7, tmp_path / "sys", tmp_path / "proc")
     assert dirs is not None and dirs["cpuacct"] == tmp_path / "sys" / "cpuacct" / "bench-engine-dedicated"
 

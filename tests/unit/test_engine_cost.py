@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
+import psutil
 import pytest
 
 from bench.config import EngineConfig, QuietConfig
@@ -89,3 +90,31 @@ def test_an_engine_outside_its_cgroup_and_no_engine(
 def test_the_busy_rule(outside: float | None, wall: float | None, busy: bool) -> None:
     meter = cost.EngineMeter(EngineConfig(), QuietConfig(busy_cpu=0.25))
     assert meter.busy({"outside_cpu_s": outside}, wall) is busy
+
+
+def test_per_process_there_is_a_cost_but_no_outside_cpu(
+    machine: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the engine's cgroup the cost is counted per process (here: this test's own process as the
+    engine's dockerd), and the CPU outside is not reckoned: a legacy RUN step would land there."""
+    me = psutil.Process()
+    monkeypatch.setattr(cost.daemon, "process", lambda _engine: me)
+    meter = cost.EngineMeter(EngineConfig(), QuietConfig(), tmp_path / "no-cgroups", tmp_path / "proc")
+    start = meter.mark()
+    sum(range(10**7))  # the "engine" works
+    machine["now"] = "after"
+    fields = meter.since(start, 1.0)
+    assert fields["cost_source"] == "process" and fields["cpu_user_s"] + fields["cpu_system_s"] > 0
+    assert fields["peak_memory_bytes"] > 0 and "outside_cpu_s" not in fields
+    assert meter.busy(fields, 1.0) is False
+
+
+def test_a_cgroup_gone_after_the_build_gives_no_cost_rather_than_an_error(
+    machine: dict[str, str], tmp_path: Path
+) -> None:
+    root = tmp_path / "recorded" / "sys"
+    meter = cost.EngineMeter(EngineConfig(), QuietConfig(), root, tmp_path / "recorded" / "proc")
+    start = meter.mark()
+    (root / "cpuacct" / "bench-engine-dedicated" / "cpuacct.stat").unlink()  # dockerd died with the build
+    machine["now"] = "after"
+    assert meter.since(start, 10.0) == {"load_1m": 1.23}
