@@ -30,7 +30,7 @@ CPU_HEADERS = ("CPU (s)", "parallelism")
 CPU_NOTE = (
     "CPU (s) is the median of each build's user + system CPU seconds of the engine's processes (its cgroup,"
     " RUN containers included; rows say where it came from in `cost_source`), parallelism the median of"
-    " each build's CPU seconds over its wall seconds: the cores it kept busy on average."
+    " each build's CPU seconds over its wall seconds: how many cores it used on average."
 )
 
 
