@@ -7,6 +7,11 @@ process, and this test says to restart it.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
+from pathlib import Path
+
 import pytest
 from engine_setup import compose_config
 from omegaconf import OmegaConf
@@ -14,6 +19,7 @@ from rich.console import Console
 
 from bench.app import EXIT_OK, run_experiment
 from bench.engine import cgroup, daemon
+from bench.engine.cost import EngineMeter
 from bench.results import Run, load
 
 pytestmark = pytest.mark.engine
@@ -42,3 +48,32 @@ def test_each_cold_build_has_its_cost_from_the_engines_cgroup(cold_run: Run) -> 
         # a cold build writes its layers: the disk counters run (the throttle rule bench set makes them)
         assert row["io_write_bytes"] > 0, row.to_dict()
         assert row["load_1m"] >= 0 and row["outside_cpu_s"] >= 0
+
+
+def test_a_cpu_burner_outside_the_engine_and_bench_makes_the_build_machine_busy(tmp_path: Path) -> None:
+    """A busy loop that is neither the engine's nor bench's (`setsid -f`: its parent is init) runs through
+    a build whose own RUN step only sleeps: its CPU is counted outside, and the row would be flagged."""
+    config = compose_config()
+    meter = EngineMeter(config.engine, config.quiet)
+    (tmp_path / "Dockerfile").write_text(f"FROM {config.engine.registry}/bench/busybox:latest\nRUN sleep 3\n")
+    argv = [
+        "docker",
+        "--context",
+        config.engine.context,
+        "build",
+        "--no-cache",
+        "--network=none",
+        str(tmp_path),
+    ]
+    subprocess.run(["setsid", "-f", "timeout", "8", "sh", "-c", "while :; do :; done"], check=True)
+    start = meter.mark()
+    began = time.monotonic()
+    subprocess.run(
+        argv, env={**os.environ, "DOCKER_BUILDKIT": "0"}, capture_output=True, check=True, timeout=120
+    )
+    wall_s = time.monotonic() - began
+    fields = meter.since(start, wall_s)
+    assert fields["cost_source"] == "cgroup"
+    assert fields["outside_cpu_s"] > 0.5 * wall_s, (fields, wall_s)  # the loop had most of a core
+    assert fields["cpu_user_s"] + fields["cpu_system_s"] < 0.5 * wall_s, fields  # not the engine's
+    assert meter.busy(fields, wall_s) is True
