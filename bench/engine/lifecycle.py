@@ -43,6 +43,12 @@ def _up(engine: EngineConfig, say, everything: bool) -> None:
         say("restarting dockerd so that BuildKit lists the emulated platforms")
         daemon.stop(engine)
         daemon.start(engine)
+    elif _outside_its_cgroup(engine):
+        say(
+            f"dockerd of engine {engine.name!r} runs outside its own cgroup (started by an older bench): "
+            f"build costs are counted per process; for its cgroup: bench engine down engine={engine.name} "
+            f"&& bench engine up engine={engine.name}"
+        )
     if not engine.provisions_services:
         _check_shared_services(engine)
         say(f"engine {engine.name!r} is up: context {engine.context!r}, registry {engine.registry}")
@@ -58,6 +64,18 @@ def _up(engine: EngineConfig, say, everything: bool) -> None:
         if package_index.start(engine):
             say(f"started package index on {engine.package_index}")
     say(f"engine {engine.name!r} is up: context {engine.context!r}, registry {engine.registry}")
+
+
+def _outside_its_cgroup(engine: EngineConfig) -> bool:
+    """The running dockerd could have its cgroup (v1 hierarchies here) but is not in it."""
+    from bench.engine import cgroup
+
+    dockerd = daemon.process(engine)
+    return (
+        dockerd is not None
+        and cgroup.hierarchies() is not None
+        and cgroup.of_process(engine, dockerd.pid) is None
+    )
 
 
 def _daemon_sees_emulators(engine: EngineConfig) -> bool:
