@@ -31,6 +31,7 @@ from bench.builders import make_builder
 from bench.changes import copy_scenario
 from bench.config import BuilderName, CacheSource, ChangeKind, compose
 from bench.engine import reset
+from bench.host.client import activate
 from bench.plan import Cell, Measurement
 from bench.records import BuildRequest
 from bench.results import RunWriter
@@ -69,7 +70,17 @@ def hyperfine_once(argv: list[str], env: dict[str, str], overrides: list[str]) -
         return json.loads(export.read_text())["results"][0]["times"][0]
 
 
+def replayed_command(builder, request: BuildRequest, workdir: Path) -> tuple[list[str], dict[str, str]]:
+    """The argv and environment the harness's own build used (its --iidfile, and BuildKit's
+    --metadata-file with the variable that goes with it), with scratch files of the benchmark's own."""
+    iidfile = str(workdir / f"{builder.name}.iid")
+    if builder.name == BuilderName.buildkit.value:
+        return builder.command(request, iidfile, str(workdir / "metadata.json"))
+    return builder.command(request, iidfile)
+
+
 def main() -> None:
+    activate()  # bench's DOCKER_CONFIG (its `bench` context) and engine binaries, as the CLI sets them
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     overrides = sys.argv[2:]
     config = compose(["cache=none", *overrides])
@@ -117,7 +128,7 @@ def main() -> None:
                 scenario.target,
                 config.network,
             )
-            argv, env = builders[name].command(request, None)
+            argv, env = replayed_command(builders[name], request, workdir)
             outside[name].append(hyperfine_once(argv, env, overrides))
             print(
                 f"round {round_ + 1}/{rounds} {name:<8} harness {harness[name][-1]:6.2f} s   "

@@ -22,11 +22,11 @@ def _pairing(builds: pd.DataFrame) -> list[Block]:
         return []
     warm = builds[builds["cache"] == "local"]
     paired = int(warm["primed_by"].notna().sum())
+    others = "" if paired == len(warm) else "; the others were primed on their own"
     return [
         Paragraph(
             f"{paired} of {len(warm)} warm builds started from the state their builder's cold build had "
-            "just left (a paired plan: no reset and no priming build of their own); the others were "
-            "primed on their own."
+            f"just left (a paired plan: no reset and no priming build of their own){others}."
         )
     ]
 
