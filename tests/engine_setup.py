@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import shlex
+from collections.abc import Mapping
+from typing import Any
 
 from bench.config import BenchConfig, compose
+from bench.quality import MACHINE_BUSY
 
 
 def engine_overrides() -> list[str]:
@@ -18,3 +21,9 @@ def engine_overrides() -> list[str]:
 
 def compose_config(*overrides: str) -> BenchConfig:
     return compose([*engine_overrides(), *overrides])
+
+
+def build_flags(row: Mapping[str, Any]) -> list[str]:
+    """A row's quality flags but `machine-busy`: that one says what else the machine did meanwhile
+    (other tests, another agent's builds, an SSH engine's sshd), not whether the build was as claimed."""
+    return [flag for flag in row["flags"] if flag != MACHINE_BUSY]

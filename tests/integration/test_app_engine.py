@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from engine_setup import compose_config
+from engine_setup import build_flags, compose_config
 from omegaconf import OmegaConf
 from rich.console import Console
 
 from bench.app import EXIT_OK, run_experiment
-from bench.quality import MACHINE_BUSY
 from bench.results import Run, load
 
 pytestmark = pytest.mark.engine
@@ -43,11 +42,6 @@ def _stage_span(steps: pd.DataFrame, stage: str) -> tuple[float, float]:
         f"no executed steps of stage {stage}: {steps[['name', 'stage']].to_dict('records')}"
     )
     return float(work["started_s"].min()), float(work["completed_s"].max())
-
-
-def _flags(row: pd.Series) -> list[str]:
-    """The row's flags but `machine-busy`, which says what else ran (other agents' tests), not the build."""
-    return [flag for flag in row["flags"] if flag != MACHINE_BUSY]
 
 
 def _steps_of(run: Run, builder: str, cache: str) -> pd.DataFrame:
@@ -82,7 +76,7 @@ def test_cold_rows_start_from_an_empty_engine_and_take_nothing_from_cache(tiny_r
         before = row["engine_before"]
         assert before["images"] == 0 and before["content_blobs"] == 0 and before["snapshots"] == 0, before
         assert row["steps_cached"] == 0
-        assert _flags(row) == []
+        assert build_flags(row) == []
 
 
 def test_a_paired_warm_rebuild_after_a_source_change_hits_the_cache(tiny_run: Run) -> None:
@@ -98,7 +92,7 @@ def test_a_paired_warm_rebuild_after_a_source_change_hits_the_cache(tiny_run: Ru
         assert row["steps_cached"] > 0, row.to_dict()
         assert row["work_steps_cached"] > 0, "reused work, not only a cached FROM"
         assert row["steps_cached"] < row["steps_total"], "a source change must rebuild something"
-        assert _flags(row) == [], row["flags"]
+        assert build_flags(row) == [], row["flags"]
 
 
 def test_buildkit_runs_independent_stages_concurrently(tiny_run: Run) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from engine_setup import build_flags
 from python_on_whales import DockerClient
 
 from bench.config import EngineConfig, compose
@@ -82,7 +83,7 @@ def test_a_submitit_sweep_measures_each_engine_in_its_own_run(sweep: Path) -> No
     assert ssh.meta["run_id"] != classic.meta["run_id"]
     for name, run in runs.items():
         assert list(run.builds["outcome"]) == ["ok"] and list(run.builds["engine"]) == [name]
-        assert run.builds.iloc[0]["steps_cached"] == 0 and run.builds.iloc[0]["flags"] == []
+        assert run.builds.iloc[0]["steps_cached"] == 0 and build_flags(run.builds.iloc[0]) == []
 
 
 def test_the_merged_report_has_both_engines_and_supports_c12(sweep: Path, tmp_path: Path) -> None:

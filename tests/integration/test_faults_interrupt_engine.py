@@ -34,7 +34,7 @@ def _status(run_dir: Path) -> str | None:
 #: phase -> (run overrides, the run's status afterwards)
 PHASES: dict[str, tuple[tuple[str, ...], str]] = {
     "reset": (("cache=none", "repetitions=3"), "interrupted"),
-    "priming": (("cache.sources=[none,local]", "repetitions=1"), "interrupted"),
+    "priming": (("cache.sources=[none,local]", "repetitions=1", "pairing=independent"), "interrupted"),
     "build": (("cache=none", "repetitions=3"), "interrupted"),
     "summary": (("cache=none", "repetitions=1"), "complete"),
 }
