@@ -136,9 +136,10 @@ class Stopping:
             kind = "maximum" if self.rule.auto else "planned"
             return f"{kind} {self.rule.repetitions} builds done ({self.precision_text(cell)})"
         if self.rule.auto and len(self.times[cell]) >= self.rule.min_builds:
-            worst = self.worst_width(cell)
-            if worst <= self.rule.target:
-                return f"precise after {self.measured[cell]} builds ({self.precision_text(cell)})"
+            median, speedups = self.median_width(cell), self.speedup_widths(cell)
+            if max([median, *speedups.values()]) <= self.rule.target:  # each interval bootstrapped once
+                text = self._precision_text(median, speedups)
+                return f"precise after {self.measured[cell]} builds ({text})"
         return None
 
     def median_width(self, cell: str) -> float:
@@ -152,13 +153,12 @@ class Stopping:
             if self.times.get(other)
         }
 
-    def worst_width(self, cell: str) -> float:
-        return max([self.median_width(cell), *self.speedup_widths(cell).values()])
-
     def precision_text(self, cell: str) -> str:
         """`median +-2.1%, speedups up to +-3.4%, target +-5.0%` (the target only for auto)."""
-        text = f"median {_fmt(self.median_width(cell))}"
-        speedups = self.speedup_widths(cell)
+        return self._precision_text(self.median_width(cell), self.speedup_widths(cell))
+
+    def _precision_text(self, median: float, speedups: Mapping[str, float]) -> str:
+        text = f"median {_fmt(median)}"
         if speedups:
             text += f", speedups up to {_fmt(max(speedups.values()))}"
         return text + (f", target +-{self.rule.target:.1%}" if self.rule.auto else "")
