@@ -132,9 +132,23 @@ def first_error_line(tail: object) -> str:
     lines = [ln.strip() for ln in tail.splitlines() if ln.strip()]
     if not lines:
         return ""
-    cause = next((ln for ln in lines if any(c in ln.lower() for c in ENGINE_CAUSES)), None)
-    line = cause or next((ln for ln in lines if "error" in ln.lower()), lines[-1])
-    return line if len(line) <= ERROR_LINE_MAX else line[: ERROR_LINE_MAX - 1] + "…"
+    for line in lines:
+        cause = next((c for c in ENGINE_CAUSES if c in line.lower()), None)
+        if cause:
+            return _shortened(line, keep=cause)
+    return _shortened(next((ln for ln in lines if "error" in ln.lower()), lines[-1]), keep=None)
+
+
+def _shortened(line: str, keep: str | None) -> str:
+    """`line` cut to ERROR_LINE_MAX characters, eliding its middle when the cause to `keep` sits at its
+    end: BuildKit's error chains name the step first and the cause last ("COPY ...: failed to prepare
+    ...: mkdir /var/lib/...: no space left on device: unknown")."""
+    if len(line) <= ERROR_LINE_MAX:
+        return line
+    tail = line[line.lower().find(keep) :] if keep else ""
+    if tail and len(tail) <= ERROR_LINE_MAX // 2:
+        return line[: ERROR_LINE_MAX - len(tail) - 3] + " … " + tail
+    return line[: ERROR_LINE_MAX - 1] + "…"
 
 
 def _sort_key(column: pd.Series) -> pd.Series:

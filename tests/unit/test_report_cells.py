@@ -199,6 +199,20 @@ def test_first_error_line_names_a_full_disk_before_dockers_summary() -> None:
     assert tables.first_error_line(tail) == "mkdir: can't create directory '/out': No space left on device"
 
 
+def test_first_error_line_keeps_a_full_disk_at_the_end_of_a_long_buildkit_chain() -> None:
+    """Recorded from a CI run whose data root filled while BuildKit prepared a COPY's snapshot."""
+    chain = (
+        "[test] COPY tests/check.sh /tests/check.sh: failed to prepare 42pdcvffhuqrhzqnryprjl3j3 as "
+        "ue1tf0oogmzi4y7vqhlwra7nk: failed to create prepare snapshot dir: failed to create temp dir: mkdir "
+        "/var/lib/bench/faults/data/containerd/daemon/io.containerd.snapshotter.v1.overlayfs/snapshots/"
+        "new-3872328719: no space left on device: unknown"
+    )
+    line = tables.first_error_line(f"{chain}\nDockerfile:24\nERROR: failed to solve: failed to prepare\n")
+    assert len(line) <= tables.ERROR_LINE_MAX
+    assert line.startswith("[test] COPY tests/check.sh /tests/check.sh: failed to prepare")
+    assert line.endswith(" … no space left on device: unknown")
+
+
 def test_first_error_line_falls_back_to_last_line_and_truncates() -> None:
     assert tables.first_error_line("step 1\nstep 2\nexit code 3\n") == "exit code 3"
     assert tables.first_error_line(None) == ""
