@@ -21,6 +21,7 @@ from rich.console import Console
 
 from bench.audit.run_equivalence import write_equivalence
 from bench.config import BenchConfig, Pairing
+from bench.machine.node import batch_job, node_name
 from bench.network import latency
 from bench.plan import Measurement, pairs
 from bench.results import META_FILE, RunWriter, load, read_meta
@@ -118,6 +119,8 @@ def _new_meta(
             precision=asdict(config.precision) if config.auto else None,
         ),
         environment=dict(equipment.environment),
+        node=node_name(),
+        batch_job=batch_job(),
     )
 
 

@@ -70,6 +70,7 @@ class RowSource:
     resumed: bool
     scenario_commit: str | None = None  # bench/provenance.py: the scenario directory's git state
     scenario_dirty: bool | None = None
+    node: str | None = None  # bench/machine/node.py: the machine (SLURM node) that ran bench
 
 
 def build_row(
@@ -122,6 +123,7 @@ def build_row(
         resumed=source.resumed,
         scenario_commit=source.scenario_commit,
         scenario_dirty=source.scenario_dirty,
+        node=source.node,
         build_metadata=record.metadata,
         **link_fields(source.link),
         **measured,

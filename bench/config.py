@@ -275,12 +275,23 @@ def _searched_user_conf() -> str:
     return str(found if found.is_dir() else CONF_DIR)
 
 
+def bench_command() -> str:
+    """This bench, as a shell command that works in a batch job whatever its PATH: the interpreter that runs
+    bench now (the checkout's venv) with the CLI module."""
+    import shlex
+    import sys
+
+    return f"{shlex.quote(sys.executable)} -m bench.cli"
+
+
 def register() -> None:
     """What composing needs, once per process: the schema and the resolvers conf/ uses."""
     from omegaconf import OmegaConf
 
     if not OmegaConf.has_resolver("bench_root"):  # where conf/ and scenarios/ are (recorded configs use it)
         OmegaConf.register_new_resolver("bench_root", lambda: str(DATA_ROOT))
+    if not OmegaConf.has_resolver("bench_command"):  # how a SLURM job runs bench (launcher `setup` lines)
+        OmegaConf.register_new_resolver("bench_command", bench_command)
     if not OmegaConf.has_resolver("bench_user_conf"):  # on hydra.searchpath (conf/config.yaml)
         OmegaConf.register_new_resolver("bench_user_conf", _searched_user_conf)
     register_configs()

@@ -34,6 +34,9 @@ Schema history (as pyperf and asv keep theirs; add an `_update_to_N` for every c
   load_1m/outside_cpu_s (the machine around the build: load, CPU of processes outside the engine and
   bench; flag `machine-busy`); scenario_commit/scenario_dirty (the scenario directory's git state);
   build_metadata (buildx --metadata-file, JSON text).
+- 5: sweeps on a cluster. Build column node (the SLURM node, else the host's short name, that ran bench:
+  a report dimension when a merge holds several); run.json adds `node` and `batch_job` (the SLURM job's id,
+  array task and partition; null outside a job).
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ from bench.rows import BUILD_COLUMNS, STEP_COLUMNS, STEP_TYPES, BuildRow, StepRo
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 META_FILE = "run.json"
 BUILDS_FILE = "builds.jsonl"
 STEPS_FILE = "steps.jsonl"
@@ -63,6 +66,7 @@ STEPS_FILE = "steps.jsonl"
 V2_BUILD_COLUMNS = added_by(2)
 V3_BUILD_COLUMNS = added_by(3)
 V4_BUILD_COLUMNS = added_by(4)
+V5_BUILD_COLUMNS = added_by(5)
 
 
 class ResultsError(BenchError):
@@ -105,9 +109,19 @@ def _update_to_4(
     return builds, steps
 
 
+def _update_to_5(
+    builds: list[dict[str, Any]], steps: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """v4 -> v5: the node column, null (a v4 run did not record which machine it ran on)."""
+    for row in builds:
+        for column in V5_BUILD_COLUMNS:
+            row.setdefault(column, None)
+    return builds, steps
+
+
 def _migrations() -> dict[int, Any]:
     """`{n: f}` where f turns a version-n row set into version n+1."""
-    return {1: _update_to_2, 2: _update_to_3, 3: _update_to_4}
+    return {1: _update_to_2, 2: _update_to_3, 3: _update_to_4, 4: _update_to_5}
 
 
 def _write_atomic(path: Path, text: str) -> None:

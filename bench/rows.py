@@ -116,6 +116,8 @@ class BuildRow:
     scenario_commit: str | None = since(4)  # git commit of the scenario directory (null: not in git)
     scenario_dirty: bool | None = since(4)  # the scenario directory had uncommitted changes
     build_metadata: str | None = since(4)  # buildx --metadata-file output (JSON text; BuildKit only)
+    # schema 5: where the build ran (a sweep's jobs on a cluster's nodes: bench/machine/node.py)
+    node: str | None = since(5)  # the SLURM node, else the host's short name, of the bench process
 
     def to_json(self) -> dict[str, Any]:
         """The row as builds.jsonl stores it, keys in column order."""
@@ -186,6 +188,8 @@ class RunMeta:
     config_yaml: str
     plan: PlanMeta
     environment: dict[str, Any]
+    node: str = ""  # the machine bench ran on (bench/machine/node.py)
+    batch_job: dict[str, str] | None = None  # the SLURM job the run was, when it was one
 
     def to_json(self) -> dict[str, Any]:
         meta = asdict(self)

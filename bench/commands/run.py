@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 NAME = "run"
 USAGE = "[OVERRIDES...] | --resume RUN_DIR"
 HELP = "measure (Hydra: `bench run scenario=multistage`, `-m` to sweep, --help for the config groups)"
 
+#: Hydra re-raises instead of printing and exiting 1 (hydra/_internal/utils.py run_and_report)
+FULL_ERROR = "HYDRA_FULL_ERROR"
 #: argv[0] for Hydra: the command its shell completion registers for (the job is named by conf/config.yaml).
 PROGRAM = "bench"
 
@@ -87,6 +92,7 @@ def main(args: list[str]) -> int:
 
     from bench.config import CONF_DIR, register
     from bench.errors import known_errors, say
+    from bench.report.sweep import RERUN_ENV, rerun_action
 
     if any(arg == "--resume" or arg.startswith("--resume=") for arg in args):
         return _resume(args)
@@ -103,7 +109,12 @@ def main(args: list[str]) -> int:
         try:
             config = typed(cfg)
             run_dir = Path(HydraConfig.get().runtime.output_dir)
-            result["code"] = max(result["code"], run_experiment(config, OmegaConf.to_yaml(cfg), run_dir))
+            action = rerun_action(run_dir) if os.environ.get(RERUN_ENV) else "measure"
+            if action == "keep":
+                print(f"bench: {run_dir} already holds this job's complete run; kept")
+                return
+            code = run_experiment(config, OmegaConf.to_yaml(cfg), run_dir, resuming=action == "resume")
+            result["code"] = max(result["code"], code)
         except known_errors() as error:
             result["code"] = say(error)
             if not HydraConfig.get().mode.name == "MULTIRUN":
@@ -116,9 +127,55 @@ def main(args: list[str]) -> int:
     sys.argv = [PROGRAM, *args]
     LAST_SWEEP.clear()
     try:
-        task()
+        with _launcher_errors_raised(args):
+            task()
     except SystemExit as exit_:
         if "started" not in result and exit_.code == 1:
             return 2  # Hydra refused the config and printed why; bad input is exit 2 everywhere in bench
         raise
+    except Exception as error:
+        if not _lost_job(error):
+            raise
+        return _after_lost_job(error)
     return max(result["code"], LAST_SWEEP.get("code", 0))
+
+
+@contextmanager
+def _launcher_errors_raised(args: list[str]) -> Iterator[None]:
+    """In a sweep, let a launcher's exception reach `main` (HYDRA_FULL_ERROR) instead of Hydra printing it
+    and exiting 1: submitit's launcher raises at the first job the scheduler lost, before Hydra's
+    end-of-sweep callback could say which jobs ran."""
+    sweeping = any(arg in ("-m", "--multirun") for arg in args)
+    before = os.environ.get(FULL_ERROR)
+    if sweeping:
+        os.environ[FULL_ERROR] = "1"
+    try:
+        yield
+    finally:
+        if sweeping and before is None:
+            os.environ.pop(FULL_ERROR, None)
+
+
+def _lost_job(error: BaseException) -> bool:
+    """A submitit job that died, was cancelled or raised (the launcher's `job.results()`)."""
+    try:
+        from submitit.core.utils import FailedJobError, UncompletedJobError
+    except ImportError:
+        return False
+    return isinstance(error, FailedJobError | UncompletedJobError)
+
+
+def _after_lost_job(error: BaseException) -> int:
+    """The launcher gave up at a lost job: wait for the jobs the scheduler still runs, then say which jobs
+    of the sweep are complete and which are not, and why; exit 1."""
+    from hydra.core.hydra_config import HydraConfig
+
+    from bench.report.sweep import print_sweep
+    from bench.report.sweep_scheduler import submitted_jobs, wait_for
+
+    first = next((line for line in str(error).splitlines() if line.strip()), type(error).__name__)
+    print(f"bench: a job of the sweep did not finish: {first}", file=sys.stderr)
+    sweep_dir = Path(str(HydraConfig.get().sweep.dir))
+    wait_for(submitted_jobs(sweep_dir).values(), say=lambda text: print(f"bench: {text}"))
+    print_sweep(sweep_dir, say=lambda text: print(f"bench: {text}"))
+    return 1

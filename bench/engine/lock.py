@@ -5,7 +5,9 @@ BuildKit (and one run's cold reset would wipe what the other builds); on two eng
 still share its CPUs and disk. Hydra launchers (submitit) start sweep jobs in parallel, so the machine
 itself must say no, whichever engines the jobs use: a second run waits for the first (saying so) up to
 `engine.lock_wait_s`, then gives up with one line. `engine.concurrent_runs=true` skips the lock. The kernel
-drops a flock when its holder dies, so a killed run never leaves the machine locked.
+drops a flock when its holder dies, so a killed run never leaves the machine locked. A SLURM job does not
+wait at all: it holds an allocation (the whole node, conf/hydra/launcher/bench_slurm.yaml) that a wait
+would waste, so it fails at once naming the holder, and `bench sweep --rerun` runs it again later.
 
 The lock lives in /run/lock/bench (or /var/lock/bench), made world-writable with the sticky bit as
 /run/lock itself is, so that runs of every user meet at the same file; where neither can be made, in the
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from bench.config import EngineConfig
 from bench.engine.errors import EngineError
+from bench.machine.node import in_batch_job
 
 LOCK_FILE = "machine.lock"
 LOCK_DIRS = (Path("/run/lock/bench"), Path("/var/lock/bench"))
@@ -75,6 +78,21 @@ def _holder(path: Path) -> str:
     return f"run {info.get('run', '?')} (pid {info.get('pid', '?')} on {info.get('host', '?')}){on}"
 
 
+def _busy(path: Path, waited_s: float) -> EngineError:
+    if in_batch_job():
+        return EngineError(
+            f"the node is busy: {_holder(path)} holds {path}; a SLURM job does not hold its allocation "
+            "waiting for another run to end",
+            fix="find what else runs on the node (runs on one machine never overlap); then re-run the "
+            "sweep's failed jobs: bench sweep SWEEP_DIR --rerun",
+        )
+    return EngineError(
+        f"the machine is busy: {_holder(path)} holds {path}; runs on one machine do not "
+        f"overlap, whichever engines they use (waited {waited_s:g} s)",
+        fix="wait for it, raise engine.lock_wait_s, or set engine.concurrent_runs=true",
+    )
+
+
 @contextlib.contextmanager
 def engine_lock(
     engine: EngineConfig, run: str, say: Callable[[str], object] = print, poll_s: float = POLL_S
@@ -91,7 +109,8 @@ def engine_lock(
         if os.fstat(fd).st_uid == os.getuid():
             os.fchmod(fd, SHARED_FILE)
     try:
-        deadline = time.monotonic() + max(engine.lock_wait_s, 0.0)
+        wait_s = 0.0 if in_batch_job() else max(engine.lock_wait_s, 0.0)
+        deadline = time.monotonic() + wait_s
         said = False
         while True:
             try:
@@ -99,11 +118,7 @@ def engine_lock(
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise EngineError(
-                        f"the machine is busy: {_holder(path)} holds {path}; runs on one machine do not "
-                        f"overlap, whichever engines they use (waited {engine.lock_wait_s:g} s)",
-                        fix="wait for it, raise engine.lock_wait_s, or set engine.concurrent_runs=true",
-                    ) from None
+                    raise _busy(path, wait_s) from None
                 if not said:
                     say(
                         f"the machine is busy: {_holder(path)} holds it; waiting up to "

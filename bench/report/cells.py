@@ -20,6 +20,7 @@ from bench import stats
 DIMENSIONS: tuple[str, ...] = (
     "scenario",
     "variant",
+    "node",
     "engine",
     "link",
     "platform",
@@ -27,9 +28,10 @@ DIMENSIONS: tuple[str, ...] = (
     "change",
     "builder",
 )
-OPTIONAL_DIMENSIONS: frozenset[str] = frozenset({"platform", "engine", "variant", "link"})
-#: Dimensions only when the rows hold more than one value (a sweep over engines, links, variants, platforms).
-VARYING_DIMENSIONS: frozenset[str] = frozenset({"engine", "variant", "platform", "link"})
+OPTIONAL_DIMENSIONS: frozenset[str] = frozenset({"platform", "node", "engine", "variant", "link"})
+#: Dimensions only when the rows hold more than one value (a sweep over nodes, engines, links, variants,
+#: platforms).
+VARYING_DIMENSIONS: frozenset[str] = frozenset({"node", "engine", "variant", "platform", "link"})
 BUILDER_ORDER: tuple[str, ...] = ("legacy", "buildkit")
 #: The builders compared everywhere: legacy the reference, BuildKit the candidate (report/comparisons.py).
 BASELINE_BUILDER = "legacy"

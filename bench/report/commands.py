@@ -43,17 +43,26 @@ def report(
     paths: Sequence[Path], out: Path | None, console: Console, n_resamples: int = stats.DEFAULT_RESAMPLES
 ) -> int:
     """One report per run directory, written into it; with `out`, one merged report of all runs there.
-    A history directory (`bench history`) gets its own report (bench/report/history.py), into it or
-    out/<its name>."""
+    A history directory (`bench history`) gets its own report (bench/report/history.py), and a sweep
+    directory (`bench run -m`) one merged report of its jobs' runs (node and engine as dimensions), into it
+    or out/<its name>."""
     from bench.history.model import is_history
     from bench.report.exporter import write_report
     from bench.report.history import write_history_report
     from bench.report.model import build_report
+    from bench.report.sweep import is_sweep, job_run_dirs
 
     for history in [p for p in paths if is_history(p)]:
         where = None if out is None else Path(out) / Path(history).resolve().name
         say_written(console, write_history_report(history, where, n_resamples=n_resamples))
-    paths = [p for p in paths if not is_history(p)]
+    for sweep in [p for p in paths if is_sweep(p)]:
+        where = Path(sweep) if out is None else Path(out) / Path(sweep).resolve().name
+        runs = load_runs(job_run_dirs(sweep))
+        if not runs:
+            raise ResultsError(f"no job of the sweep {sweep} wrote a run yet; see why: bench sweep {sweep}")
+        _say_partial(runs, console)
+        say_written(console, write_report(build_report(runs, n_resamples=n_resamples), where))
+    paths = [p for p in paths if not is_history(p) and not is_sweep(p)]
     if not paths:
         return EXIT_OK
     runs = load_runs(paths)

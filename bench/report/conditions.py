@@ -37,6 +37,7 @@ LOOPBACK = "loopback"
 CONDITION_DIMENSIONS: tuple[str, ...] = (
     "scenario",
     "variant",
+    "node",
     "engine",
     "link",
     "platform",

@@ -94,7 +94,12 @@ def test_the_merged_report_has_both_engines_and_supports_c12(sweep: Path, tmp_pa
     c12 = next(line for line in text.splitlines() if line.startswith("| C12 |"))
     assert "**supported**" in c12
     assert "## Engines" in text and f"Sweep `{sweep}`: 2 of 2 jobs complete." in text
-    rows = [line for line in text.splitlines() if line.startswith(("| ssh-local |", "| overlay2 |"))]
+    node = load(Path(dirs[0])).meta["node"]
+    rows = [
+        line
+        for line in text.splitlines()
+        if line.startswith((f"| {node} | ssh-local |", f"| {node} | overlay2 |"))
+    ]
     assert any("ssh://root@bench-ssh-local" in r for r in rows) and any("overlay2 | " in r for r in rows)
     tables = [line for line in text.splitlines() if line.startswith("| engine |") and "| builder |" in line]
     assert tables, "the engine is a column of the cell table"

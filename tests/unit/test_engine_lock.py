@@ -53,3 +53,20 @@ def test_the_lock_is_in_run_lock_or_var_lock_or_the_temporary_directory(
     with lock.engine_lock(EngineConfig(), "results/r4", say=lambda _t: None):
         assert run_lock.stat().st_mode & 0o7777 == lock.SHARED_DIR  # every user's runs meet there
         assert (run_lock / "machine.lock").stat().st_mode & 0o777 == lock.SHARED_FILE
+
+
+def test_a_slurm_job_does_not_wait_for_the_lock_it_fails_naming_the_holder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A job holds an allocation (the whole node): waiting an hour for another run would waste it."""
+    patient = EngineConfig(name="dedicated", lock_wait_s=3600)
+    with lock.engine_lock(EngineConfig(name="overlay2"), "results/r5", say=lambda _t: None):
+        monkeypatch.setenv("SLURM_JOB_ID", "77")
+        with (
+            pytest.raises(
+                lock.EngineError, match=r"the node is busy: run results/r5 .* on engine 'overlay2'"
+            ) as raised,
+            lock.engine_lock(patient, "results/r6", say=lambda _t: None),
+        ):
+            pytest.fail("a SLURM job waited for another run")
+    assert "bench sweep SWEEP_DIR --rerun" in raised.value.fix

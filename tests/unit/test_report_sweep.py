@@ -122,7 +122,7 @@ def test_a_sweep_that_lost_jobs_names_them(tmp_path: Path, capsys: pytest.Captur
     assert [j.state for j in jobs.values()] == [COMPLETE, PARTIAL, NO_RUN, MISSING]
     assert jobs["engine=overlay2 scenario=multistage repetitions=1"].directory is None
     assert "killed" in jobs["engine=ssh-local scenario=multistage repetitions=1"].detail
-    assert "bench run --resume" in jobs["engine=ssh-local scenario=multistage repetitions=1"].detail
+    assert f"bench sweep {sweep} --rerun" in jobs["engine=ssh-local scenario=multistage repetitions=1"].detail
     lines: list[str] = []
     assert print_sweep(sweep, say=lines.append) == 1
     assert lines[0] == f"Sweep `{sweep}`: 1 of 4 jobs complete."

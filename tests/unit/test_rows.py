@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from fakes import stored_row
 
-from bench.results import BUILD_COLUMNS, V2_BUILD_COLUMNS, V3_BUILD_COLUMNS, V4_BUILD_COLUMNS, RunWriter, load
+from bench.results import (
+    BUILD_COLUMNS,
+    V2_BUILD_COLUMNS,
+    V3_BUILD_COLUMNS,
+    V4_BUILD_COLUMNS,
+    V5_BUILD_COLUMNS,
+    RunWriter,
+    load,
+)
 from bench.rows import BuildRow, StepRow, added_by
 
 #: The fields every row must be given (a cell's identity and outcome); stored_row fills them.
@@ -60,5 +68,6 @@ def test_every_field_written_loads_back_with_its_value(tmp_path: Path) -> None:
 def test_the_columns_each_schema_added_partition_the_row() -> None:
     assert added_by(2) == V2_BUILD_COLUMNS and added_by(3) == V3_BUILD_COLUMNS
     assert added_by(4) == V4_BUILD_COLUMNS and "cpu_user_s" in V4_BUILD_COLUMNS
-    assert (*added_by(1), *added_by(2), *added_by(3), *added_by(4)) == BUILD_COLUMNS
+    assert added_by(5) == V5_BUILD_COLUMNS == ("node",)
+    assert (*added_by(1), *added_by(2), *added_by(3), *added_by(4), *added_by(5)) == BUILD_COLUMNS
     assert "resumed" in V3_BUILD_COLUMNS and "build_s" in V2_BUILD_COLUMNS and "wall_s" in added_by(1)

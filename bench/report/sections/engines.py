@@ -16,6 +16,7 @@ from bench.report.figures import FigureFile
 from bench.report.model import Report
 
 COLUMNS = (
+    "node",
     "engine",
     "context",
     "endpoint",
@@ -30,7 +31,7 @@ COLUMNS = (
 
 
 def engine_rows(report: Report) -> list[list[str]]:
-    """One row per distinct engine of the merged runs (name, context, endpoint, daemon ID)."""
+    """One row per distinct node and engine of the merged runs (name, context, endpoint, daemon ID)."""
     rows: dict[tuple[str, ...], list[str]] = {}
     for run in report.runs:
         meta, env = run.meta.get("engine", {}) or {}, run.meta.get("environment", {}) or {}
@@ -38,6 +39,7 @@ def engine_rows(report: Report) -> list[list[str]]:
             " (containerd store)" if env.get("containerd_image_store") else ""
         )
         row = [
+            str(run.meta.get("node") or "?"),
             str(meta.get("name", "?")),
             str(meta.get("context", "?")),
             str(meta.get("host") or "-"),
@@ -64,7 +66,8 @@ def _sweep_dirs(report: Report) -> list[Path]:
 
 
 def engines(report: Report, figures: Sequence[FigureFile] = ()) -> list[Block]:
-    """The section's blocks; none for a report of one engine that is not part of a sweep."""
+    """The section's blocks; none for a report of one engine that is not part of a sweep (a sweep's report
+    always names the nodes its jobs ran on)."""
     from bench.report.sweep import sweep_lines
 
     rows = engine_rows(report)
@@ -72,10 +75,11 @@ def engines(report: Report, figures: Sequence[FigureFile] = ()) -> list[Block]:
     if len(rows) < 2 and not sweeps:
         return []
     out: list[Block] = [Heading("Engines")]
-    if len(rows) >= 2:
+    if len(rows) >= 2 or sweeps:
         out += [
             Paragraph(
-                f"The runs measured on {len(rows)} engines; `engine` is a dimension of every table above."
+                f"The runs measured on {len(rows)} engine(s) of {len({row[0] for row in rows})} node(s); "
+                "`node` and `engine` are dimensions of every table above when they take more than one value."
             ),
             Table(list(COLUMNS), rows),
         ]
