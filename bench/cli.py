@@ -8,6 +8,7 @@ import sys
 
 from bench.commands import (
     audit,
+    cluster,
     compare,
     completion,
     debug,
@@ -26,7 +27,22 @@ from bench.commands import (
 )
 
 COMMANDS = table(
-    [run, history, doctor, engine, sweep, summary, report, compare, publish, goss, equivalence, audit, debug]
+    [
+        run,
+        history,
+        doctor,
+        engine,
+        cluster,
+        sweep,
+        summary,
+        report,
+        compare,
+        publish,
+        goss,
+        equivalence,
+        audit,
+        debug,
+    ]
 )
 
 

@@ -3,7 +3,8 @@
 Every docker call bench makes (python-on-whales, subprocesses) runs with a bench-owned DOCKER_CONFIG whose
 config.json names the plugin directory that holds buildx and compose (`cliPluginsExtraDirs`), and with the
 prefix's binaries first on PATH. The user's ~/.docker (contexts, credentials) is never edited; bench's
-contexts live in its own config. `bench engine env` prints the same settings for a shell.
+contexts live in its own config. `bench engine env` prints the same settings for a shell. SLURM's clients
+get the bench cluster's settings the same way (`bench cluster env`).
 """
 
 from __future__ import annotations
@@ -41,17 +42,22 @@ def path_with_prefix(path: str, prefix: Path = PREFIX) -> str:
 
 
 def environment(base: dict[str, str] | None = None) -> dict[str, str]:
-    """`base` (default: this process's) with bench's DOCKER_CONFIG and PATH."""
+    """`base` (default: this process's) with bench's DOCKER_CONFIG and PATH, and the bench cluster's
+    SLURM_CONF and sacct first on PATH once it has a config, unless another SLURM is configured
+    (bench/cluster/environment.py)."""
+    from bench.cluster import environment as cluster
+
     env = dict(os.environ if base is None else base)
     env["DOCKER_CONFIG"] = str(DOCKER_CONFIG)
     env["PATH"] = path_with_prefix(env.get("PATH", os.defpath))
+    env.update(cluster.for_clients(env))
     return env
 
 
 def activate() -> None:
-    """Point this process (and every docker subprocess it starts) at bench's client configuration."""
+    """Point this process (and every docker and SLURM subprocess it starts) at bench's client settings."""
     os.environ.update(
-        {key: value for key, value in environment().items() if key in ("DOCKER_CONFIG", "PATH")}
+        {key: value for key, value in environment().items() if key in ("DOCKER_CONFIG", "PATH", "SLURM_CONF")}
     )
 
 

@@ -20,13 +20,15 @@ LEGACY_APT_FILES = (
     Path("/etc/apt/sources.list.d/bench-trixie.sources"),
     Path("/etc/apt/preferences.d/bench-trixie"),
 )
-# What each group is for; `bench engine up` installs ENGINE, `--all` (and `make test`) every group.
+# What each group is for; `bench engine up` installs ENGINE, `--all` (and `make test`) every group but
+# CLUSTER, which only `bench cluster up` installs (bench/cluster/lifecycle.py).
 ENGINE = ("runc", "debootstrap", "iproute2")  # runc under the prefix's containerd; base images; tc
 EMULATION = ("qemu-user-static", "binfmt-support")  # foreign platforms (QEMU through binfmt_misc)
 SSH = ("openssh-client", "openssh-server", "git")  # engines over SSH, the ssh scenario's repository
 TOOLS = ("hyperfine",)  # replaying a row's build outside the harness
 BROWSER = ("chromium",)  # the report's browser test
 APPARMOR = ("apparmor",)  # dockerd loads its profile with apparmor_parser on AppArmor hosts
+CLUSTER = ("munge", "slurmctld", "slurmd", "slurm-client")  # a single-node SLURM cluster
 _UPGRADE = re.compile(r"^Inst (\S+) \[([^\]]+)\]", re.MULTILINE)
 _REMOVAL = re.compile(r"^(?:Purg|Remv) (\S+)", re.MULTILINE)
 

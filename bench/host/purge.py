@@ -1,9 +1,9 @@
 """`bench engine purge`: take off the machine everything bench put there, and nothing else.
 
-Stops every daemon and server bench started (each engine of conf/engine/ that bench starts), removes their
-cgroups, the prefix, data roots, registry storage, run directories, bench's DOCKER_CONFIG and contexts,
-the ~/.ssh/config blocks it wrote, the binfmt entries it registered and the host packages the manifest
-says it installed.
+Stops every daemon and server bench started (each engine of conf/engine/ that bench starts, the bench
+cluster's munged, slurmctld and slurmd), removes their cgroups, the prefix, data roots, registry storage,
+run directories, bench's DOCKER_CONFIG and contexts, the ~/.ssh/config blocks it wrote, the binfmt entries
+it registered and the host packages the manifest says it installed.
 Nothing is deleted while something is still mounted under it.
 """
 
@@ -28,8 +28,12 @@ class PurgeReport:
 
 def plan(engines: list[EngineConfig]) -> list[str]:
     """What purge would remove, for the question it asks first."""
+    from bench.cluster.layout import PATHS as CLUSTER
+
     record = manifest.read()
     lines = [f"stop bench's daemons and servers ({', '.join(e.name for e in engines)})"]
+    if CLUSTER.conf.exists():
+        lines.append("stop the bench cluster (bench cluster down: its jobs are cancelled)")
     lines += [f"delete {path}" for path in _roots(engines) if path.exists()]
     if record["binfmt_entries"]:
         lines.append(f"unregister binfmt entries {', '.join(record['binfmt_entries'])}")
@@ -65,6 +69,23 @@ def _stop(engine: EngineConfig, report: PurgeReport) -> None:
                 report.removed.append(f"stopped {what} of engine {engine.name!r}")
         except (EngineError, OSError) as error:
             report.left.append(f"{what} of engine {engine.name!r}: {error}")
+
+
+def _stop_cluster(report: PurgeReport) -> None:
+    """The bench cluster (bench/cluster/), as `bench cluster down` stops it (its jobs cancelled first),
+    before its packages and directories go."""
+    from bench.cluster import lifecycle
+    from bench.cluster.layout import PATHS
+
+    said: list[str] = []
+    try:
+        stopped = lifecycle.down(said.append, PATHS)
+    except (EngineError, OSError) as error:
+        report.left.append(f"the bench cluster: {error}")
+        return
+    if stopped:
+        cancelled = [line for line in said if line.startswith("cancelled")]
+        report.removed.append("; ".join(["stopped the bench cluster", *cancelled]))
 
 
 def _cgroups(engine: EngineConfig, report: PurgeReport) -> None:
@@ -116,6 +137,7 @@ def purge(engines: list[EngineConfig], say: Callable[[str], object] = print) -> 
     for engine in engines:
         _stop(engine, report)
         _cgroups(engine, report)
+    _stop_cluster(report)
     _ssh_blocks([e for e in engines if e.ssh_port is not None], report)
     _user_contexts(engines, report)
     gone = binfmt.unregister(record["binfmt_entries"])

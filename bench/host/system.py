@@ -46,12 +46,13 @@ def debian_arch() -> str:
     ).stdout.strip()
 
 
-def require_root() -> None:
+def require_root(
+    needs: str = "setting up the engine needs root (it starts a dockerd and installs packages)",
+    fix: str = "sudo .venv/bin/bench engine up",
+) -> None:
+    """Raise one EngineError saying why root is needed (`needs`) and the command to run as root (`fix`)."""
     if os.geteuid() != 0:
-        raise EngineError(
-            "setting up the engine needs root (it starts a dockerd and installs packages)",
-            fix="sudo .venv/bin/bench engine up",
-        )
+        raise EngineError(needs, fix=fix)
 
 
 def require_supported(release: dict[str, str] | None = None) -> None:

@@ -35,8 +35,10 @@ def start(
     and wait until `answers()` is true."""
     directory = Path(run_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    log_rotation.rotate(directory / f"{name}.log")
-    with open(directory / f"{name}.log", "ab") as log:
+    log_path = directory / f"{name}.log"
+    log_rotation.rotate(log_path)
+    with open(log_path, "ab") as log:
+        written = log.tell()
         process = subprocess.Popen(
             argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
         )
@@ -45,8 +47,26 @@ def start(
     while time.monotonic() < deadline:
         if answers():
             return
+        if process.poll() is not None:  # a server that exits at start will never answer: say so now
+            process_identity.forget(directory / f"{name}.pid")
+            raise EngineError(
+                f"{what} exited at start (exit {process.returncode}): {last_words(log_path, written)}",
+                fix=f"read {log_path}",
+            )
         time.sleep(0.2)
-    raise EngineError(f"{what} did not answer within {timeout_s:.0f}s", fix=f"read {directory}/{name}.log")
+    raise EngineError(f"{what} did not answer within {timeout_s:.0f}s", fix=f"read {log_path}")
+
+
+def last_words(log: Path, since: int = 0) -> str:
+    """The last non-empty line a server wrote to `log` after byte `since` (this start's, not an earlier's)."""
+    try:
+        with open(log, "rb") as file:
+            file.seek(since)
+            lines = [line.strip() for line in file.read().decode(errors="replace").splitlines()]
+    except OSError:
+        return "its log is unreadable"
+    said = [line for line in lines if line]
+    return said[-1][:300] if said else "it printed nothing"
 
 
 def stop(name: str, run_dir: str, timeout_s: float = 10.0) -> bool:

@@ -1,4 +1,5 @@
-"""The fault-injection tests' engine (conf/engine/faults.yaml), up for the session that asks for it.
+"""The fault-injection tests' engine (conf/engine/faults.yaml), up for the session that asks for it; the
+bench cluster (`slurm_cluster`, tests/integration/cluster_support.py) likewise.
 
 Brought up the way a user would (`bench engine up engine=faults`), checked with one build, and at the end
 stopped entirely (dockerd, containerd, registry, package index): nothing the suite started may outlive it.
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cluster_support import slurm_cluster  # noqa: F401 - the bench cluster, for the tests that ask
 from fault_leftovers import Leftovers, engine_mounts, engine_processes, record
 from fault_support import FAULTS, faults_engine_config, next_run_works, run_bench
 

@@ -7,8 +7,10 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 
 from bench.engine import process_identity
+from bench.engine.errors import EngineError
 from bench.services import service
 
 
@@ -38,3 +40,23 @@ def test_a_server_whose_pid_went_to_another_process_is_left_alone(tmp_path: Path
     finally:
         other.kill()
         other.wait(5)
+
+
+def test_a_server_that_exits_at_start_is_reported_at_once_with_its_last_words(tmp_path: Path) -> None:
+    (tmp_path / "broken.log").write_text("an earlier start's line\n")
+    argv = ["sh", "-c", "echo 'listen tcp 127.0.0.1:5000: bind: address already in use' >&2; exit 3"]
+    began = time.monotonic()
+    with pytest.raises(EngineError) as raised:
+        service.start("broken", argv, str(tmp_path), lambda: False, "the registry", timeout_s=20)
+    assert time.monotonic() - began < 5  # not the whole timeout
+    assert str(raised.value) == (
+        "the registry exited at start (exit 3): listen tcp 127.0.0.1:5000: bind: address already in use"
+    )
+    assert raised.value.fix == f"read {tmp_path}/broken.log"
+    assert not (tmp_path / "broken.pid").exists()
+
+
+def test_a_server_that_exits_saying_nothing_is_not_given_an_earlier_start_s_words(tmp_path: Path) -> None:
+    (tmp_path / "quiet.log").write_text("an earlier start's line\n")
+    with pytest.raises(EngineError, match=r"exited at start \(exit 1\): it printed nothing$"):
+        service.start("quiet", ["false"], str(tmp_path), lambda: False, "the index", timeout_s=20)
