@@ -23,9 +23,9 @@ from bench.config import CacheSource
 from bench.engine.contents import EngineContents
 from bench.engine.health import Blocked
 from bench.engine.observer import directory_bytes
+from bench.machine.node import node_name
 from bench.plan import Measurement
 from bench.platforms import is_multi
-from bench.machine.node import node_name
 from bench.provenance import scenario_git
 from bench.quality import MACHINE_BUSY
 from bench.quality_checks import quality_flags
@@ -99,7 +99,13 @@ class Runner:
         self._left: _Left | None = None
         git = scenario_git(context.scenario.directory)
         self.rows = RowSource(
-            context.run_id, context.engine.name, context.link, context.resumed, git.commit, git.dirty, node_name()
+            context.run_id,
+            context.engine.name,
+            context.link,
+            context.resumed,
+            git.commit,
+            git.dirty,
+            node_name(),
         )
         self.workroot = Path(tempfile.mkdtemp(prefix="bench-run-"))
 
