@@ -102,9 +102,11 @@ def partition(run: Command, name: str | None) -> tuple[ClusterFinding, int]:
 
 def accounting(run: Command, bench_sacct: bool) -> ClusterFinding:
     """submitit reads job states through sacct; without them a job that died leaves the sweep waiting."""
-    code, out = run(["sacct", "--noheader", "--format=JobID", "--starttime=now"])
+    code, out = run(["sacct", "-o", "JobID,State,NodeList", "--parsable2", "-j", "1"])  # submitit's call
     if code == 0:
-        source = "bench's stand-in (squeue)" if bench_sacct else "the cluster's accounting"
+        source = "the cluster's accounting"
+        if bench_sacct:
+            source = "bench's stand-in (squeue, job completion log)"
         return ClusterFinding("job states (sacct)", "ok", f"answers, from {source}")
     return ClusterFinding(
         "job states (sacct)",
@@ -166,7 +168,7 @@ def probe(run: Command, name: str | None) -> ClusterFinding:
             "job on a node",
             "warn",
             f"ran on {node} as uid {uid}: `bench engine up` there needs root",
-            "give the nodes a root dockerd bench may own, or a rootless engine (README: SLURM cluster)",
+            "give the nodes a root dockerd bench may own (README: What a real cluster must provide)",
         )
     return ClusterFinding("job on a node", "ok", f"ran on {node} as root")
 

@@ -65,6 +65,12 @@ class ClusterPaths:
         return self.munge_dir / "munge.socket.2"
 
     @property
+    def job_completions(self) -> Path:
+        """slurmctld's record of every job that ended (jobcomp/filetxt), kept across `down`: the stand-in
+        sacct reads how a job ended after squeue forgot it (an array task cancelled while pending)."""
+        return self.state / "job-completions.log"
+
+    @property
     def spool(self) -> Path:
         return self.run / "slurmd-spool"
 

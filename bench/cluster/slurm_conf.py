@@ -8,7 +8,8 @@ file private (CLUSTER.md lists the settings that were checked by hand).
 - No cgroups (proctrack/linuxproc, task/none): nothing to configure, and it works in containers.
 - No accounting (accounting_storage/none): no slurmdbd or database. `sacct` then fails, so bench puts a
   stand-in first on the clients' PATH (sacct_shim.py); MinJobAge keeps finished jobs in squeue for an hour
-  so that submitit, which polls less and less often, still sees how they ended.
+  so that submitit, which polls less and less often, still sees how they ended; slurmctld's job completion
+  log (jobcomp/filetxt, under the state directory) tells the stand-in how jobs squeue never lists ended.
 - ReturnToService=2: a node that was down (a slurmd restarted by `bench cluster up`) comes back by itself.
 - KillWait=10 (SLURM's default is 30): a cancelled job's processes get 10 s between SIGTERM and SIGKILL.
   submitit's job process ignores SIGTERM, so its job stays COMPLETING (not done, for submitit) that long:
@@ -53,7 +54,8 @@ def render(facts: MachineFacts, paths: ClusterPaths) -> str:
         "TaskPlugin=task/none",
         "JobAcctGatherType=jobacct_gather/none",
         "AccountingStorageType=accounting_storage/none",
-        "JobCompType=jobcomp/none",
+        "JobCompType=jobcomp/filetxt",
+        f"JobCompLoc={paths.job_completions}",
         "MpiDefault=none",
         "SwitchType=switch/none",
         "SelectType=select/cons_tres",

@@ -26,3 +26,22 @@ def usage(prefix: str, commands: dict[str, ModuleType]) -> str:
         lines.append(f"  {prefix} {name} {module.USAGE}".rstrip())
         lines.append(f"      {module.HELP}")
     return "\n".join(lines)
+
+
+def dispatch(group: str, help_text: str, subcommands: dict[str, ModuleType], args: list[str]) -> int:
+    """`bench GROUP SUBCOMMAND ...` (engine, cluster): --help, an unknown subcommand in one line (exit 2),
+    else the subcommand's own main."""
+    import sys
+
+    if args[:1] in (["-h"], ["--help"]):
+        lines = usage(f"bench {group}", subcommands)
+        print(f"usage: bench {group} SUBCOMMAND [-h] ...\n\n{help_text}\n\n{lines}")
+        return 0
+    if not args or args[0] not in subcommands:
+        given = f"unknown subcommand {args[0]!r}; " if args else ""
+        print(
+            f"bench: {group}: {given}give one of {', '.join(subcommands)} (bench {group} --help)",
+            file=sys.stderr,
+        )
+        return 2
+    return subcommands[args[0]].main(args[1:])

@@ -137,7 +137,7 @@ def main(args: list[str]) -> int:
         if not _lost_job(error):
             raise
         return _after_lost_job(error)
-    return max(result["code"], LAST_SWEEP.get("code", 0))
+    return max(result["code"], int(LAST_SWEEP.get("code", 0)))
 
 
 @contextmanager
@@ -168,14 +168,12 @@ def _lost_job(error: BaseException) -> bool:
 def _after_lost_job(error: BaseException) -> int:
     """The launcher gave up at a lost job: wait for the jobs the scheduler still runs, then say which jobs
     of the sweep are complete and which are not, and why; exit 1."""
-    from hydra.core.hydra_config import HydraConfig
-
-    from bench.report.sweep import print_sweep
+    from bench.report.sweep import LAST_SWEEP, print_sweep
     from bench.report.sweep_scheduler import submitted_jobs, wait_for
 
     first = next((line for line in str(error).splitlines() if line.strip()), type(error).__name__)
     print(f"bench: a job of the sweep did not finish: {first}", file=sys.stderr)
-    sweep_dir = Path(str(HydraConfig.get().sweep.dir))
+    sweep_dir = Path(str(LAST_SWEEP["dir"]))  # SweepStatus.on_multirun_start
     wait_for(submitted_jobs(sweep_dir).values(), say=lambda text: print(f"bench: {text}"))
     print_sweep(sweep_dir, say=lambda text: print(f"bench: {text}"))
     return 1

@@ -211,13 +211,17 @@ def rerun_action(run_dir: Path) -> str:
     return "keep" if state in (COMPLETE, FAILED_BUILDS) else "resume"
 
 
-#: the exit code the last multirun's jobs add up to (read by `bench run -m` after Hydra returns)
-LAST_SWEEP: dict[str, int] = {}
+#: the last multirun's directory (`dir`) and the exit code its jobs add up to (`code`), read by `bench run -m`
+#: after Hydra returns or its launcher raised
+LAST_SWEEP: dict[str, object] = {}
 
 
 class SweepStatus(Callback):
     """Hydra callback (conf/config.yaml): after a sweep, in the launching process, say which jobs are
     missing, partial or failed; jobs run by a launcher plugin (submitit) report nothing back otherwise."""
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: object) -> None:
+        LAST_SWEEP["dir"] = str(config.hydra.sweep.dir)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: object) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir))

@@ -85,13 +85,13 @@ def submitted_jobs(sweep_dir: Path) -> dict[tuple[str, ...], SubmittedJob]:
     if not root.is_dir():
         return {}
     found: dict[tuple[str, ...], SubmittedJob] = {}
+    slurm = any(root.glob("*/*_submission.sh"))  # sbatch scripts (an array's sits in its array id's folder)
     pickles = sorted(root.glob("*/*_submitted.pkl"), key=lambda p: p.stat().st_mtime)
     for pickle in pickles:
         loaded = _load(pickle)
         if loaded is None:
             continue
         job_id = pickle.name.removesuffix("_submitted.pkl")
-        slurm = any(pickle.parent.glob("*_submission.sh"))
         found[loaded[0]] = SubmittedJob(loaded[0], loaded[1], job_id, pickle.parent, slurm)
     return found
 

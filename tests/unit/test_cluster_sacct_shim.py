@@ -59,7 +59,8 @@ def test_submitit_reads_the_states_of_the_jobs_it_asked_for(paths: ClusterPaths,
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "JobID|State|NodeList"
     states = {job: info["State"] for job, info in SlurmInfoWatcher().read_info(done.stdout).items()}
-    assert states == {
+    known = {"1_0", "1_1", "2", "5_0", "5_1", "5_2"}
+    assert {job: states[job] for job in known} == {
         "1_0": "COMPLETED",
         "1_1": "COMPLETED",
         "2": "CANCELLED",
@@ -67,6 +68,9 @@ def test_submitit_reads_the_states_of_the_jobs_it_asked_for(paths: ClusterPaths,
         "5_1": "PENDING",
         "5_2": "PENDING",
     }
+    vanished = set(states) - known
+    assert vanished == {f"{a}_{t}" for a in (1, 5) for t in range(1001)} - known, "tasks of known arrays"
+    assert {states[job] for job in vanished} == {"CANCELLED"}
 
 
 def test_squeue_is_asked_for_every_state_on_the_stand_in_s_config(
@@ -82,7 +86,7 @@ def test_squeue_is_asked_for_every_state_on_the_stand_in_s_config(
 
 def test_other_spellings_of_the_job_list_and_no_list(paths: ClusterPaths, tmp_path: Path) -> None:
     fake = fake_squeue(tmp_path / "fake", RECORDED)
-    ids = lambda out: [line.split("|")[0] for line in out.splitlines()[1:]]  # noqa: E731
+    ids = lambda out: [line.split("|")[0] for line in out.splitlines()[1:] if "[" not in line]  # noqa: E731
     assert ids(shim(paths, fake, ["--parsable2", "--jobs=2,4", "-oJobID,State,NodeList"]).stdout) == [
         "2",
         "4",
@@ -144,3 +148,25 @@ def test_the_stand_in_is_executable_by_all_and_names_its_config(paths: ClusterPa
     assert paths.sacct.stat().st_mode & 0o777 == 0o755
     assert f'SLURM_CONF="${{SLURM_CONF:-{paths.conf}}}"' in paths.sacct.read_text()
     assert sorted(p.name for p in paths.bin_dir.iterdir()) == ["sacct"]
+
+
+def test_a_task_cancelled_while_pending_comes_from_the_job_completion_log(
+    paths: ClusterPaths, tmp_path: Path
+) -> None:
+    """job_completions.log is slurmctld's jobcomp/filetxt record on the bench cluster of an exclusive array
+    of 2 (36: task 1 cancelled while pending, task 0 run as job 37) and `sbatch --wrap true` (38). squeue no
+    longer lists 36_1 at all, so without the log submitit would read it as UNKNOWN and wait forever."""
+    recorded = Path(__file__).parents[1] / "fixtures" / "cluster" / "job_completions.log"
+    paths.state.mkdir(parents=True, exist_ok=True)
+    paths.job_completions.write_text(recorded.read_text())
+    running = tmp_path / "queue.txt"
+    running.write_text("36_0|RUNNING|vm\n")  # squeue's view while task 0 ran: task 1 gone
+    done = shim(paths, fake_squeue(tmp_path / "fake", running), [*SUBMITIT_FIELDS, "-j", "36", "-j", "38"])
+    assert done.returncode == 0, done.stderr
+    states = {job: info["State"] for job, info in SlurmInfoWatcher().read_info(done.stdout).items()}
+    assert {job: states[job] for job in ("36_0", "36_1", "38")} == {
+        "36_0": "RUNNING",  # squeue's view wins over the range of the array's tasks
+        "36_1": "CANCELLED",
+        "38": "COMPLETED",
+    }
+    assert done.stdout.splitlines()[1] == f"36_[0-{sacct_shim.MAX_ARRAY_SIZE - 1}]|CANCELLED|"

@@ -50,7 +50,8 @@ def test_root_munge_no_cgroups_no_accounting(paths: ClusterPaths) -> None:
         "TaskPlugin": "task/none",
         "JobAcctGatherType": "jobacct_gather/none",
         "AccountingStorageType": "accounting_storage/none",
-        "JobCompType": "jobcomp/none",
+        "JobCompType": "jobcomp/filetxt",  # how jobs ended, for the stand-in sacct (sacct_shim.py)
+        "JobCompLoc": str(paths.state / "job-completions.log"),
         "ReturnToService": "2",
         "MailProg": "/bin/true",
     }

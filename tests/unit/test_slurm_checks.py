@@ -33,7 +33,7 @@ def test_a_cluster_that_answers_is_ok_and_names_its_default_partition(monkeypatc
     found = {f.what: f for f in slurm_checks.findings(None, tmp_path, bench_sacct=True, run=run)}
     assert [f.state for f in found.values()] == ["ok"] * 6, found
     assert found["partition"].detail == "debug: 1 node(s): 1 idle"
-    assert found["job states (sacct)"].detail == "answers, from bench's stand-in (squeue)"
+    assert found["job states (sacct)"].detail == "answers, from bench's stand-in (squeue, job completion log)"
     assert "(one node: it need not be shared)" in found["results directory"].detail
 
 

@@ -65,8 +65,10 @@ def _submitted(sweep: Path, job_id: str, builder: str, num: int, log: str = "", 
     DelayedSubmission(print, overrides, "hydra.sweep.dir", num, f"job_id_for_{num}", {}).dump(
         folder / f"{job_id}_submitted.pkl"
     )
-    if slurm:
-        (folder / f"{job_id.split('_')[0]}_submission.sh").write_text("#!/bin/bash\n#SBATCH --exclusive\n")
+    if slurm:  # an array's sbatch script sits in the folder of its array id
+        array = sweep / ".submitit" / job_id.split("_")[0]
+        array.mkdir(parents=True, exist_ok=True)
+        (array / f"{array.name}_submission.sh").write_text("#!/bin/bash\n#SBATCH --exclusive\n")
     if log:
         (folder / f"{job_id}_0_log.err").write_text(log)
     return folder
