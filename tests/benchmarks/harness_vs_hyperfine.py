@@ -24,21 +24,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from python_on_whales import DockerClient
+from cold_harness import cold_harness
 from rich.console import Console
 
-from bench.builders import make_builder
 from bench.changes import copy_scenario
-from bench.config import BuilderName, CacheSource, ChangeKind, compose
-from bench.engine import reset
-from bench.host.client import activate
+from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.plan import Cell, Measurement
 from bench.records import BuildRequest
-from bench.results import RunWriter
-from bench.run_context import Equipment, RunContext
 from bench.run_progress import run_progress
-from bench.runner import Runner
-from bench.scenario import load_scenario
 from bench.stats import ratio_of_medians_ci
 
 BENCH = str(Path(sys.executable).with_name("bench"))
@@ -80,27 +73,16 @@ def replayed_command(builder, request: BuildRequest, workdir: Path) -> tuple[lis
 
 
 def main() -> None:
-    activate()  # bench's DOCKER_CONFIG (its `bench` context) and engine binaries, as the CLI sets them
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     overrides = sys.argv[2:]
-    config = compose(["cache=none", *overrides])
-    scenario = load_scenario(config.scenario)
-    docker = DockerClient(context=config.engine.context)
-    builders = {b.value: make_builder(b.value, docker) for b in config.builder.names}
-    workdir = Path(tempfile.mkdtemp(prefix="bench-hf-"))
-    context = RunContext(
-        run_id="hyperfine-check",
-        scenario=scenario,
-        engine=config.engine,
-        equipment=Equipment(
-            builders=builders,
-            reset=lambda: reset.make_cold(docker, config.engine, config.tag_prefix),
-            environment={},
-        ),
-        tag_prefix=config.tag_prefix,
-        network=config.network,
+    cold = cold_harness(overrides, "hyperfine-check")
+    config, scenario, builders, runner, workdir = (
+        cold.config,
+        cold.scenario,
+        cold.builders,
+        cold.runner,
+        cold.workdir,
     )
-    runner = Runner(context, RunWriter(workdir / "run", {"run_id": "hyperfine-check"}))
     harness: dict[str, list[float]] = {b: [] for b in builders}
     outside: dict[str, list[float]] = {b: [] for b in builders}
     context = copy_scenario(scenario.directory, parent=workdir)

@@ -17,22 +17,13 @@ import random
 import resource
 import statistics
 import sys
-import tempfile
-from pathlib import Path
 
-from python_on_whales import DockerClient
+from cold_harness import cold_harness
 from rich.console import Console
 
-from bench.builders import make_builder
-from bench.config import BuilderName, CacheSource, ChangeKind, compose
-from bench.engine import reset
-from bench.host.client import activate
+from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.plan import Cell, Measurement
-from bench.results import RunWriter
-from bench.run_context import Equipment, RunContext
 from bench.run_progress import REFRESH_HZ, run_progress
-from bench.runner import Runner
-from bench.scenario import load_scenario
 from bench.stats import ratio_of_medians_ci
 
 MODES = ("on", "off")
@@ -45,26 +36,9 @@ def own_cpu_s() -> float:
 
 
 def main() -> None:
-    activate()  # bench's DOCKER_CONFIG (its `bench` context) and engine binaries, as the CLI sets them
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    config = compose(["cache=none", *sys.argv[2:]])
-    scenario = load_scenario(config.scenario)
-    docker = DockerClient(context=config.engine.context)
-    builders = {b.value: make_builder(b.value, docker) for b in config.builder.names}
-    workdir = Path(tempfile.mkdtemp(prefix="bench-bar-"))
-    context = RunContext(
-        run_id="bar-check",
-        scenario=scenario,
-        engine=config.engine,
-        equipment=Equipment(
-            builders=builders,
-            reset=lambda: reset.make_cold(docker, config.engine, config.tag_prefix),
-            environment={},
-        ),
-        tag_prefix=config.tag_prefix,
-        network=config.network,
-    )
-    runner = Runner(context, RunWriter(workdir / "run", {"run_id": "bar-check"}))
+    harness = cold_harness(sys.argv[2:], "bar-check")
+    scenario, builders, runner = harness.scenario, harness.builders, harness.runner
     wall = {(b, mode): [] for b in builders for mode in MODES}
     cpu = {(b, mode): [] for b in builders for mode in MODES}
     rng = random.Random(0)

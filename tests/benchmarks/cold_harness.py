@@ -1,0 +1,53 @@
+"""The harness's own measuring path (`Runner.measure`, cold resets) for benchmark scripts that time single
+builds outside `bench run`: harness_vs_hyperfine.py and progress_bar_cost.py build it the same way."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from python_on_whales import DockerClient
+
+from bench.builders import make_builder
+from bench.builders.protocol import Builder
+from bench.config import BenchConfig, compose
+from bench.engine import reset
+from bench.host.client import activate
+from bench.results import RunWriter
+from bench.run_context import Equipment, RunContext
+from bench.runner import Runner
+from bench.scenario import Scenario, load_scenario
+
+
+@dataclass(frozen=True)
+class ColdHarness:
+    config: BenchConfig
+    scenario: Scenario
+    builders: dict[str, Builder]
+    runner: Runner
+    workdir: Path
+
+
+def cold_harness(overrides: list[str], run_id: str) -> ColdHarness:
+    """A runner of cold (`cache=none`) builds on the configured engine, writing rows to a temporary run."""
+    activate()  # bench's DOCKER_CONFIG (its `bench` context) and engine binaries, as the CLI sets them
+    config = compose(["cache=none", *overrides])
+    scenario = load_scenario(config.scenario)
+    docker = DockerClient(context=config.engine.context)
+    builders = {b.value: make_builder(b.value, docker) for b in config.builder.names}
+    workdir = Path(tempfile.mkdtemp(prefix=f"bench-{run_id}-"))
+    context = RunContext(
+        run_id=run_id,
+        scenario=scenario,
+        engine=config.engine,
+        equipment=Equipment(
+            builders=builders,
+            reset=lambda: reset.make_cold(docker, config.engine, config.tag_prefix),
+            environment={},
+        ),
+        tag_prefix=config.tag_prefix,
+        network=config.network,
+    )
+    runner = Runner(context, RunWriter(workdir / "run", {"run_id": run_id}))
+    return ColdHarness(config, scenario, builders, runner, workdir)
