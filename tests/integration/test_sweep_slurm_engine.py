@@ -18,7 +18,7 @@ from cluster_support import SlurmCluster
 
 from bench.results import load
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.cluster]
 BENCH = str(Path(sys.executable).with_name("bench"))
 ONE_BUILD = ("scenario=tiny", "cache=none", "repetitions=1", "warmup=0")
 
