@@ -73,14 +73,20 @@ class ResultsError(BenchError):
     """A run directory that cannot be read as asked; the message says what to do."""
 
 
+def _add_nulls(builds: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    """Give rows of an older schema the columns a newer one added, as null (nothing measured them)."""
+    for row in builds:
+        for column in columns:
+            row.setdefault(column, None)
+
+
 def _update_to_2(
     builds: list[dict[str, Any]], steps: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """v1 -> v2: the cache-source columns, null (v1 measured no pulls, exports or registry bytes);
     build_s is wall_s, since no v1 cell included a pull."""
+    _add_nulls(builds, V2_BUILD_COLUMNS)
     for row in builds:
-        for column in V2_BUILD_COLUMNS:
-            row.setdefault(column, None)
         row["build_s"] = row.get("wall_s")
         row["link"], row["link_delay_ms"] = "loopback", 0.0
     return builds, steps
@@ -91,9 +97,8 @@ def _update_to_3(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """v2 -> v3: the image-check and dimension columns, null (v2 runs measured none of them); rows of runs
     from before platforms were a dimension built for the engine's own platform, `native`."""
+    _add_nulls(builds, V3_BUILD_COLUMNS)
     for row in builds:
-        for column in V3_BUILD_COLUMNS:
-            row.setdefault(column, None)
         if row.get("platform") is None:
             row["platform"] = NATIVE
     return builds, steps
@@ -103,9 +108,7 @@ def _update_to_4(
     builds: list[dict[str, Any]], steps: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """v3 -> v4: pairing, stopping, cost, machine and provenance columns, null (v3 runs measured none)."""
-    for row in builds:
-        for column in V4_BUILD_COLUMNS:
-            row.setdefault(column, None)
+    _add_nulls(builds, V4_BUILD_COLUMNS)
     return builds, steps
 
 
@@ -113,9 +116,7 @@ def _update_to_5(
     builds: list[dict[str, Any]], steps: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """v4 -> v5: the node column, null (a v4 run did not record which machine it ran on)."""
-    for row in builds:
-        for column in V5_BUILD_COLUMNS:
-            row.setdefault(column, None)
+    _add_nulls(builds, V5_BUILD_COLUMNS)
     return builds, steps
 
 

@@ -16,14 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from bench.cluster.layout import PATHS, ClusterPaths
+from bench.host.client import path_first
 
 MACHINE_CONF = Path("/etc/slurm/slurm.conf")
-
-
-def path_first(path: str, directory: Path) -> str:
-    """PATH with `directory` first, once."""
-    rest = [p for p in path.split(os.pathsep) if p and p != str(directory)]
-    return os.pathsep.join([str(directory), *rest])
 
 
 def settings(base: Mapping[str, str], paths: ClusterPaths = PATHS) -> dict[str, str]:

@@ -61,8 +61,9 @@ def print_cluster(partition: str | None, probe: bool) -> int:
     from rich.table import Table
 
     from bench import slurm_checks
+    from bench.cluster.layout import PATHS
 
-    bench_sacct = "bench" in (shutil.which("sacct") or "")  # the stand-in of `bench cluster up`
+    bench_sacct = shutil.which("sacct") == str(PATHS.sacct)  # the stand-in of `bench cluster up`
     found = slurm_checks.findings(partition, Path(os.getcwd()) / "results", bench_sacct, with_probe=probe)
     table = Table(title=f"SLURM cluster (partition {partition or 'default'}): what a sweep needs")
     for column in ("what", "", "detail", "fix"):

@@ -32,13 +32,18 @@ def write_config(plugin_dir: Path, config_dir: Path = DOCKER_CONFIG) -> Path:
     return path
 
 
+def path_first(path: str, *directories: Path) -> str:
+    """PATH with `directories` first, each once."""
+    dirs = [str(d) for d in directories]
+    rest = [p for p in path.split(os.pathsep) if p and p not in dirs]
+    return os.pathsep.join([*dirs, *rest])
+
+
 def path_with_prefix(path: str, prefix: Path = PREFIX) -> str:
     """PATH with the prefix's bin directories first (once), when the prefix is there."""
     if not (prefix / ".complete").exists():
         return path
-    dirs = [str(d) for d in PREFIX_BIN_DIRS]
-    rest = [p for p in path.split(os.pathsep) if p and p not in dirs]
-    return os.pathsep.join([*dirs, *rest])
+    return path_first(path, *PREFIX_BIN_DIRS)
 
 
 def environment(base: dict[str, str] | None = None) -> dict[str, str]:

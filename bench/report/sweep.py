@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from hydra.experimental.callback import Callback
@@ -22,6 +23,9 @@ from omegaconf import DictConfig
 
 from bench.report.sweep_scheduler import SubmittedJob, submitted_jobs
 from bench.results import META_FILE, ResultsError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MULTIRUN_FILE = "multirun.yaml"
 #: where a re-run moves a job's earlier attempt (renamed, never deleted): out of reports and job states
@@ -84,13 +88,11 @@ def _job_dirs(sweep_dir: Path) -> dict[tuple[str, ...], Path]:
     return found
 
 
-def _failed_builds(directory: Path) -> str:
+def _failed_builds(builds: pd.DataFrame) -> str:
     """'' when every measured build of the run succeeded (or was unsupported), else how many failed and the
     first error line."""
     from bench.report.cells import first_error_line
-    from bench.results import load
 
-    builds = load(directory).builds
     if builds.empty:
         return ""
     measured = builds[~builds["warmup"].astype(bool)]
@@ -111,12 +113,13 @@ def _state(directory: Path, submitted: SubmittedJob | None) -> tuple[str, str]:
             f": {why}" if why else " (refused before measuring: see its log)"
         )
     try:
-        found = completeness(load(directory))
+        run = load(directory)
     except ResultsError as error:
         return PARTIAL, str(error)
+    found = completeness(run)
     if not found.complete:
         return PARTIAL, f"{found.sentence()}; continue it: bench sweep {directory.parent} --rerun"
-    failed = _failed_builds(directory)
+    failed = _failed_builds(run.builds)
     return (FAILED_BUILDS, failed) if failed else (COMPLETE, "")
 
 

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.cluster.clients import ACTIVE_STATES  # SLURM's job states that are not an end yet
+
 SUBMITIT_DIR = ".submitit"
-#: scheduler states of a job that has not ended yet (squeue(1) JOB STATE CODES)
-WAITING_STATES = frozenset({"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED", "RESIZING"})
 POLL_S = 5.0
 
 
@@ -44,7 +44,7 @@ class SubmittedJob:
         if any(self.folder.glob(f"{self.job_id}_*_result.pkl")):
             return True
         state = self.state()
-        return state is not None and state.split()[0] not in WAITING_STATES and state != "UNKNOWN"
+        return state is not None and state.split()[0] not in ACTIVE_STATES and state != "UNKNOWN"
 
     def why(self) -> str:
         """The last line of the job's stderr that says what went wrong (bench's own one line, or the last
