@@ -9,7 +9,9 @@ from pathlib import Path
 
 from bench.host.layout import MANIFEST
 
-KEYS = ("host_packages", "binfmt_entries")
+#: host_packages: what dpkg gained; binfmt_entries: entries registered; paths: files and directories set-up
+#: created outside bench's own roots or as separate units inside them (purge removes exactly these)
+KEYS = ("host_packages", "binfmt_entries", "paths")
 
 
 def read(path: Path = MANIFEST) -> dict[str, list[str]]:
