@@ -52,7 +52,7 @@ def test_manifest_records_each_package_once(tmp_path: Path) -> None:
     manifest.add("host_packages", ["runc", "debootstrap"], path)
     manifest.add("host_packages", ["runc", "qemu-user-static"], path)
     assert manifest.read(path)["host_packages"] == ["debootstrap", "qemu-user-static", "runc"]
-    assert manifest.read(tmp_path / "absent.json") == {"host_packages": [], "binfmt_entries": []}
+    assert manifest.read(tmp_path / "absent.json") == {"host_packages": [], "binfmt_entries": [], "paths": []}
     with pytest.raises(KeyError):
         manifest.add("anything", ["x"], path)
 
