@@ -21,7 +21,8 @@ import psutil
 from bench.cluster import clients, daemons, machine, munge, sacct_shim, slurm_conf
 from bench.cluster.layout import DAEMONS, PARTITION, PATHS, ClusterPaths
 from bench.engine.errors import EngineError
-from bench.host import host_packages, system
+from bench.host import created, host_packages, system
+from bench.host.layout import MANIFEST, RUN_ROOT, STATE_ROOT
 from bench.host.setup_lock import setup_lock
 
 #: slurmctld's and slurmd's ports (SLURM's defaults, which slurm.conf keeps)
@@ -207,10 +208,11 @@ def up(say: Callable[[str], object] = print, paths: ClusterPaths = PATHS) -> boo
         say(f"{', '.join(dead)} not running (but {', '.join(alive)} is): restarting the bench cluster")
         _stop_quietly(paths)
     require_free_ports()
-    install(say)
-    facts = machine.facts()
-    prepare(facts, paths)
-    ready_s = start(facts, paths)
+    with created.recording(STATE_ROOT, RUN_ROOT, MANIFEST, paths.state, paths.run):  # for purge
+        install(say)
+        facts = machine.facts()
+        prepare(facts, paths)
+        ready_s = start(facts, paths)
     say(
         f"the bench cluster is up: node {facts.hostname} ({facts.cpus} CPUs, {facts.memory_mb} MB) idle "
         f"{ready_s:.1f} s after munged started; partition {PARTITION}"

@@ -8,10 +8,12 @@ package index are made by the run that needs them (bench/host/provision.py), or 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bench.config import EngineConfig
 from bench.engine import daemon
 from bench.engine.errors import EngineError
-from bench.host import base_images, base_variants, binfmt
+from bench.host import base_images, base_variants, binfmt, created, layout
 from bench.services import package_index, registry, ssh_server
 
 
@@ -27,8 +29,16 @@ def up(engine: EngineConfig, say=print, everything: bool = False) -> None:
             f"engine {engine.name!r} is reached through context {engine.context!r}; bench does not start it",
             fix=f"bench doctor engine={engine.name}",
         )
-    with daemon.exclusive(engine, say):
+    with created.recording(*set_up_paths(engine)), daemon.exclusive(engine, say):
         _up(engine, say, everything)
+
+
+def set_up_paths(engine: EngineConfig) -> list[Path]:
+    """Every path `bench engine up` may create, recorded for purge when it does (bench/host/created.py)."""
+    roots = [layout.STATE_ROOT, layout.RUN_ROOT, layout.MANIFEST, layout.SETUP_LOCK]
+    host = [layout.PREFIX, layout.APT_DIR, layout.DOCKER_CONFIG]
+    own = [engine.state_dir, engine.run_dir, *([engine.registry_dir] if engine.provisions_services else [])]
+    return [*roots, *host, *map(Path, own)]
 
 
 def _up(engine: EngineConfig, say, everything: bool) -> None:

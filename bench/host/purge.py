@@ -1,15 +1,20 @@
 """`bench engine purge`: take off the machine everything bench put there, and nothing else.
 
 Stops every daemon and server bench started (each engine of conf/engine/ that bench starts, the bench
-cluster's munged, slurmctld and slurmd), removes their cgroups, the prefix, data roots, registry storage,
-run directories, bench's DOCKER_CONFIG and contexts, the ~/.ssh/config blocks it wrote, the binfmt entries
-it registered and the host packages the manifest says it installed.
-Nothing is deleted while something is still mounted under it.
+cluster's munged, slurmctld and slurmd), removes their cgroups, bench's contexts, the ~/.ssh/config blocks it
+wrote, the binfmt entries it registered and the host packages the manifest says it installed; then deletes
+exactly the paths the manifest records as created by bench (bench/host/created.py: the prefix, data roots,
+registry storage, run directories, DOCKER_CONFIG...), never a directory because the config or the
+environment names it: BENCH_STATE_ROOT=/data loses only what bench made under /data. A manifest another
+user could have written is not obeyed, a recorded path that is now a symbolic link is not followed, and
+nothing is deleted while something is still mounted under it.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +22,7 @@ from pathlib import Path
 from bench.config import EngineConfig
 from bench.engine.errors import EngineError
 from bench.host import binfmt, host_packages, manifest, mounts
-from bench.host.layout import RUN_ROOT, STATE_ROOT
+from bench.host.layout import MANIFEST, RUN_ROOT, STATE_ROOT
 
 
 @dataclass
@@ -34,7 +39,12 @@ def plan(engines: list[EngineConfig]) -> list[str]:
     lines = [f"stop bench's daemons and servers ({', '.join(e.name for e in engines)})"]
     if CLUSTER.conf.exists():
         lines.append("stop the bench cluster (bench cluster down: its jobs are cancelled)")
-    lines += [f"delete {path}" for path in _roots(engines) if path.exists()]
+    distrust = _trusted_manifest(MANIFEST)
+    recorded = [] if distrust else _recorded_paths(record)
+    lines += [f"delete {path}" for path in recorded if os.path.lexists(path)]
+    if distrust:
+        lines.append(f"delete nothing: {distrust}")
+    lines += [f"keep {path}: bench did not record creating it" for path in _unrecorded(engines, recorded)]
     if record["binfmt_entries"]:
         lines.append(f"unregister binfmt entries {', '.join(record['binfmt_entries'])}")
     present = sorted(set(record["host_packages"]) & host_packages.installed())
@@ -43,12 +53,75 @@ def plan(engines: list[EngineConfig]) -> list[str]:
     return lines
 
 
-def _roots(engines: list[EngineConfig]) -> list[Path]:
-    roots = {STATE_ROOT, RUN_ROOT}
+def _recorded_paths(record: dict[str, list[str]]) -> list[Path]:
+    """The paths set-up recorded as created (absolute, normalised, never `/`), a path inside another
+    left out: it goes with it."""
+    paths = {
+        Path(p) for p in record["paths"] if os.path.isabs(p) and os.path.normpath(p) == p and p != os.sep
+    }
+    return sorted(p for p in paths if not any(p != o and p.is_relative_to(o) for o in paths))
+
+
+def _unrecorded(engines: list[EngineConfig], recorded: list[Path]) -> list[Path]:
+    """bench's usual directories that exist but that no record says bench created (set up by a bench older
+    than the record, or there before): named, never deleted."""
+    usual = {STATE_ROOT, RUN_ROOT}
     for engine in engines:
-        roots.update({Path(engine.state_dir), Path(engine.run_dir), Path(engine.registry_dir)})
-    # a root inside another is deleted with it
-    return sorted(r for r in roots if not any(r != o and r.is_relative_to(o) for o in roots))
+        usual.update({Path(engine.state_dir), Path(engine.run_dir), Path(engine.registry_dir)})
+    return sorted(p for p in usual if p.exists() and not any(p == r or p.is_relative_to(r) for r in recorded))
+
+
+def _trusted_manifest(path: Path) -> str | None:
+    """Why the manifest at `path` may not say what to delete (None: it may): it and its directory must
+    belong to root or to this user and be writable by nobody else, or anyone could list /etc in it."""
+    for what in (path, path.parent):
+        try:
+            info = os.lstat(what)
+        except FileNotFoundError:
+            return None if what == path else f"{what} does not exist"
+        if stat.S_ISLNK(info.st_mode):
+            return f"{what} is a symbolic link"
+        if info.st_uid not in (0, os.getuid()):
+            return f"{what} belongs to uid {info.st_uid}, not to root"
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return f"{what} is writable by others (mode {stat.S_IMODE(info.st_mode):o}); remove it by hand"
+    return None
+
+
+def _remove_path(path: Path, report: PurgeReport) -> None:
+    """Delete one recorded path, never through a symbolic link, never with a mount under it."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(info.st_mode):
+        report.left.append(f"{path}: now a symbolic link, not what bench created (not followed)")
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        path.unlink()
+        report.removed.append(f"deleted {path}")
+        return
+    still = mounts.unmount_all(path)
+    if still:
+        report.left.append(f"{path}: still mounted at {', '.join(map(str, still))} (not deleted)")
+        return
+    shutil.rmtree(path)  # fd-based on Linux: a symbolic link inside is removed, never followed
+    report.removed.append(f"deleted {path}")
+
+
+def _remove_recorded(record: dict[str, list[str]], report: PurgeReport) -> None:
+    """Exactly the paths the manifest records, the manifest itself last (a purge that left something can
+    be run again)."""
+    distrust = _trusted_manifest(MANIFEST)
+    if distrust:
+        report.left.append(f"every path: the manifest is not trusted: {distrust}")
+        return
+    recorded = _recorded_paths(record)
+    for path in recorded:
+        if path != MANIFEST:
+            _remove_path(path, report)
+    if MANIFEST in recorded and not report.left:
+        _remove_path(MANIFEST, report)
 
 
 def _stop(engine: EngineConfig, report: PurgeReport) -> None:
@@ -150,13 +223,7 @@ def purge(engines: list[EngineConfig], say: Callable[[str], object] = print) -> 
         return report
     if removed:
         report.removed.append(f"removed host packages {' '.join(removed)}")
-    for root in _roots(engines):
-        if not root.exists():
-            continue
-        still = mounts.unmount_all(root)
-        if still:
-            report.left.append(f"{root}: still mounted at {', '.join(map(str, still))} (not deleted)")
-            continue
-        shutil.rmtree(root)
-        report.removed.append(f"deleted {root}")
+    _remove_recorded(record, report)
+    for path in _unrecorded(engines, _recorded_paths(record)):
+        report.left.append(f"{path}: bench did not record creating it (not deleted; remove it by hand)")
     return report
