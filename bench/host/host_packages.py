@@ -24,7 +24,9 @@ LEGACY_APT_FILES = (
 # CLUSTER, which only `bench cluster up` installs (bench/cluster/lifecycle.py).
 ENGINE = ("runc", "debootstrap", "iproute2")  # runc under the prefix's containerd; base images; tc
 EMULATION = ("qemu-user-static", "binfmt-support")  # foreign platforms (QEMU through binfmt_misc)
-SSH = ("openssh-client", "openssh-server", "git")  # engines over SSH, the ssh scenario's repository
+# engines over SSH, the ssh scenario's repository; the SSH *server* is never installed (Debian's pins the
+# client to its own version, so it would upgrade an older client): bench/host/sshd_prefix.py unpacks it
+SSH = ("openssh-client", "git")
 TOOLS = ("hyperfine",)  # replaying a row's build outside the harness
 BROWSER = ("chromium",)  # the report's browser test
 APPARMOR = ("apparmor",)  # dockerd loads its profile with apparmor_parser on AppArmor hosts
@@ -92,9 +94,12 @@ def upgrades_in(simulation: str) -> list[str]:
     return [f"{name} {old}" for name, old in _UPGRADE.findall(simulation)]
 
 
-def ensure(packages: Iterable[str], why: str, say: Callable[[str], object] = print) -> list[str]:
+def ensure(
+    packages: Iterable[str], why: str, say: Callable[[str], object] = print, avoid: str | None = None
+) -> list[str]:
     """Install the packages that are missing, from the host's own suite, upgrading nothing; returns the
-    packages dpkg gained (dependencies included), which the manifest records for purge."""
+    packages dpkg gained (dependencies included), which the manifest records for purge. `avoid` names the
+    bench command or option that does without them, for the refusal."""
     before = installed()
     missing = [p for p in packages if p not in before]
     if not missing:
@@ -113,7 +118,8 @@ def ensure(packages: Iterable[str], why: str, say: Callable[[str], object] = pri
         raise EngineError(
             f"installing {' '.join(missing)} would upgrade {len(upgrades)} installed package(s) "
             f"({', '.join(upgrades[:5])}); bench does not change what the machine has",
-            fix=f"upgrade or install them yourself (apt-get install {' '.join(missing)}), then run again",
+            fix=(f"{avoid}; or " if avoid else "")
+            + f"upgrade or install them yourself (apt-get install {' '.join(missing)}), then run again",
         )
     result = _apt(["install", *missing])
     gained = sorted(installed() - before)

@@ -13,6 +13,7 @@ STATE_ROOT = Path(os.environ.get("BENCH_STATE_ROOT", "/var/lib/bench"))
 RUN_ROOT = Path("/run/bench")
 
 PREFIX = STATE_ROOT / "prefix"  # Debian 13's engine packages unpacked (dpkg-deb -x), never installed
+SSHD_PREFIX = STATE_ROOT / "sshd"  # the machine suite's sshd, unpacked (bench/host/sshd_prefix.py)
 APT_DIR = STATE_ROOT / "apt"  # apt's private configuration, package lists and downloaded .debs
 DOCKER_CONFIG = STATE_ROOT / "docker-config"  # the harness's DOCKER_CONFIG: contexts, plugin dirs
 MANIFEST = STATE_ROOT / "manifest.json"  # what set-up changed on the host, so purge can undo it

@@ -79,14 +79,15 @@ def download(packages: tuple[str, ...], apt_dir: Path = APT_DIR, mirror: str | N
     return sorted(debs.glob("*.deb"))
 
 
-def unpack(debs: list[Path], prefix: Path = PREFIX) -> Path:
-    """`dpkg-deb -x` every .deb into a fresh directory beside `prefix`, then rename it into place."""
+def unpack(debs: list[Path], prefix: Path = PREFIX, dropped: tuple[str, ...] = DROPPED) -> Path:
+    """`dpkg-deb -x` every .deb into a fresh directory beside `prefix`, leave out `dropped`, then rename
+    it into place."""
     prefix.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{prefix.name}-", dir=prefix.parent))
     try:
         for deb in debs:
             subprocess.run(["dpkg-deb", "-x", str(deb), str(staging)], check=True, capture_output=True)
-        for path in DROPPED:
+        for path in dropped:
             target = staging / path
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)

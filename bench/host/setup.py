@@ -6,13 +6,23 @@ entries, and bench's docker client configuration. Idempotent; one set-up at a ti
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from bench.host import binfmt, client, existing_docker, host_packages, manifest, prefix, system
+from bench.host import binfmt, client, existing_docker, host_packages, manifest, prefix, sshd_prefix, system
 from bench.host.layout import PREFIX, PREFIX_PLUGINS
 from bench.host.setup_lock import setup_lock
 
 APPARMOR_ENABLED = Path("/sys/module/apparmor/parameters/enabled")
+
+
+@dataclass(frozen=True)
+class PackageGroup:
+    """Host packages installed together: what they are for, and what does without them."""
+
+    packages: tuple[str, ...]
+    why: str
+    avoid: str
 
 
 def apparmor_enabled() -> bool:
@@ -22,18 +32,48 @@ def apparmor_enabled() -> bool:
         return False
 
 
-def package_groups(everything: bool, ssh: bool) -> list[tuple[tuple[str, ...], str]]:
-    """(packages, why) for this set-up: the engine's always; the rest with --all or when asked for."""
-    groups = [(host_packages.ENGINE, "the engine's runtime, base images, link shaping")]
+#: what does without a group, said when installing it would upgrade something (bench never upgrades)
+WITHOUT_ENGINE = (
+    "to install nothing, use an engine you already have: bench run engine=context engine.context=NAME"
+)
+WITHOUT_ALL = "`bench engine up` without --all does without {what}"
+
+
+def package_groups(everything: bool, ssh: bool) -> list[PackageGroup]:
+    """The host packages of this set-up: the engine's always; the rest with --all or when asked for."""
+    groups = [
+        PackageGroup(host_packages.ENGINE, "the engine's runtime, base images, link shaping", WITHOUT_ENGINE)
+    ]
     if apparmor_enabled():
-        groups.append((host_packages.APPARMOR, "dockerd loads its AppArmor profile"))
+        groups.append(
+            PackageGroup(host_packages.APPARMOR, "dockerd loads its AppArmor profile", WITHOUT_ENGINE)
+        )
     if ssh or everything:
-        groups.append((host_packages.SSH, "engines over SSH and the ssh scenario"))
+        groups.append(
+            PackageGroup(
+                host_packages.SSH,
+                "engines over SSH and the ssh scenario",
+                "leave out engines over SSH and the ssh scenario: `bench engine up` without --all and "
+                "without engine.ssh_port",
+            )
+        )
     if everything:
         groups += [
-            (host_packages.EMULATION, "foreign platforms"),
-            (host_packages.TOOLS, "replaying builds"),
-            (host_packages.BROWSER, "the report's browser test"),
+            PackageGroup(
+                host_packages.EMULATION,
+                "foreign platforms",
+                WITHOUT_ALL.format(what="QEMU (runs with platform=native need none)"),
+            ),
+            PackageGroup(
+                host_packages.TOOLS,
+                "replaying builds",
+                WITHOUT_ALL.format(what="hyperfine (tests/benchmarks/harness_vs_hyperfine.py only)"),
+            ),
+            PackageGroup(
+                host_packages.BROWSER,
+                "the report's browser test",
+                WITHOUT_ALL.format(what="chromium (the report's browser test only)"),
+            ),
         ]
     return groups
 
@@ -58,10 +98,11 @@ def install(everything: bool, ssh: bool, say: Callable[[str], object] = print) -
             plugin_dir = PREFIX_PLUGINS
         client.write_config(plugin_dir)
         client.activate()
-        wanted = (
-            [] if existing is not None else [(("runc",), "the prefix's containerd runs containers with it")]
-        )
-        for packages, why in wanted + package_groups(everything, ssh):
-            host_packages.ensure(packages, why, say)
+        runc = PackageGroup(("runc",), "the prefix's containerd runs containers with it", WITHOUT_ENGINE)
+        groups = package_groups(everything, ssh)
+        for group in ([] if existing is not None else [runc]) + groups:
+            host_packages.ensure(group.packages, group.why, say, avoid=group.avoid)
+        if ssh or everything:
+            sshd_prefix.install(say)
         if everything or binfmt.emulators_installed():
             manifest.add("binfmt_entries", binfmt.register())

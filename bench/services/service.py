@@ -29,10 +29,18 @@ def answers_http(url: str, timeout_s: float = 2.0) -> bool:
 
 
 def start(
-    name: str, argv: list[str], run_dir: str, answers: Callable[[], bool], what: str, timeout_s: float = 20.0
+    name: str,
+    argv: list[str],
+    run_dir: str,
+    answers: Callable[[], bool],
+    what: str,
+    timeout_s: float = 20.0,
+    env: dict[str, str] | None = None,
+    preexec: Callable[[], None] | None = None,
 ) -> None:
     """Start `argv` detached, logging to RUN_DIR/NAME.log (rotated first when large: log_rotation.py),
-    and wait until `answers()` is true."""
+    and wait until `answers()` is true. `env` replaces the environment; `preexec` runs in the child
+    before exec (so the recorded process is the server itself)."""
     directory = Path(run_dir)
     directory.mkdir(parents=True, exist_ok=True)
     log_path = directory / f"{name}.log"
@@ -40,7 +48,13 @@ def start(
     with open(log_path, "ab") as log:
         written = log.tell()
         process = subprocess.Popen(
-            argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
+            argv,
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env=env,
+            preexec_fn=preexec,
         )
     process_identity.record(directory / f"{name}.pid", process.pid)
     deadline = time.monotonic() + timeout_s

@@ -1,5 +1,6 @@
 """Debian's sshd as bench runs it: on 127.0.0.1 only, its own host key, authorized keys and config file,
-key authentication only, started and stopped through bench/services/service.py.
+key authentication only, started and stopped through bench/services/service.py. The binary is the one
+`bench engine up --all` unpacked into bench's prefix (bench/host/sshd_prefix.py), never the machine's.
 
 Two servers use it: an engine reached over SSH (bench/services/ssh_server.py) and the ssh scenario's git
 server (bench/secrets/git_server.py). What they share is here once: the hardened config lines, the
@@ -8,15 +9,19 @@ config check (with OpenSSH < 9.8's missing option), the greeting probe.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.engine.errors import EngineError
-from bench.services import service
+from bench.host import sshd_prefix
+from bench.host.layout import SSHD_PREFIX
+from bench.services import service, sshd_privsep
 
-SSHD = "/usr/sbin/sshd"
+SSHD = str(sshd_prefix.binary())
 #: sshd's privilege separation directory; Debian makes it at boot only when its own sshd is enabled.
 PRIVSEP_DIR = Path("/run/sshd")
 #: OpenSSH >= 9.8 penalises a source address after a failed login; every client here is 127.0.0.1, so one
@@ -57,15 +62,46 @@ def without_penalties(text: str) -> str:
     return "".join(line + "\n" for line in text.splitlines() if line != PENALTIES_OFF)
 
 
+@dataclass(frozen=True)
+class Launch:
+    """How to start the prefix's sshd: its libraries on LD_LIBRARY_PATH (sshd re-executes itself per
+    connection with this environment; the sessions it opens get a fresh one), and, on a machine without
+    the `sshd` user, the private mount namespace that supplies it (bench/services/sshd_privsep.py)."""
+
+    env: dict[str, str]
+    preexec: Callable[[], None] | None
+
+
+def launch(sshd: str, run_dir: Path) -> Launch:
+    env = dict(os.environ)
+    ours = Path(sshd).is_relative_to(SSHD_PREFIX)
+    libraries = sshd_prefix.library_path(SSHD_PREFIX) if ours else ""
+    if libraries:
+        env["LD_LIBRARY_PATH"] = libraries
+    preexec = sshd_privsep.bind_passwd(sshd_privsep.write_passwd(run_dir)) if sshd_privsep.needed() else None
+    return Launch(env, preexec)
+
+
 def _check(config: Path, sshd: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sshd, "-t", "-f", str(config)], capture_output=True, text=True, check=False)
+    how = launch(sshd, config.parent)
+    return subprocess.run(
+        [sshd, "-t", "-f", str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=how.env,
+        preexec_fn=how.preexec,
+    )
 
 
 def write_checked(config: Path, text: str, sshd: str = SSHD) -> None:
     """Write the config and have sshd check it (dropping the penalties option for sshd < 9.8); a config
     sshd refuses raises EngineError with sshd's own last line."""
     if not Path(sshd).exists():
-        raise EngineError(f"{sshd} is missing (Debian's openssh-server)", fix="bench engine up")
+        raise EngineError(
+            f"{sshd} is missing (Debian's openssh-server, unpacked by bench's set-up)",
+            fix="bench engine up --all",
+        )
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(text)
     PRIVSEP_DIR.mkdir(mode=0o755, exist_ok=True)
@@ -90,4 +126,14 @@ def answers(port: int, timeout_s: float = 1.0) -> bool:
 def start(name: str, config: Path, port: int, run_dir: str, what: str, timeout_s: float = 20.0) -> None:
     """Run sshd in the foreground of a service (pid file and log in run_dir) until it greets on `port`."""
     argv = [SSHD, "-D", "-e", "-f", str(config)]
-    service.start(name, argv, run_dir, lambda: answers(port), what, timeout_s=timeout_s)
+    how = launch(SSHD, Path(run_dir))
+    service.start(
+        name,
+        argv,
+        run_dir,
+        lambda: answers(port),
+        what,
+        timeout_s=timeout_s,
+        env=how.env,
+        preexec=how.preexec,
+    )
