@@ -11,7 +11,9 @@ HELP = "cancel the jobs and stop the cluster's daemons (config and key stay; ben
 
 def main(args: list[str]) -> int:
     from bench.cluster import lifecycle
+    from bench.engine.outside_runs import no_run_meanwhile
 
     arguments.parser(f"cluster {NAME}", HELP).parse_args(args)
-    lifecycle.down()
+    with no_run_meanwhile(f"bench cluster {NAME}"):
+        lifecycle.down()
     return 0

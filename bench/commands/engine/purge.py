@@ -29,17 +29,25 @@ def engines_bench_starts() -> list[EngineConfig]:
 
 
 def main(args: list[str]) -> int:
-    from bench.host import purge, system
+    from bench.engine.outside_runs import no_run_meanwhile
+    from bench.host import system
 
     parser = arguments.parser(f"engine {NAME}", HELP + " (root; asks first)")
     parser.add_argument("--yes", action="store_true", help="go ahead without asking")
     ns = parser.parse_args(args)
     system.require_root()
+    with no_run_meanwhile(f"bench engine {NAME}"):  # no run's daemon is stopped under it
+        return _purge(ns.yes)
+
+
+def _purge(yes: bool) -> int:
+    from bench.host import purge
+
     engines = engines_bench_starts()
     print("bench engine purge will:")
     for line in purge.plan(engines):
         print(f"  - {line}")
-    if not ns.yes:
+    if not yes:
         if not sys.stdin.isatty():
             print(
                 "bench: not a terminal to ask in; run `bench engine purge --yes` to go ahead", file=sys.stderr

@@ -11,6 +11,9 @@ HELP = "empty the engine as a cold build starts: no image, build cache, content 
 
 def main(args: list[str]) -> int:
     from bench.engine import lifecycle
+    from bench.engine.outside_runs import no_run_meanwhile
 
-    lifecycle.reset_cold(arguments.composed(f"engine {NAME}", HELP, args).engine)
+    engine = arguments.composed(f"engine {NAME}", HELP, args).engine
+    with no_run_meanwhile(f"bench engine {NAME} engine={engine.name}", engine):
+        lifecycle.reset_cold(engine)
     return 0
