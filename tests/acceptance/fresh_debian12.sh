@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Acceptance test of set-up (issue 11): on a pristine Debian 12 root, the README's way of setting up the
-# project leaves the machine's packages as they were but for what bench's manifest names, writes no
+# Acceptance test of set-up (issues 11 and 26): on a pristine Debian 12 root, the README's way of setting up
+# the project leaves the machine's packages as they were but for what bench's manifest names, writes no
 # Debian 13 apt line, builds the `tiny` scenario with both builders, and `bench engine purge --yes` brings
 # the package list back and leaves no bench path. Prints the set-up figures (seconds to the first measured
 # build, bytes received, disk used) as it goes.
+#
+# Version skew, as on most Debian 12 machines that are not fully upgraded: before set-up, the root gets the
+# machine's apt sources (updates and security too) and openssh-client at the oldest bookworm version they
+# still hold, older than the archive's. `bench engine up --all` (what `make test` sets up) must then succeed
+# there without upgrading anything: Debian's openssh-server would upgrade the client, so bench unpacks the
+# server into its prefix instead (bench/host/sshd_prefix.py).
 #
 # The root is made with debootstrap, then entered with chroot inside a private mount namespace (unshare):
 # every mount made for it, and every mount its dockerd makes, lives only in that namespace, and the root is
@@ -98,6 +104,30 @@ say "giving it what a user's machine has: python3, python3-venv, make"
 in_root apt-get -qq -y install python3 python3-venv make >"$WORK/user-packages.log" 2>&1 \
   || fail "installing python3 in the root: $(tail -1 "$WORK/user-packages.log")"
 give_network_settings
+
+# The machine's apt sources (a user's machine has updates and security, debootstrap writes main only).
+if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+  cp /etc/apt/sources.list.d/debian.sources "$ROOT/etc/apt/sources.list.d/debian.sources"
+  : >"$ROOT/etc/apt/sources.list"
+elif [ -f /etc/apt/sources.list ]; then
+  cp /etc/apt/sources.list "$ROOT/etc/apt/sources.list"
+fi
+in_root apt-get -qq update >>"$WORK/user-packages.log" 2>&1 || fail "apt-get update in the root"
+oldest_older_than() {  # the lowest version of $1 the root's sources hold that is below $2, if any
+  local version oldest=
+  for version in $(in_root apt-cache madison "$1" | awk -F'|' '{gsub(/ /, "", $2); print $2}'); do
+    in_root dpkg --compare-versions "$version" lt "$2" || continue
+    if [ -z "$oldest" ] || in_root dpkg --compare-versions "$version" lt "$oldest"; then oldest=$version; fi
+  done
+  echo "$oldest"
+}
+candidate=$(in_root apt-cache policy openssh-client | awk '/Candidate:/ {print $2}')
+older=$(oldest_older_than openssh-client "$candidate")
+[ -n "$older" ] || fail "no openssh-client older than the archive's $candidate is reachable: no version skew to test"
+say "version skew: openssh-client $older installed, the archive has $candidate"
+in_root apt-get -qq -y install --no-install-recommends "openssh-client=$older" >>"$WORK/user-packages.log" 2>&1 \
+  || fail "installing openssh-client $older in the root: $(tail -1 "$WORK/user-packages.log")"
+give_network_settings
 in_root dpkg-query -W -f='${binary:Package} ${Version}\n' | sort >"$WORK/dpkg-before.txt"
 cp "$ROOT/etc/debian_version" "$WORK/debian_version-before"
 say "baseline: $(wc -l <"$WORK/dpkg-before.txt") packages, Debian $(cat "$WORK/debian_version-before")"
@@ -141,6 +171,14 @@ say "FIGURE seconds from make run to the run's first build (its first warmup, if
 say "FIGURE make run in all: $(( t1 - t0 )) s"
 say "FIGURE bytes received during make run (all interfaces but lo): $(( rx_after - rx_before ))"
 say "FIGURE disk used: /var/lib/bench $(du -sh "$ROOT/var/lib/bench" | cut -f1), .venv $(du -sh "$ROOT/opt/bench/.venv" | cut -f1)"
+
+say "bench engine up --all (what the README's second command, make test, sets up) with the skewed client"
+t2=$(date +%s)
+in_root bash -c "cd /opt/bench && exec .venv/bin/bench engine up --all $ENGINE_ARGS" >"$WORK/engine-all.log" 2>&1 \
+  || { tail -5 "$WORK/engine-all.log"; fail "bench engine up --all: $(grep -m1 'bench:' "$WORK/engine-all.log" || tail -1 "$WORK/engine-all.log")"; }
+say "FIGURE bench engine up --all after make run: $(( $(date +%s) - t2 )) s"
+grep -E 'openssh-server|sshd' "$WORK/engine-all.log" | sed 's/^/  /' || true
+[ -x "$ROOT/var/lib/bench/sshd/usr/sbin/sshd" ] || fail "no sshd in bench's prefix after bench engine up --all"
 
 in_root dpkg-query -W -f='${binary:Package} ${Version}\n' | sort >"$WORK/dpkg-after.txt"
 manifest=$(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["host_packages"]))' \
