@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.engine.errors import EngineError
-from bench.host import sshd_prefix
+from bench.host import created, sshd_prefix
 from bench.host.layout import SSHD_PREFIX
 from bench.services import service, sshd_privsep
 
@@ -104,7 +104,8 @@ def write_checked(config: Path, text: str, sshd: str = SSHD) -> None:
         )
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(text)
-    PRIVSEP_DIR.mkdir(mode=0o755, exist_ok=True)
+    with created.recording(PRIVSEP_DIR):  # purge removes it when bench made it
+        PRIVSEP_DIR.mkdir(mode=0o755, exist_ok=True)
     checked = _check(config, sshd)
     if checked.returncode != 0 and "PerSourcePenalties" in checked.stderr:
         config.write_text(without_penalties(text))
