@@ -45,14 +45,15 @@ def test_the_lock_is_in_run_lock_or_var_lock_or_the_temporary_directory(
     run_lock, var_lock = tmp_path / "run" / "lock" / "bench", tmp_path / "var" / "lock" / "bench"
     monkeypatch.setattr(lock, "LOCK_DIRS", (run_lock, var_lock))
     monkeypatch.setattr(lock.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
-    assert lock.lock_path() == tmp_path / "tmp" / "bench-lock" / "machine.lock"  # neither parent exists
+    fallback = tmp_path / "tmp" / f"bench-lock-{os.getuid()}" / "machine.lock"
+    assert lock.lock_path() == fallback  # neither parent exists
     var_lock.parent.mkdir(parents=True)
     assert lock.lock_path() == var_lock / "machine.lock"
     run_lock.parent.mkdir(parents=True)
     assert lock.lock_path() == run_lock / "machine.lock"
     with lock.engine_lock(EngineConfig(), "results/r4", say=lambda _t: None):
-        assert run_lock.stat().st_mode & 0o7777 == lock.SHARED_DIR  # every user's runs meet there
-        assert (run_lock / "machine.lock").stat().st_mode & 0o777 == lock.SHARED_FILE
+        assert run_lock.stat().st_mode & 0o7777 == lock.LOCK_DIR_MODE  # the running user's runs meet there
+        assert (run_lock / "machine.lock").stat().st_mode & 0o777 == lock.LOCK_FILE_MODE
 
 
 def test_a_slurm_job_does_not_wait_for_the_lock_it_fails_naming_the_holder(
