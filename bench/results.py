@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bench import atomic_file
 from bench.errors import BenchError
 from bench.platforms import NATIVE
 from bench.rows import BUILD_COLUMNS, STEP_COLUMNS, STEP_TYPES, BuildRow, StepRow, added_by
@@ -126,9 +127,8 @@ def _migrations() -> dict[int, Any]:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
+    """Replace run.json whole: a unique temporary name, fsynced with its directory (bench/atomic_file.py)."""
+    atomic_file.write(path, text)
 
 
 class RunWriter:
@@ -226,6 +226,32 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def _meta_of(path: Path) -> dict[str, Any]:
+    """run.json's object; one that is empty, cut short or unreadable (a power cut, a kill while an older
+    bench wrote it without fsync) is a ResultsError naming it."""
+    try:
+        meta = json.loads(path.read_bytes())
+    except (OSError, ValueError) as error:
+        why = "empty" if path.is_file() and path.stat().st_size == 0 else _why(error)
+        raise ResultsError(
+            f"{path} cannot be read ({why}): a power cut or a kill while it was written; the run's metadata "
+            "is lost, its rows (builds.jsonl) are not",
+            fix=f"restore {path} from a backup, or measure the run again into a new folder "
+            f"(its overrides: {path.parent / '.hydra' / 'overrides.yaml'})",
+        ) from None
+    if not isinstance(meta, dict):
+        raise ResultsError(f"{path} is JSON but not an object; it was not written by bench")
+    return meta
+
+
+def _why(error: BaseException) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f"not valid JSON: {error.msg} at line {error.lineno}"
+    if isinstance(error, OSError):
+        return error.strerror or type(error).__name__
+    return "not UTF-8"
+
+
 def read_meta(run_dir: Path) -> dict[str, Any]:
     path = Path(run_dir) / META_FILE
     if not path.exists():
@@ -233,7 +259,7 @@ def read_meta(run_dir: Path) -> dict[str, Any]:
             f"{run_dir} is not a bench run directory (no {META_FILE}); give a directory "
             "that `bench run` wrote under results/"
         )
-    meta = json.loads(path.read_text())
+    meta = _meta_of(path)
     version = meta.get("schema_version")
     if not isinstance(version, int):
         raise ResultsError(f"{path} has no schema_version; it was not written by bench")

@@ -4,9 +4,9 @@ written as it happens, so that `bench engine purge` removes exactly that and not
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from bench import atomic_file
 from bench.host.layout import MANIFEST
 
 #: host_packages: what dpkg gained; binfmt_entries: entries registered; paths: files and directories set-up
@@ -23,12 +23,11 @@ def read(path: Path = MANIFEST) -> dict[str, list[str]]:
 
 
 def add(key: str, items: list[str], path: Path = MANIFEST) -> None:
-    """Append `items` to the record under `key` (once each), atomically: a kill never leaves half a file."""
+    """Append `items` to the record under `key` (once each), atomically: a kill or a power cut never leaves
+    half a file (bench/atomic_file.py)."""
     if key not in KEYS:
         raise KeyError(f"unknown manifest key {key!r}")
     data = read(path)
     data[key] = sorted(set(data[key]) | set(items))
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(data, indent=2) + "\n")
-    os.replace(partial, path)
+    atomic_file.write(path, json.dumps(data, indent=2) + "\n")  # unique temp name, fsync (issue 21, item 11)
