@@ -173,14 +173,7 @@ def _ssh_blocks(engines: list[EngineConfig], report: PurgeReport) -> None:
     from bench.services import ssh_server
 
     config = Path.home() / ".ssh" / "config"
-    if not config.exists():
-        return
-    old = config.read_text()
-    new = old
-    for engine in engines:
-        new = ssh_server.without_block(new, engine)
-    if new != old:
-        config.write_text(new)
+    if ssh_server.remove_client_config(engines, config):  # byte for byte (issue 21, item 10)
         report.removed.append(f"bench's blocks in {config}")
 
 

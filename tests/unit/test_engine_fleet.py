@@ -129,8 +129,9 @@ def test_the_client_block_is_rewritten_in_place_and_nothing_else_changes(tmp_pat
     config.write_text(mine)
     ssh_server.write_client_config(engine, config)
     ssh_server.write_client_config(replace(engine, ssh_port=2300), config)
-    text = config.read_text()
-    assert text.count("# >>> bench engine t") == 1 and "Port 2300" in text and "Port 2299" not in text
+    text, included = config.read_text(), ssh_server.client_path(engine).read_text()
+    assert text.count("# >>> bench engine t") == 1 and f"Include {ssh_server.client_path(engine)}\n" in text
+    assert "Port 2300" in included and "Port 2299" not in included
     assert text.startswith("# >>> bench engine t") and text.endswith(mine)
     assert ssh_server.without_block(text, engine) == mine
 
