@@ -7,12 +7,15 @@ The shipped scenario files are never edited: each measurement builds from its ow
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from bench.config import ChangeKind
-from bench.scenario import shared_sources
+from bench.contained import escaping_links, links_named, open_in
+from bench.errors import BenchError
+from bench.scenario import ScenarioError, shared_sources
 
 # The file a `source` change touches when a scenario names none: a new file at the root of the build
 # context invalidates every step that copies the whole context (`COPY . .`), as an edit would.
@@ -22,15 +25,50 @@ VARIANT_SUFFIX = "-variant"
 _COMMENT_SUFFIXES = {".c", ".h", ".cc", ".cpp", ".go", ".rs", ".java", ".js", ".ts"}
 
 
+class ChangeError(BenchError):
+    """A change the scenario cannot take as configured: a file it names is missing, or a base image
+    cannot be swapped; `fix` says which setting to change."""
+
+
 def copy_scenario(scenario_dir: Path, parent: Path | None = None) -> Path:
     """A private copy of the scenario's build context for one measurement: its directory, and the shared
-    sources its bench.yaml names (bench/scenario.py), each under its name."""
+    sources its bench.yaml names (bench/scenario.py), each under its name.
+
+    Links are copied as links, so the copy itself is checked: a link out of it (made in the scenario
+    after it was loaded) is refused by name before any build, and the copy removed."""
+    sources = shared_sources(scenario_dir)
     workdir = Path(tempfile.mkdtemp(prefix="bench-ctx-", dir=parent))
     target = workdir / "context"
-    shutil.copytree(scenario_dir, target, symlinks=True)
-    for name, source in shared_sources(scenario_dir).items():
-        shutil.copytree(source, target / name, symlinks=True)
+    try:
+        shutil.copytree(scenario_dir, target, symlinks=True)
+        for name, source in sources.items():
+            shutil.copytree(source, target / name, symlinks=True)
+        links = escaping_links(target)
+        if links:
+            raise ScenarioError(
+                f"the copy of {scenario_dir} holds {len(links)} symbolic link(s) pointing outside it "
+                f"({links_named(links)}); bench builds through no link out of a scenario",
+                "replace each link with the file it points to, or remove it from the scenario",
+            )
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
     return target
+
+
+def _append(
+    context_dir: Path, relative: str, text: str, problem: str, fix: str, create: bool = False
+) -> None:
+    """Append `text` to a file of the copy, opened without following any link (bench/contained.py): a
+    link in the copy never turns root's write onto a file outside it. `problem` is what is wrong when
+    the file is not there (or not a regular file)."""
+    flags = os.O_WRONLY | os.O_APPEND | (os.O_CREAT if create else 0)
+    try:
+        fd = open_in(context_dir, relative, flags)
+    except OSError:
+        raise ChangeError(problem, fix) from None
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def apply_change(
@@ -54,41 +92,44 @@ def apply_change(
         return break_test(context_dir, failing_test)
     if kind is ChangeKind.deps:
         if not deps_manifest:
-            raise FileNotFoundError(
-                "change=deps needs the scenario's dependency manifest: set deps_manifest in its "
-                "bench.yaml or pass scenario.deps_manifest=PATH"
+            raise ChangeError(
+                "change=deps needs the scenario's dependency manifest (deps_manifest)",
+                "set deps_manifest in its bench.yaml or pass scenario.deps_manifest=PATH",
             )
         relative, setting = deps_manifest, "scenario.deps_manifest"
     else:
         relative, setting = source_file or GENERIC_CHANGE_FILE, "scenario.source_change"
-    path = context_dir / relative
-    if relative != GENERIC_CHANGE_FILE and not path.is_file():
-        raise FileNotFoundError(
-            f"{setting} names {relative}, which is not a file of the scenario; fix bench.yaml or "
-            f"pass {setting}=PATH"
-        )
     comment = (
         f"\n/* bench change {token} */\n"
-        if path.suffix in _COMMENT_SUFFIXES
+        if Path(relative).suffix in _COMMENT_SUFFIXES
         else f"\n# bench change {token}\n"
     )
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(comment)
+    _append(
+        context_dir,
+        relative,
+        comment,
+        f"{setting} names {relative}, which is not a file of the scenario",
+        f"fix bench.yaml or pass {setting}=PATH",
+        create=relative == GENERIC_CHANGE_FILE,
+    )
     return relative
 
 
 def break_test(context_dir: Path, failing_test: tuple[str, str] | None) -> str:
     """`test`: append the scenario's failing line (bench.yaml `failing_test: {file, append}`) to its test."""
     if not failing_test:
-        raise FileNotFoundError("change=test needs failing_test (file, append) in the scenario's bench.yaml")
-    relative, line = failing_test
-    path = context_dir / relative
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"failing_test names {relative}, which is not a file of the scenario; fix bench.yaml"
+        raise ChangeError(
+            "change=test needs a test to break",
+            "add failing_test (file, append) to the scenario's bench.yaml",
         )
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(f"\n{line}\n")
+    relative, line = failing_test
+    _append(
+        context_dir,
+        relative,
+        f"\n{line}\n",
+        f"failing_test names {relative}, which is not a file of the scenario",
+        "fix failing_test.file in the scenario's bench.yaml",
+    )
     return relative
 
 
@@ -112,7 +153,9 @@ def variant_ref(ref: str) -> str:
     """`host:5000/bench/busybox:latest` -> `host:5000/bench/busybox:latest-variant` (a ref without a tag
     is `:latest`). Digest-pinned refs have no variant tag and are refused."""
     if "@" in ref:
-        raise ValueError(f"change=base cannot swap the digest-pinned base image {ref}; give it by tag")
+        raise ChangeError(
+            f"change=base cannot swap the digest-pinned base image {ref}", "give the base image by tag"
+        )
     name, _, tag = ref.rpartition(":")
     if not name or "/" in tag:  # no tag: the colon (if any) was the registry's port
         name, tag = ref, "latest"
@@ -125,8 +168,8 @@ def changed_build_args(kind: ChangeKind, build_args: dict[str, str]) -> dict[str
         return dict(build_args)
     images = {name: value for name, value in build_args.items() if name.upper().endswith("IMAGE")}
     if not images:
-        raise ValueError(
-            "change=base swaps the base images named by build args ending in IMAGE (e.g. BASE_IMAGE); "
-            "this scenario passes none"
+        raise ChangeError(
+            "change=base swaps the base images named by build args ending in IMAGE; the scenario passes none",
+            "pass its base images as build args ending in IMAGE (e.g. BASE_IMAGE)",
         )
     return {**build_args, **{name: variant_ref(value) for name, value in images.items()}}

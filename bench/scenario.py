@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from bench.config import DATA_ROOT, ScenarioConfig
+from bench.contained import escapes, escaping_links, links_named
 from bench.errors import BenchError
 
 
@@ -54,6 +55,8 @@ BENCH_YAML_KEYS: dict[str, type] = {
     "shared_sources": dict,
 }
 KINDS = ("dockerfile", "compose")
+#: The settings that name a file of the scenario (config or bench.yaml): each is kept inside it.
+PATH_KEYS = ("source_change", "deps_manifest", "mounts_dockerfile", "goss")
 _TYPE_NAMES = {str: "a string", list: "a list", dict: "a mapping"}
 
 
@@ -91,18 +94,57 @@ def read_bench_yaml(path: Path) -> dict:
     return loaded
 
 
-def _failing_test(value: object) -> tuple[str, str] | None:
+def _inside(directory: Path, key: str, value: str | None) -> str | None:
+    """`value` when it names a path inside the scenario directory (resolved, links followed); a path that
+    leaves it (absolute, `..`, a link out) is a ScenarioError naming the key: bench, as root, would read or
+    write it (bench/contained.py)."""
+    if value is None:
+        return None
+    resolved = escapes(directory, value)
+    if resolved is not None:
+        raise ScenarioError(
+            f"{key} {value!r} resolves to {resolved}, outside the scenario directory {directory}",
+            "name a file inside the scenario directory, relative to it",
+        )
+    return value
+
+
+def _named(directory: Path, key: str, given: str | None, extra: dict) -> str | None:
+    """A path setting: the config's (`scenario.KEY`), else the bench.yaml's (`<bench.yaml>: KEY`), kept
+    inside the scenario directory."""
+    if given:
+        return _inside(directory, f"scenario.{key}", given)
+    return _inside(directory, f"{directory / 'bench.yaml'}: {key}", extra.get(key))
+
+
+def _no_links_out(root: Path, what: str) -> None:
+    """Refuse a tree holding a link to outside it: its copy (bench/changes.py) would hold the same link,
+    and a write or a build through it reaches the host. Checked before the first build, by name."""
+    links = escaping_links(root)
+    if links:
+        raise ScenarioError(
+            f"{what} holds {len(links)} symbolic link(s) pointing outside it ({links_named(links)}); "
+            "bench copies a scenario with its links and refuses to build through one",
+            "replace each link with the file it points to, or remove it from the scenario",
+        )
+
+
+def _failing_test(directory: Path, value: object) -> tuple[str, str] | None:
     if not value:
         return None
     if not isinstance(value, dict) or not value.get("file") or not value.get("append"):
         raise ScenarioError("bench.yaml failing_test needs `file` and `append` (a line that fails the test)")
-    return str(value["file"]), str(value["append"])
+    key = f"{directory / 'bench.yaml'}: failing_test.file"
+    return str(_inside(directory, key, str(value["file"]))), str(value["append"])
 
 
 def _variants(directory: Path, config: ScenarioConfig, extra: dict) -> dict[str, str]:
     """The config's variants, else the bench.yaml's; each must name a Dockerfile of the scenario."""
-    variants = {str(k): str(v) for k, v in (dict(config.variants) or extra.get("variants") or {}).items()}
+    given = dict(config.variants)
+    variants = {str(k): str(v) for k, v in (given or extra.get("variants") or {}).items()}
+    where = "scenario.variants" if given else f"{directory / 'bench.yaml'}: variants"
     for name, dockerfile in variants.items():
+        _inside(directory, f"{where}.{name}", dockerfile)
         if not _is_file(directory / dockerfile):
             raise ScenarioError(
                 f"variant {name!r}: {directory} has no {dockerfile}; fix the scenario's variants"
@@ -110,11 +152,25 @@ def _variants(directory: Path, config: ScenarioConfig, extra: dict) -> dict[str,
     return variants
 
 
+def _shared_outside(directory: Path, source: Path) -> bool:
+    """Whether a shared source (resolved) lies outside what a scenario may share: the scenario's own
+    directory, or a directory next to it (in the directory holding the scenarios), never through a hidden
+    (dot) directory such as a home's .ssh or .gnupg, and never that whole holding directory."""
+    if source.is_relative_to(directory):
+        return False
+    parent = directory.parent
+    if source == parent or not source.is_relative_to(parent):
+        return True
+    return any(part.startswith(".") for part in source.relative_to(parent).parts)
+
+
 def _shared_sources(directory: Path, extra: dict) -> dict[str, Path]:
     """bench.yaml's `shared_sources`: a name in the build context -> a directory (relative to the scenario's).
 
     One source that two scenarios build stays one source: copy_scenario (bench/changes.py) copies each
-    into the scenario's private build context, where its Dockerfile COPYs it as if it lived there."""
+    into the scenario's private build context, where its Dockerfile COPYs it as if it lived there. Only a
+    directory next to the scenario's may be shared (`../multistage/crc`), never any other of the host's
+    (`../../root/.ssh` would be copied into the build context, and from there into an image)."""
     where = directory / "bench.yaml"
     found = {}
     for name, relative in (extra.get("shared_sources") or {}).items():
@@ -129,7 +185,15 @@ def _shared_sources(directory: Path, extra: dict) -> dict[str, Path]:
             raise ScenarioError(
                 f"{where}: shared_sources {name}: {directory / name} exists; remove one of them"
             )
-        found[name] = (directory / relative).resolve()
+        source = (directory / relative).resolve()
+        if _shared_outside(directory.resolve(), source):
+            raise ScenarioError(
+                f"{where}: shared_sources {name}: {relative!r} resolves to {source}, outside "
+                f"{directory.resolve().parent} (which holds the scenario and the sources it may share)",
+                "share a directory next to the scenario's, not a hidden one",
+            )
+        _no_links_out(source, f"{where}: shared_sources {name} ({source})")
+        found[name] = source
     return found
 
 
@@ -160,28 +224,34 @@ def load_scenario(config: ScenarioConfig) -> Scenario:
         raise ScenarioError(
             f"scenario.path {config.path} is not a directory; give a directory with a Dockerfile"
         )
+    _inside(directory, "scenario.dockerfile", config.dockerfile)
     if not _is_file(directory / config.dockerfile):
         raise ScenarioError(
             f"{directory} has no {config.dockerfile}; give a directory with a Dockerfile "
             "or set scenario.dockerfile=NAME"
         )
     extra = read_bench_yaml(directory / "bench.yaml") if _is_file(directory / "bench.yaml") else {}
+    paths = {key: _named(directory, key, getattr(config, key, None), extra) for key in PATH_KEYS}
+    failing_test = _failing_test(directory, extra.get("failing_test"))
+    variants = _variants(directory, config, extra)
+    shared = _shared_sources(directory, extra)
+    _no_links_out(directory, f"the scenario directory {directory}")
     return Scenario(
         name=config.name or directory.name,
         directory=directory,
         dockerfile=config.dockerfile,
         build_args=dict(config.build_args),
         target=config.target or extra.get("target"),
-        source_change=config.source_change or extra.get("source_change"),
+        source_change=paths["source_change"],
         description=str(extra.get("description", "")),
         arch_probe=tuple(str(word) for word in extra.get("arch_probe") or ()),
-        deps_manifest=config.deps_manifest or extra.get("deps_manifest"),
-        mounts_dockerfile=config.mounts_dockerfile or extra.get("mounts_dockerfile"),
+        deps_manifest=paths["deps_manifest"],
+        mounts_dockerfile=paths["mounts_dockerfile"],
         network=config.network or extra.get("network"),
-        goss_spec=directory / extra["goss"] if extra.get("goss") else None,
+        goss_spec=directory / paths["goss"] if paths["goss"] else None,
         kind=str(extra.get("kind", "dockerfile")),
-        failing_test=_failing_test(extra.get("failing_test")),
-        variants=_variants(directory, config, extra),
+        failing_test=failing_test,
+        variants=variants,
         secret=dict(extra["secret"]) if extra.get("secret") else None,
-        shared_sources=_shared_sources(directory, extra),
+        shared_sources=shared,
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 from bench.audit.leaks import Secret
 from bench.builders.dockerfile import Instruction, read_dockerfile
 from bench.builders.protocol import Builder
+from bench.contained import open_in
 from bench.records import BuildRecord, BuildRequest
 from bench.secrets.token import RunToken
 
@@ -117,13 +118,15 @@ class TokenBuilder:
     def build(self, request: BuildRequest) -> BuildRecord:
         needs = self._needs(request)
         copied = Path(request.context_dir) / CONTEXT_FILE if needs.context_file else None
+        written = False
         try:
-            if copied is not None:
-                fd = os.open(copied, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            if copied is not None:  # never through a link the scenario shipped (bench/contained.py)
+                fd = open_in(copied.parent, CONTEXT_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                written = True
                 with os.fdopen(fd, "w") as out:
                     out.write(self.token.value)
             record = self.inner.build(self._given(request, needs))
         finally:
-            if copied is not None:
+            if copied is not None and written:
                 copied.unlink(missing_ok=True)
         return redact_record(record, self.token.secret)

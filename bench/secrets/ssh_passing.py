@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench.builders.dockerfile import Instruction, read_dockerfile
 from bench.builders.protocol import Builder
+from bench.contained import open_in
 from bench.records import BuildRecord, BuildRequest, Outcome
 from bench.secrets.passing import redact_record, token_needs
 from bench.secrets.ssh_keys import CLIENT_KEY, RunKeys
@@ -117,13 +118,15 @@ class KeyBuilder:
         if fault is not None:
             return BuildRecord(self.name, Outcome.FAILED, None, [], [], {}, error_tail=f"not built: {fault}")
         copied = Path(request.context_dir) / CLIENT_KEY if needs.context_key else None
+        written = False
         try:
             if copied is not None:  # 0600 like the original: ssh refuses a key others can read
-                fd = os.open(copied, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                fd = open_in(copied.parent, CLIENT_KEY, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                written = True  # never through a link the scenario shipped (bench/contained.py)
                 with os.fdopen(fd, "wb") as out:
                     out.write(self.keys.key_path.read_bytes())
             record = self.inner.build(given)
         finally:
-            if copied is not None:
+            if copied is not None and written:
                 copied.unlink(missing_ok=True)
         return redact_record(record, self.keys.secret)

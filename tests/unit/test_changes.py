@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.changes import GENERIC_CHANGE_FILE, apply_change, copy_scenario
+from bench.changes import GENERIC_CHANGE_FILE, ChangeError, apply_change, copy_scenario
 from bench.config import ChangeKind
 
 
@@ -36,7 +36,7 @@ def test_generic_change_and_none(tmp_path: Path) -> None:
 
 def test_missing_change_file_says_how_to_fix(tmp_path: Path) -> None:
     copy = copy_scenario(_scenario(tmp_path), parent=tmp_path)
-    with pytest.raises(FileNotFoundError, match=r"scenario\.source_change"):
+    with pytest.raises(ChangeError, match=r"scenario\.source_change"):
         apply_change(copy, ChangeKind.source, "src/gone.c", token="t")
 
 
@@ -48,7 +48,7 @@ def test_deps_change_edits_the_manifest_and_needs_one(tmp_path: Path) -> None:
     )
     assert "# bench change t3" in (copy / "requirements.txt").read_text()
     assert "bench change" not in (copy / "src" / "main.c").read_text()
-    with pytest.raises(FileNotFoundError, match=r"deps_manifest"):
+    with pytest.raises(ChangeError, match=r"deps_manifest"):
         apply_change(copy, ChangeKind.deps, None, "t4")
 
 
@@ -67,7 +67,7 @@ def test_base_change_names_variants_of_every_image_arg() -> None:
         "N": "3",
     }
     assert changed_build_args(ChangeKind.source, args) == args
-    with pytest.raises(ValueError, match="IMAGE"):
+    with pytest.raises(ChangeError, match="IMAGE"):
         changed_build_args(ChangeKind.base, {"N": "3"})
-    with pytest.raises(ValueError, match="digest"):
+    with pytest.raises(ChangeError, match="digest"):
         variant_ref("r/x@sha256:abc")
