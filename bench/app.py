@@ -32,7 +32,7 @@ from bench.run_engine import RunEngine, Say
 from bench.run_input import checked_input
 from bench.run_progress import run_progress
 from bench.runner import Runner, RunTally
-from bench.scenario import Scenario
+from bench.scenario import Scenario, build_network, host_network_line
 from bench.stopping import Stopping, StopRule, remaining
 
 if TYPE_CHECKING:
@@ -121,6 +121,7 @@ def _new_meta(
         environment=dict(equipment.environment),
         node=node_name(),
         batch_job=batch_job(),
+        network=build_network(scenario, config.network),
     )
 
 
@@ -141,6 +142,9 @@ def _announce(
         f"{config.engine.name!r} -> {run_dir}",
         highlight=False,
     )
+    host_network = host_network_line(scenario, config.network)
+    if host_network is not None:
+        console.print(f"[yellow]{host_network}[/]", highlight=False)
     if point is not None:
         torn = f" (a torn last line was cut from {', '.join(point.torn_files)})" if point.torn_files else ""
         console.print(

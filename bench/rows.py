@@ -190,6 +190,7 @@ class RunMeta:
     environment: dict[str, Any]
     node: str = ""  # the machine bench ran on (bench/machine/node.py)
     batch_job: dict[str, str] | None = None  # the SLURM job the run was, when it was one
+    network: str | None = None  # the builds' --network; `host`: RUN steps reach the host's loopback services
 
     def to_json(self) -> dict[str, Any]:
         meta = asdict(self)

@@ -37,6 +37,27 @@ class Scenario:
     shared_sources: dict[str, Path] = field(default_factory=dict)  # context name -> directory (see below)
 
 
+#: The --network under which a build's RUN steps share the host's: they reach every service on its
+#: loopback (the registry, which has delete enabled; the engine's sockets), so a run says it and records it.
+HOST_NETWORK = "host"
+
+
+def build_network(scenario: Scenario, run_network: str | None) -> str | None:
+    """The --network of the scenario's builds: its own (bench.yaml, scenario.network), else the run's."""
+    return scenario.network or run_network
+
+
+def host_network_line(scenario: Scenario, run_network: str | None) -> str | None:
+    """The line that starts a run whose builds share the host's network, or None when they do not."""
+    if build_network(scenario, run_network) != HOST_NETWORK:
+        return None
+    why = "its bench.yaml says network: host" if scenario.network == HOST_NETWORK else "network=host"
+    return (
+        f"scenario {scenario.name} builds with the host's network ({why}): its RUN steps reach every "
+        "service on this machine's loopback, the registry and the engine's sockets included"
+    )
+
+
 def _resolve_dir(path: str) -> Path:
     candidate = Path(path).expanduser()
     if not candidate.is_absolute() and not candidate.exists():
