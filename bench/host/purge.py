@@ -23,6 +23,7 @@ from bench.config import EngineConfig
 from bench.engine.errors import EngineError
 from bench.host import binfmt, host_packages, manifest, mounts
 from bench.host.layout import MANIFEST, RUN_ROOT, STATE_ROOT
+from bench.secrets import leftovers
 
 
 @dataclass
@@ -203,6 +204,9 @@ def purge(engines: list[EngineConfig], say: Callable[[str], object] = print) -> 
     for engine in engines:
         _stop(engine, report)
         _cgroups(engine, report)
+    stopped, not_stopped = leftovers.stop_and_sweep(engines)  # left by killed runs (issue 21, item 2)
+    report.removed += stopped
+    report.left += not_stopped
     _stop_cluster(report)
     _ssh_blocks([e for e in engines if e.ssh_port is not None], report)
     _user_contexts(engines, report)
