@@ -9,13 +9,12 @@ frozen RunContext (bench/run_context.py).
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import scratch
 from bench.build_rows import Measured, RowSource, build_row, step_rows
 from bench.caches import CacheJob, CacheStrategy, Primed, strategy_for
 from bench.changes import apply_change, changed_build_args, copy_scenario, unsupported_change
@@ -107,7 +106,8 @@ class Runner:
             git.dirty,
             node_name(),
         )
-        self.workroot = Path(tempfile.mkdtemp(prefix="bench-run-"))
+        scratch.sweep()  # what runs killed with SIGKILL left in /tmp and /dev/shm (bench/scratch.py)
+        self.workroot = scratch.make(scratch.RUN_PREFIX)
 
     @property
     def scenario(self) -> Scenario:
@@ -261,7 +261,7 @@ class Runner:
         if left is not None and m.paired_with == left.seq:
             return left
         if left is not None:
-            shutil.rmtree(left.context_dir.parent, ignore_errors=True)
+            scratch.remove(left.context_dir.parent)
         return None
 
     def measure(self, m: Measurement) -> tuple[BuildRow, list[StepRow]]:
@@ -316,7 +316,7 @@ class Runner:
             if keep:  # the state a paired warm build may start from
                 self._left = _Left(m.seq, context_dir)
             else:
-                shutil.rmtree(context_dir.parent, ignore_errors=True)
+                scratch.remove(context_dir.parent)
 
     def _blocked(self, error: str | None) -> Blocked | None:
         health = self.context.equipment.health
@@ -389,5 +389,5 @@ class Runner:
         except KeyboardInterrupt:
             tally.interrupted = True
         finally:
-            shutil.rmtree(self.workroot, ignore_errors=True)
+            scratch.remove(self.workroot)
         return tally

@@ -2,7 +2,8 @@
 
 The directory is on a memory file system when the machine has one (/dev/shm), mode 0700, and is removed
 by `remove()`, at interpreter exit, and on SIGTERM (turned into KeyboardInterrupt, which the runner
-already treats as Ctrl-C). Only a SIGKILL can leave it behind.
+already treats as Ctrl-C). Only a SIGKILL can leave it behind: its name carries the run's pid, and the next
+run's start sweeps it once that pid is gone (bench/scratch.py).
 """
 
 from __future__ import annotations
@@ -10,17 +11,16 @@ from __future__ import annotations
 import atexit
 import os
 import secrets
-import shutil
 import signal
-import tempfile
 import threading
 from pathlib import Path
 
+from bench import scratch
 from bench.audit.leaks import Secret
 
 TOKEN_FILE = "token"
-PREFIX = "bench-secret-"
-MEMORY_TMP = Path("/dev/shm")
+PREFIX = scratch.SECRET_PREFIX
+MEMORY_TMP = scratch.MEMORY_TMP
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -33,7 +33,7 @@ class RunDirectory:
 
     def __init__(self, directory: Path | None = None) -> None:
         parent = directory or (MEMORY_TMP if MEMORY_TMP.is_dir() and os.access(MEMORY_TMP, os.W_OK) else None)
-        self.directory = Path(tempfile.mkdtemp(prefix=PREFIX, dir=parent))
+        self.directory = scratch.make(PREFIX, parent)
         os.chmod(self.directory, 0o700)
         self._previous_sigterm = None
         if threading.current_thread() is threading.main_thread():
@@ -43,14 +43,14 @@ class RunDirectory:
     def write_private(self, name: str, data: str | bytes) -> Path:
         """A new file of the directory, mode 0600 from its creation."""
         path = self.directory / name
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(data.encode() if isinstance(data, str) else data)
         return path
 
     def remove(self) -> None:
         """Delete the directory and restore the SIGTERM handler; safe to call more than once."""
-        shutil.rmtree(self.directory, ignore_errors=True)
+        scratch.remove(self.directory)  # never through a symlink put in its place
         if self._previous_sigterm is not None and threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self._previous_sigterm)
             self._previous_sigterm = None
