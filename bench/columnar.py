@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,7 +78,7 @@ def write(source: Path, key: str, frame: pd.DataFrame) -> bool:
     stored = frame.copy(deep=False)
     for column in nested:
         stored[column] = [None if value is None else json.dumps(value) for value in frame[column]]
-    tmp = copy.with_suffix(f".{os.getpid()}.tmp")
+    tmp: Path | None = None
     try:
         table = pa.Table.from_pandas(stored, preserve_index=False)
         metadata = {
@@ -86,10 +87,14 @@ def write(source: Path, key: str, frame: pd.DataFrame) -> bool:
             _JSON_COLUMNS: json.dumps(nested).encode(),
         }
         copy.parent.mkdir(exist_ok=True)
-        pq.write_table(table.replace_schema_metadata(metadata), tmp)
+        fd, name = tempfile.mkstemp(prefix=f".{copy.name}.", suffix=".tmp", dir=copy.parent)  # never a
+        tmp = Path(name)  # fixed name: one made a symlink would be written through
+        with os.fdopen(fd, "wb") as out:
+            pq.write_table(table.replace_schema_metadata(metadata), out)
+            os.fchmod(out.fileno(), 0o644)
         os.replace(tmp, copy)
     except (OSError, pa.ArrowException):
-        if tmp.parent.is_dir():
+        if tmp is not None:
             tmp.unlink(missing_ok=True)
         return False
     return True

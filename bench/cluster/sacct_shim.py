@@ -22,6 +22,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+from bench import atomic_file
 from bench.cluster.layout import ClusterPaths
 
 FIELDS = "JobID,State,NodeList"
@@ -101,8 +102,5 @@ def script(conf: Path, completions: Path) -> str:
 def write(paths: ClusterPaths) -> Path:
     """Put the stand-in in the cluster's bin directory (first on the clients' PATH), executable by all."""
     paths.bin_dir.mkdir(parents=True, exist_ok=True)
-    partial = paths.sacct.with_name("sacct.partial")
-    partial.write_text(script(paths.conf, paths.job_completions))
-    partial.chmod(0o755)
-    partial.replace(paths.sacct)
+    atomic_file.write(paths.sacct, script(paths.conf, paths.job_completions), mode=0o755)  # unique temp name
     return paths.sacct

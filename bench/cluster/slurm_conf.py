@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench import atomic_file
 from bench.cluster.layout import CLUSTER_NAME, PARTITION, ClusterPaths
 from bench.cluster.machine import MachineFacts
 
@@ -73,8 +74,5 @@ def render(facts: MachineFacts, paths: ClusterPaths) -> str:
 def write(facts: MachineFacts, paths: ClusterPaths) -> Path:
     """Write slurm.conf (readable by all: every client reads it) and return its path."""
     paths.state.mkdir(parents=True, exist_ok=True)
-    partial = paths.conf.with_name(paths.conf.name + ".partial")
-    partial.write_text(render(facts, paths))
-    partial.chmod(0o644)
-    partial.replace(paths.conf)
+    atomic_file.write(paths.conf, render(facts, paths), mode=0o644)  # a unique temporary name
     return paths.conf

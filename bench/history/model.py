@@ -8,10 +8,10 @@ directory, so the directory can be moved or published as a whole.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench import atomic_file
 from bench.history.git import HistoryError
 
 INDEX_FILE = "history.json"
@@ -53,9 +53,7 @@ class HistoryIndex:
     def write(self, directory: Path) -> Path:
         """history.json in `directory`, replaced atomically (a reader never sees half of it)."""
         target = Path(directory) / INDEX_FILE
-        scratch = target.with_suffix(".json.tmp")
-        scratch.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
-        os.replace(scratch, target)
+        atomic_file.write(target, json.dumps(asdict(self), indent=2) + "\n")  # a unique temporary name
         return target
 
 
