@@ -7,12 +7,12 @@ worktrees live under one temporary directory that is removed too, on success, fa
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench import scratch
 from bench.history.git import HistoryError, git
 
 PREFIX = "bench-history-"
@@ -38,7 +38,7 @@ class Worktrees:
         try:
             git(self.repo, "worktree", "remove", "--force", "--force", str(path))
         except HistoryError:
-            shutil.rmtree(path, ignore_errors=True)
+            scratch.remove(path)  # never through a symlink (bench/scratch.py)
         finally:
             if path in self.open:
                 self.open.remove(path)
@@ -50,7 +50,7 @@ class Worktrees:
             for path in list(self.open):
                 self.remove(path)
         finally:
-            shutil.rmtree(self.root, ignore_errors=True)
+            scratch.remove(self.root)
             git(self.repo, "worktree", "prune")
 
 
