@@ -86,12 +86,21 @@ def run_experiment(
         return _measure(config, config_yaml, run_dir, console, engine, resuming=resuming)
 
 
+def _new_run_id() -> str:
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
 def _new_meta(
-    config: BenchConfig, config_yaml: str, scenario: Scenario, plan: list[Measurement], equipment: Equipment
+    config: BenchConfig,
+    config_yaml: str,
+    scenario: Scenario,
+    plan: list[Measurement],
+    equipment: Equipment,
+    run_id: str,
 ) -> RunMeta:
     engine = config.engine
     return RunMeta(
-        run_id=f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}",
+        run_id=run_id,
         started_at=datetime.now(UTC).isoformat(timespec="seconds"),
         scenario=ScenarioMeta(
             name=scenario.name,
@@ -176,9 +185,11 @@ def _measure(
     if problem is not None:
         console.print(problem, highlight=False)
         return EXIT_UNUSABLE
-    equipment = engine.equip(scenario, run_dir)
+    run_id = _new_run_id() if point is None else str(point.meta["run_id"])  # names the run's images
+    equipment = engine.equip(scenario, run_dir, run_id)
     if point is None:
-        writer = RunWriter(run_dir, _new_meta(config, config_yaml, scenario, plan, equipment).to_json())
+        meta = _new_meta(config, config_yaml, scenario, plan, equipment, run_id)
+        writer = RunWriter(run_dir, meta.to_json())
         to_measure = plan
     else:
         writer, to_measure = reopen(point, dict(equipment.environment)), point.remaining

@@ -211,7 +211,7 @@ class BenchConfig:
     warmup: int = 1
     seed: int = 0
     network: str = "none"
-    tag_prefix: str = "bench-run"
+    tag_prefix: str = "bench-run"  # one repository component: images are <tag_prefix>/<run id>/...
 
     @property
     def auto(self) -> bool:
@@ -251,6 +251,11 @@ class BenchConfig:
             raise ConfigError(bad_platform)
         if not self.cache.sources:
             raise ConfigError("cache.sources is empty: name at least one of none, local")
+        from bench.engine.own_images import prefix_problem
+
+        bad_prefix = prefix_problem(self.tag_prefix)
+        if bad_prefix:
+            raise ConfigError(bad_prefix)
 
 
 def register_configs() -> None:

@@ -22,6 +22,7 @@ from bench.engine.cost import EngineMeter
 from bench.engine.fleet import context_endpoint
 from bench.engine.image_platform import check_image
 from bench.engine.observer import EngineObserver
+from bench.engine.own_images import RunImages
 from bench.engine.transfer import CliTransfer
 from bench.host import provision
 from bench.network import latency, link
@@ -43,8 +44,9 @@ class RunEngine(Protocol):
     def unusable(self) -> str | None:
         """One line saying what the engine lacks and its fix, or None when it can run this config."""
 
-    def equip(self, scenario: Scenario, run_dir: Path) -> Equipment:
-        """Make what the run needs (base images...), its builders and the checks around each build."""
+    def equip(self, scenario: Scenario, run_dir: Path, run_id: str) -> Equipment:
+        """Make what the run needs (base images...), its builders and the checks around each build; the
+        run's id names the images it makes (bench/engine/own_images.py)."""
 
     def reached(self) -> AbstractContextManager[Reached]:
         """The link to the registry for the measured builds, up for the block."""
@@ -69,6 +71,7 @@ class DockerRunEngine:
         self.say = say
         self.docker = DockerClient(context=config.engine.context)
         self.secret: SecretRun | None = None
+        self.images: RunImages | None = None  # the run's own images, named at equip
 
     def unusable(self) -> str | None:
         missing = probe.preflight(self.engine, self.config.platform.names)
@@ -104,14 +107,15 @@ class DockerRunEngine:
             return SshRun.open(scenario, self.engine, self.docker, run_dir, self.say)
         return SecretRun.open(scenario, self.engine, self.docker, run_dir, say=self.say)
 
-    def equip(self, scenario: Scenario, run_dir: Path) -> Equipment:
+    def equip(self, scenario: Scenario, run_dir: Path, run_id: str) -> Equipment:
+        self.images = images = RunImages(self.config.tag_prefix, run_id)
         provision.provide(self.config, scenario, self.docker, say=self.say)
         builders = self._builders(scenario, run_dir)
         env = environment.capture(self.docker)
         measured = {b.value for b in self.config.builder.names}
         return Equipment(
             builders=builders,
-            reset=lambda: reset.make_cold(self.docker, self.engine, self.config.tag_prefix),
+            reset=lambda: reset.make_cold(self.docker, self.engine, images),
             environment=env,
             endpoint=context_endpoint(self.engine),
             transfer=CliTransfer(self.docker),
@@ -135,8 +139,9 @@ class DockerRunEngine:
             yield applied, via
 
     def after_run(self, run_dir: Path, stopped: bool) -> None:
-        if not stopped or probe.engine_answers(self.engine).ok:  # a daemon that died cannot
-            reset.remove_own_images(self.docker, self.config.tag_prefix)
+        answers = not stopped or probe.engine_answers(self.engine).ok  # a daemon that died cannot
+        if self.images is not None and answers:
+            reset.remove_own_images(self.docker, self.images)
         # its cache refs were needed only between priming and measuring (bench/services/registry_gc.py)
         registry_gc.after_run(self.engine, run_dir, self.config.tag_prefix, say=self.say)
 

@@ -22,6 +22,7 @@ from bench.config import CacheSource
 from bench.engine.contents import EngineContents
 from bench.engine.health import Blocked
 from bench.engine.observer import directory_bytes
+from bench.engine.own_images import RunImages, cache_repository
 from bench.machine.node import node_name
 from bench.plan import Measurement
 from bench.platforms import is_multi
@@ -59,13 +60,9 @@ class RunTally:
     stopped: Blocked | None = None  # the engine, its registry or its disk failed: the rest was not built
 
 
-def _ref_name(scenario: str) -> str:
-    """A scenario's name as an image repository name."""
-    return "".join(c if c.isalnum() or c in "-_." else "-" for c in scenario.lower())
-
-
-def _image_tag(prefix: str, scenario: str, m: Measurement) -> str:
-    return f"{prefix}/{_ref_name(scenario)}:{m.cell.builder.value}-{m.seq}"
+def _image_tag(prefix: str, run_id: str, scenario: str, m: Measurement) -> str:
+    """`<prefix>/<run>/<scenario>:<builder>-<seq>`: removed with this run's images and no one else's."""
+    return RunImages(prefix, run_id).tag(scenario, m.cell.builder.value, m.seq)
 
 
 def variant_dockerfile(scenario: Scenario, m: Measurement) -> str:
@@ -75,10 +72,11 @@ def variant_dockerfile(scenario: Scenario, m: Measurement) -> str:
     return scenario.variants[m.cell.variant]
 
 
-def cache_ref(registry: str, scenario: str, m: Measurement) -> str:
-    """`{registry}/bench-cache/<scenario>:<builder>-<cache>-<change>-<seq>`: one ref per measurement."""
+def cache_ref(registry: str, engine: str, run_id: str, scenario: str, m: Measurement) -> str:
+    """`{registry}/bench-cache/<engine>/<run>/<scenario>:<builder>-<cache>-<change>-<seq>`: one ref per
+    measurement, never shared by two engines or two runs of one registry."""
     cell = f"{m.cell.builder.value}-{m.cell.cache.value}-{m.cell.change.value}"
-    return f"{registry}/bench-cache/{_ref_name(scenario)}:{cell}-{m.seq}"
+    return f"{registry}/{cache_repository(engine, run_id, scenario)}:{cell}-{m.seq}"
 
 
 class Runner:
@@ -118,7 +116,7 @@ class Runner:
         extra: tuple[str, ...] = ()
         if m.cell.cache is CacheSource.none and not engine.owned:
             extra = ("--no-cache",)  # the only cold the harness may make on an engine it does not own
-        tag = _image_tag(self.context.tag_prefix, self.scenario.name, m)
+        tag = _image_tag(self.context.tag_prefix, self.context.run_id, self.scenario.name, m)
         if not m.cell.native:
             extra = (*extra, "--platform", m.cell.platform)
         if is_multi(m.cell.platform):  # a manifest list cannot always be --load-ed: it goes to the registry
@@ -243,13 +241,13 @@ class Runner:
         return record
 
     def _job(self, m: Measurement, context_dir: Path) -> CacheJob:
-        equipment = self.context.equipment
+        equipment, engine = self.context.equipment, self.context.engine
         return CacheJob(
             equipment.builders[m.cell.builder.value],
             equipment.builders,
             self._request(context_dir, m),
             self.scenario,
-            cache_ref(self.context.engine.registry, self.scenario.name, m),
+            cache_ref(engine.registry, engine.name, self.context.run_id, self.scenario.name, m),
             context_dir.parent,
             equipment.transfer,
         )

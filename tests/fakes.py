@@ -141,7 +141,7 @@ class ScriptedEngine:
         self.calls.append("unusable")
         return self.problem
 
-    def equip(self, scenario: Scenario, run_dir: Path) -> Equipment:
+    def equip(self, scenario: Scenario, run_dir: Path, run_id: str) -> Equipment:
         self.calls.append("equip")
         return Equipment(builders=self.builders, reset=lambda: EMPTY, environment={"docker": "scripted"})
 

@@ -41,8 +41,8 @@ class ImageTransfer(Protocol):
 class CacheJob:
     """One measurement's cache work: the builders, the unchanged request, and where its cache goes.
 
-    `cache_ref` is unique per measurement ({registry}/bench-cache/<scenario>:<cell>-<seq>), so two
-    measurements never share a cache; `workdir` is private to the measurement (local cache directories).
+    `cache_ref` is unique per measurement ({registry}/bench-cache/<engine>/<run>/<scenario>:<cell>-<seq>),
+    so two measurements, runs or engines never share a cache; `workdir` is private to the measurement (local cache directories).
     """
 
     builder: Builder

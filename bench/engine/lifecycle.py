@@ -110,7 +110,7 @@ def reset_cold(engine: EngineConfig, say=print) -> None:
 
     if not engine.owned:
         raise EngineError(f"engine {engine.name!r} is not owned by bench; it will not be emptied")
-    held = make_cold(daemon.client(engine), engine, tag_prefix="")
+    held = make_cold(daemon.client(engine), engine, run=None)
     if not held.empty:
         raise EngineError(f"engine still holds content after the reset: {held}")
 

@@ -3,7 +3,8 @@
 `cold` on an owned engine: no images, no build cache, no containerd content, snapshots or leases; base
 images are then pulled from the local registry by the build itself, as on a fresh CI runner. Prune first;
 remove the leases that keep pulled blobs alive; if anything is still left, wipe the data root and restart
-the daemon (the sure way). On an engine the harness does not own it removes only its own tags.
+the daemon (the sure way). On an engine the harness does not own it removes only the run's own images
+(bench/engine/own_images.py).
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ from bench.config import EngineConfig
 from bench.engine import contents, daemon
 from bench.engine.contents import EngineContents
 from bench.engine.errors import EngineError
+from bench.engine.own_images import RunImages
 
 
-def remove_own_images(docker: DockerClient, tag_prefix: str) -> None:
-    """Remove only images whose repository the harness named; safe on any engine."""
-    ours = [tag for image in docker.image.list() for tag in image.repo_tags if tag.startswith(tag_prefix)]
-    if ours:
-        docker.image.remove(ours, force=True)
+def remove_own_images(docker: DockerClient, run: RunImages) -> list[str]:
+    """Remove only the images this run named (`<prefix>/<run>/...`); safe on any engine, shared or not."""
+    return run.remove(docker)
 
 
 def _prune_owned(docker: DockerClient, engine: EngineConfig, containerd: bool = True) -> None:
@@ -71,10 +71,12 @@ def wipe(engine: EngineConfig) -> None:
         daemon.start(engine)
 
 
-def make_cold(docker: DockerClient, engine: EngineConfig, tag_prefix: str) -> EngineContents:
-    """Empty the engine as far as the harness may; returns what it still holds (measured, not assumed)."""
+def make_cold(docker: DockerClient, engine: EngineConfig, run: RunImages | None) -> EngineContents:
+    """Empty the engine as far as the harness may; returns what it still holds (measured, not assumed).
+    On an engine bench does not own that is the images of `run` only (None: nothing)."""
     if not engine.owned:
-        remove_own_images(docker, tag_prefix)
+        if run is not None:
+            remove_own_images(docker, run)
         return contents.measure(docker, None)
     if not engine.started_by_bench:
         # owned but reached through a context (bench engine add): prune through the API; its containerd

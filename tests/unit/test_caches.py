@@ -94,7 +94,7 @@ def test_registry_max_primes_exports_empties_the_engine_and_imports(tmp_path: Pa
 
     buildkit = ScriptedBuilder("buildkit", wall, cached_steps=2)
     row, reset = _run(tmp_path, {"buildkit": buildkit}, _cell(BuilderName.buildkit, CacheSource.registry_max))
-    ref = f"{REGISTRY}/bench-cache/proj:buildkit-registry-max-source-0"
+    ref = f"{REGISTRY}/bench-cache/dedicated/r/proj:buildkit-registry-max-source-0"
     prime, measured = buildkit.requests
     assert prime.extra_flags == ("--cache-to", f"type=registry,ref={ref},mode=max")
     assert measured.extra_flags == ("--cache-from", f"type=registry,ref={ref}")
@@ -125,7 +125,7 @@ def test_legacy_inline_pulls_the_previous_image_and_pays_for_the_pull(tmp_path: 
     row, reset = _run(
         tmp_path, {"legacy": legacy}, _cell(BuilderName.legacy, CacheSource.inline), None, transfer
     )
-    ref = f"{REGISTRY}/bench-cache/proj:legacy-inline-source-0"
+    ref = f"{REGISTRY}/bench-cache/dedicated/r/proj:legacy-inline-source-0"
     prime, measured = legacy.requests
     assert prime.tag == ref and prime.extra_flags == ()
     assert measured.extra_flags == ("--cache-from", ref)

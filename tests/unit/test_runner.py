@@ -51,7 +51,7 @@ def test_cold_rows_and_warm_rows_with_priming_and_a_change(tmp_path: Path) -> No
     tally = runner.run(make_plan(_cells(CacheSource.local), repetitions=1, warmup=0, seed=0))
     assert tally.measured == 1 and not tally.failed
     tags = [r.tag for r in builder.requests]
-    assert tags == ["bench-run/proj:buildkit-0-prime", "bench-run/proj:buildkit-0"]
+    assert tags == ["bench-run/r/proj:buildkit-0-prime", "bench-run/r/proj:buildkit-0"]  # run r
     assert "bench change" not in contexts[0], "priming must build the unchanged source"
     assert "bench change" in contexts[1], "the measured build must see the change"
     run = load(tmp_path / "run")

@@ -45,7 +45,7 @@ def test_foreign_and_multi_platform_requests(tmp_path: Path) -> None:
     assert "--push" not in by_platform["linux/arm64"].extra_flags
     assert not by_platform["linux/arm64"].tag.startswith("127.0.0.1:5000/")
     multi = by_platform["linux/amd64,linux/arm64"]
-    assert "--push" in multi.extra_flags and multi.tag.startswith("127.0.0.1:5000/bench-run/proj:")
+    assert "--push" in multi.extra_flags and multi.tag.startswith("127.0.0.1:5000/bench-run/r/proj:")
     assert sorted(c[0] for c in checked) == sorted(["native", "linux/arm64", "linux/amd64,linux/arm64"])
     assert all(image_id for _, image_id, _ in checked)
 
