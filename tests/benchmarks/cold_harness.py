@@ -13,6 +13,7 @@ from bench.builders import make_builder
 from bench.builders.protocol import Builder
 from bench.config import BenchConfig, compose
 from bench.engine import reset
+from bench.engine.own_images import RunImages
 from bench.host.client import activate
 from bench.results import RunWriter
 from bench.run_context import Equipment, RunContext
@@ -43,7 +44,7 @@ def cold_harness(overrides: list[str], run_id: str) -> ColdHarness:
         engine=config.engine,
         equipment=Equipment(
             builders=builders,
-            reset=lambda: reset.make_cold(docker, config.engine, config.tag_prefix),
+            reset=lambda: reset.make_cold(docker, config.engine, RunImages(config.tag_prefix, run_id)),
             environment={},
         ),
         tag_prefix=config.tag_prefix,

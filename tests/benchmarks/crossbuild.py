@@ -30,9 +30,12 @@ from bench.changes import copy_scenario
 from bench.config import compose
 from bench.engine import reset
 from bench.engine.image_platform import check_image
+from bench.engine.own_images import RunImages
 from bench.records import BuildRecord, BuildRequest, Outcome
 from bench.scenario import load_scenario
 from bench.stats import Interval, median, ratio_of_medians_ci
+
+RUN = RunImages("bench-run", "crossbuild-bench")  # this benchmark's images, removed before each build
 
 
 def cells(target: str) -> dict[str, tuple[str, str]]:
@@ -81,7 +84,7 @@ def main() -> None:
         for cell in order:
             strategy, platform = plan_cells[cell]
             scenario = load_scenario(configs[strategy].scenario)
-            tag = f"bench-run/crossbuild-bench:{cell}"
+            tag = f"{RUN.repository}/crossbuild-bench:{cell}"
             context = copy_scenario(scenario.directory, parent=workdir)  # with multistage's crc/
             request = BuildRequest(
                 context_dir=str(context),
@@ -91,7 +94,7 @@ def main() -> None:
                 network="none",
                 extra_flags=() if platform == "native" else ("--platform", platform),
             )
-            before = reset.make_cold(docker, engine, "bench-run")
+            before = reset.make_cold(docker, engine, RUN)
             record = builder.build(request)
             problem = record.error_tail if record.outcome is not Outcome.OK else None
             problem = problem or check_image(
@@ -112,7 +115,7 @@ def main() -> None:
                 f"cached {record.steps_cached}{note}",
                 flush=True,
             )
-    reset.remove_own_images(docker, "bench-run")
+    reset.remove_own_images(docker, RUN)
     shutil.rmtree(workdir, ignore_errors=True)
     print(
         f"\nscenarios/crossbuild for {target}, cold BuildKit builds, {rounds} rounds, engine {engine.name!r}"

@@ -23,6 +23,7 @@ from bench.builders import make_builder
 from bench.config import BuilderName, CacheSource, ChangeKind, compose
 from bench.engine import reset
 from bench.engine.lock import engine_lock
+from bench.engine.own_images import RunImages
 from bench.plan import Cell, Measurement
 from bench.results import RunWriter
 from bench.run_context import Equipment, RunContext
@@ -61,7 +62,9 @@ def main() -> None:
             engine=config.engine,
             equipment=Equipment(
                 builders={builder.value: make_builder(builder.value, docker)},
-                reset=lambda docker=docker: reset.make_cold(docker, config.engine, config.tag_prefix),
+                reset=lambda docker=docker, name=name: reset.make_cold(
+                    docker, config.engine, RunImages(config.tag_prefix, f"transport-{name}")
+                ),
                 environment={},
             ),
             tag_prefix=config.tag_prefix,
