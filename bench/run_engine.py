@@ -19,6 +19,7 @@ from bench.config import BenchConfig, BuilderName, EngineConfig
 from bench.engine import environment, health, probe, reset
 from bench.engine.capabilities import engine_lacks
 from bench.engine.cost import EngineMeter
+from bench.engine.errors import EngineError
 from bench.engine.fleet import context_endpoint
 from bench.engine.image_platform import check_image
 from bench.engine.observer import EngineObserver
@@ -30,7 +31,7 @@ from bench.network.link import AppliedLink, LinkProfile
 from bench.run_context import Equipment, ImageCheck
 from bench.scenario import Scenario
 from bench.secrets.run import SecretRun, with_leak_audit
-from bench.services import registry_gc
+from bench.services import known_runs, registry_gc
 
 Say = Callable[[str], None]
 #: The engine as builds reach it while the link is up: the link as applied (None: loopback) and the
@@ -109,6 +110,7 @@ class DockerRunEngine:
 
     def equip(self, scenario: Scenario, run_dir: Path, run_id: str) -> Equipment:
         self.images = images = RunImages(self.config.tag_prefix, run_id)
+        self._remember(run_dir)
         provision.provide(self.config, scenario, self.docker, say=self.say)
         builders = self._builders(scenario, run_dir)
         env = environment.capture(self.docker)
@@ -126,6 +128,14 @@ class DockerRunEngine:
             health=lambda error: health.blocked(self.engine, error, say=self.say),
             meter=EngineMeter(self.engine, self.config.quiet) if self.engine.started_by_bench else None,
         )
+
+    def _remember(self, run_dir: Path) -> None:
+        """Record the run directory before the run pushes anything: `bench engine gc` keeps what it names
+        (bench/services/known_runs.py), wherever gc is run from."""
+        try:
+            known_runs.record(run_dir)
+        except (OSError, EngineError) as error:  # gc refuses a damaged record, so nothing is lost
+            self.say(f"registry: {run_dir} not recorded for `bench engine gc` ({error})")
 
     @contextmanager
     def reached(self) -> Iterator[Reached]:

@@ -1,8 +1,9 @@
 """Bounded registry: delete the manifests no kept run needs, then let the registry collect their blobs.
 
 `bench engine gc` (collect): every manifest of the repositories runs write (bench-cache/*, <tag_prefix>/*)
-that no kept tag resolves to (bench/services/registry_refs.py says what is kept: tags named by run
-directories that still exist; base images are never touched) is deleted through the API, untagged ones
+that no kept tag resolves to (kept: the tags named by the run directories bench recorded when each run
+started, bench/services/known_runs.py, that still exist, wherever gc is run from; base images are never
+touched; nothing at all when that record cannot be read) is deleted through the API, untagged ones
 (left by a tag pushed again) included; then the registry is stopped, `docker-registry garbage-collect`
 frees the blobs nothing references any more, and the registry is started again. It refuses while any run
 holds the machine's lock: a measurement's cache ref exists before its row names it.
@@ -30,9 +31,10 @@ from bench.config import EngineConfig
 from bench.engine.disk_usage import human, tree_bytes
 from bench.engine.errors import EngineError
 from bench.engine.lock import engine_lock, engines_busy
-from bench.services import registry, registry_manifests, registry_refs
+from bench.services import known_runs, registry, registry_manifests, registry_refs
 
-RESULTS = Path("results")  # where `bench run` writes: results/ of the directory it runs in
+#: the record of run directories (bench/services/known_runs.py), read when collect runs (tests point it away)
+KNOWN_RUNS = known_runs.KNOWN_RUNS
 GC_TIMEOUT_S = 600
 
 
@@ -110,13 +112,21 @@ def _refuse_if_busy(engine: EngineConfig, others_only: bool = False) -> list[str
     return busy
 
 
+def kept(results_roots: Iterable[Path] = ()) -> set[tuple[str, str]]:
+    """The refs no collection may delete: those every recorded run directory names (UnknownRuns when the
+    record cannot be read), and those of the run directories under `results_roots`."""
+    recorded = set().union(*(registry_refs.run_refs(run) for run in known_runs.read(KNOWN_RUNS)))
+    return recorded | registry_refs.kept_refs(results_roots)
+
+
 def collect(
     engine: EngineConfig,
     tag_prefix: str,
-    results_roots: Iterable[Path] = (RESULTS,),
+    results_roots: Iterable[Path] = (),
     say: Callable[[str], object] = print,
 ) -> Collected:
-    """`bench engine gc`: see the module docstring. Holds the engine's lock (not waiting) meanwhile."""
+    """`bench engine gc`: see the module docstring. Holds the engine's lock (not waiting) meanwhile;
+    deletes nothing when the record of run directories cannot be read."""
     if not engine.provisions_services or not engine.started_by_bench:
         raise EngineError(
             f"engine {engine.name!r} does not serve the registry; collect it through the default engine",
@@ -129,7 +139,7 @@ def collect(
     t0 = time.monotonic()
     before = tree_bytes(engine.registry_dir)
     with engine_lock(replace(engine, lock_wait_s=0, concurrent_runs=False), "bench engine gc", say=say):
-        manifests = delete(engine, doomed(engine, tag_prefix, registry_refs.kept_refs(results_roots)))
+        manifests = delete(engine, doomed(engine, tag_prefix, kept(results_roots)))
         blobs = collect_blobs(engine, tag_prefix)
     return Collected(manifests, before, tree_bytes(engine.registry_dir), blobs, time.monotonic() - t0)
 

@@ -100,7 +100,11 @@ def test_gc_frees_what_no_kept_run_names(engine: EngineConfig, tmp_path: Path) -
     _push(engine.registry, "gone-2", 4 * MB)  # pushed again: the first one is stored but untagged
     results = tmp_path / "results"
     _rows(results / "2026-11-30_kept", engine, "kept-1")
-    done = registry_gc.collect(engine, "bench-run", [registry_gc.RESULTS, results], say=lambda _t: None)
+    known = tmp_path / "known-runs.jsonl"  # the record of run directories: this test's own, and empty
+    known.write_text("")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(registry_gc, "KNOWN_RUNS", known)
+        done = registry_gc.collect(engine, "bench-run", [results], say=lambda _t: None)
     assert done.blobs_collected and done.manifests >= 2
     assert done.bytes_before - done.bytes_after >= 8 * MB
     assert registry.has_tag(engine, REPOSITORY, "kept-1")

@@ -46,6 +46,14 @@ class FakeRegistry:
         monkeypatch.setattr(registry, "reachable", lambda _e: True)
 
 
+@pytest.fixture(autouse=True)
+def _no_run_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record of run directories (bench/services/known_runs.py) is the test's own, and empty."""
+    known = tmp_path / "known-runs.jsonl"
+    known.write_text("")
+    monkeypatch.setattr(registry_gc, "KNOWN_RUNS", known)
+
+
 def _fake() -> FakeRegistry:
     return FakeRegistry(
         tags={

@@ -6,7 +6,10 @@ from bench.commands import arguments
 
 NAME = "gc"
 USAGE = "[OVERRIDES...]"
-HELP = "delete registry refs no kept run under results/ names (base images stay), free their blobs"
+HELP = (
+    "delete registry refs that no run directory bench recorded still names (base images stay), free their "
+    "blobs; nothing is deleted when that record cannot be read"
+)
 
 
 def main(args: list[str]) -> int:
