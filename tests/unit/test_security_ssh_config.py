@@ -100,3 +100,21 @@ def test_a_config_bench_created_is_removed_by_purge_and_one_the_user_had_empty_i
     ssh_server.write_client_config(engine, empty)
     ssh_server.remove_client_config([engine], empty)
     assert empty.exists() and empty.read_bytes() == b""
+
+
+def test_an_older_bench_s_host_block_is_replaced_and_purge_still_gives_the_users_bytes(
+    tmp_path: Path, config: Path
+) -> None:
+    """The block earlier versions put on top (a whole `Host` block between the same markers)."""
+    engine = _engine(tmp_path, "t", 2299)
+    older = (
+        "# >>> bench engine t (written by `bench engine up`; bench rewrites only this block)\n"
+        "Host bench-t\n    HostName 127.0.0.1\n    Port 2299\n    BatchMode yes\n"
+        "# <<< bench engine t\n"
+    )
+    config.write_bytes(older.encode() + USERS)
+    ssh_server.write_client_config(engine, config)
+    assert b"Host bench-t" not in config.read_bytes() and config.read_bytes().endswith(USERS)
+    assert _ssh_g(config, "other-host")["serveraliveinterval"] == "42"
+    ssh_server.remove_client_config([engine], config)
+    assert config.read_bytes() == USERS
