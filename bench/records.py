@@ -8,13 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+#: The note on the row of a build the engine failed, after which the run stopped; `bench run --resume`
+#: measures that build again (bench/resume.py).
+STOPPED_HERE = "the run stopped here"
+
 
 class Outcome(StrEnum):
-    """How a measurement ended. `unsupported` is not a failure: the builder cannot do that cell."""
+    """How a measurement ended. `unsupported` is not a failure: the builder cannot do that cell.
+    `interrupted`: the run stopped at this build (its engine failed, STOPPED_HERE notes why); it is no
+    measurement, and `bench run --resume` keeps its row and appends the build measured again."""
 
     OK = "ok"
     FAILED = "failed"
     UNSUPPORTED = "unsupported"
+    INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True)

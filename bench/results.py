@@ -37,6 +37,11 @@ Schema history (as pyperf and asv keep theirs; add an `_update_to_N` for every c
 - 5: sweeps on a cluster. Build column node (the SLURM node, else the host's short name, that ran bench:
   a report dimension when a merge holds several); run.json adds `node` and `batch_job` (the SLURM job's id,
   array task and partition; null outside a job).
+- 6: a resume appends, never rewrites. Outcome `interrupted`: the row of the build a run stopped at (its
+  engine failed; the note starting STOPPED_HERE says how), with no step rows; it is no measurement, and
+  `bench run --resume` keeps it and appends the build measured again, same seq, after it (v5 rows of a
+  stopped build, `failed` with that note, migrate to `interrupted`). run.json adds `network` (the builds'
+  --network; `host`: their RUN steps reached the host's loopback services).
 """
 
 from __future__ import annotations
@@ -51,12 +56,13 @@ from typing import TYPE_CHECKING, Any
 from bench import atomic_file
 from bench.errors import BenchError
 from bench.platforms import NATIVE
+from bench.records import STOPPED_HERE, Outcome
 from bench.rows import BUILD_COLUMNS, STEP_COLUMNS, STEP_TYPES, BuildRow, StepRow, added_by
 
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 META_FILE = "run.json"
 BUILDS_FILE = "builds.jsonl"
 STEPS_FILE = "steps.jsonl"
@@ -121,9 +127,21 @@ def _update_to_5(
     return builds, steps
 
 
+def _update_to_6(
+    builds: list[dict[str, Any]], steps: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """v5 -> v6: the row of the build a run stopped at was `failed` with a STOPPED_HERE note; it is
+    `interrupted` now (no measurement: no failed build of its cell). No new column."""
+    for row in builds:
+        stopped = any(str(note).startswith(STOPPED_HERE) for note in row.get("notes") or ())
+        if stopped and row.get("outcome") == Outcome.FAILED.value:
+            row["outcome"] = Outcome.INTERRUPTED.value
+    return builds, steps
+
+
 def _migrations() -> dict[int, Any]:
     """`{n: f}` where f turns a version-n row set into version n+1."""
-    return {1: _update_to_2, 2: _update_to_3, 3: _update_to_4, 4: _update_to_5}
+    return {1: _update_to_2, 2: _update_to_3, 3: _update_to_4, 4: _update_to_5, 5: _update_to_6}
 
 
 def _write_atomic(path: Path, text: str) -> None:

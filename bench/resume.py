@@ -4,16 +4,18 @@ A run killed after 40 of 48 builds keeps its 40 rows (each is fsynced as its bui
 --resume RUN_DIR` measures the other 8, in the order run.json recorded, into the same files. Only a run of
 the same config may continue: rows of another config would be mixed into one table under one config hash.
 A row whose line was torn by the kill is not on disk as far as the resume is concerned: it is measured
-again, and its torn tail and its step rows are removed first so that the files read cleanly afterwards.
-So is the row of a build the engine failed, after which the run stopped (bench/runner.py, STOPPED_HERE):
-the engine's fault is no measurement of the build; run.json's resume entry keeps its seq and its note.
-Pure file work: no engine (bench/app.py holds the engine's lock around it).
+again, and its torn tail and its step rows are cut first (the files are truncated in place, never
+rewritten) so that they read cleanly afterwards. The build the engine failed, after which the run stopped,
+is measured again too: its row (outcome `interrupted`, note STOPPED_HERE: bench/runner.py) is no
+measurement but stays where it is, and the build measured again is appended after it; run.json's resume
+entry keeps its seq and its note. Pure file work: no engine (bench/app.py holds the engine's lock).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,8 +24,8 @@ from typing import Any
 from omegaconf import OmegaConf
 
 from bench.plan import Measurement
+from bench.records import STOPPED_HERE, Outcome
 from bench.results import BUILDS_FILE, SCHEMA_VERSION, STEPS_FILE, ResultsError, RunWriter
-from bench.runner import STOPPED_HERE
 
 OVERRIDES_FILE = Path(".hydra") / "overrides.yaml"
 _SHOWN_DIFFERENCES = 3
@@ -45,7 +47,7 @@ class ResumePoint:
     failed_before: tuple[str, ...] = ()  # cells of the rows on disk whose build failed (for the exit code)
     stopped_rows: dict[int, str] = field(
         default_factory=dict
-    )  # seq -> note: the engine failed, measured again
+    )  # seq -> note: the engine failed (an `interrupted` row), measured again
 
 
 def recorded_overrides(run_dir: Path) -> list[str]:
@@ -103,6 +105,14 @@ def _complete_lines(path: Path) -> tuple[list[bytes], bool]:
     return [line for line in complete.split(b"\n") if line.strip()], bool(tail.strip())
 
 
+def _interrupted(row: dict[str, Any]) -> str | None:
+    """The note of a row the run stopped at (outcome `interrupted`, or its STOPPED_HERE note), else None."""
+    note = next((str(n) for n in row.get("notes") or [] if str(n).startswith(STOPPED_HERE)), None)
+    if row.get("outcome") == Outcome.INTERRUPTED.value:
+        return note or STOPPED_HERE
+    return note
+
+
 def _rows(path: Path, lines: list[bytes]) -> list[dict[str, Any]]:
     rows = []
     for number, line in enumerate(lines, 1):
@@ -139,13 +149,14 @@ def resume_point(run_dir: Path, meta: dict[str, Any], plan: list[Measurement]) -
                 f"{builds_path}: row seq {seq} ({row.get('cell')}) is not in the recorded plan; "
                 "the file is not this run's: start a new run"
             )
-        stop = next((str(n) for n in row.get("notes") or [] if str(n).startswith(STOPPED_HERE)), None)
+        stop = _interrupted(row)
         if stop is not None:
             stopped[seq] = stop
             continue
         done.add(seq)
         if row.get("outcome") == "failed":
             failed.append(planned[seq])
+    stopped = {seq: note for seq, note in stopped.items() if seq not in done}  # measured again already
     steps_torn = _complete_lines(run_dir / STEPS_FILE)[1]
     torn = tuple(name for name, cut in ((BUILDS_FILE, builds_torn), (STEPS_FILE, steps_torn)) if cut)
     remaining = [m for m in plan if m.seq not in done]
@@ -153,37 +164,64 @@ def resume_point(run_dir: Path, meta: dict[str, Any], plan: list[Measurement]) -
 
 
 def rows_on_disk(run_dir: Path) -> list[dict[str, Any]]:
-    """The complete build rows of a run directory (after `reopen` repaired it): what a resumed run's
-    stopping rules start from (bench/stopping.py)."""
+    """The complete build rows of a run directory (after `reopen` repaired it) that are measurements:
+    what a resumed run's stopping rules start from (bench/stopping.py). An `interrupted` row is none."""
     path = Path(run_dir) / BUILDS_FILE
-    return _rows(path, _complete_lines(path)[0])
+    return [row for row in _rows(path, _complete_lines(path)[0]) if _interrupted(row) is None]
 
 
 def _rewrite(path: Path, lines: list[bytes]) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(b"".join(line + b"\n" for line in lines))
+    """Replace the file by `lines`, through a temporary file of a unique name, fsynced with its directory."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(b"".join(line + b"\n" for line in lines))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _cut_to(path: Path, kept: int) -> None:
+    """Truncate the file in place after its first `kept` complete lines (blank lines between rows count
+    as they stand): what a kill left after them goes, the bytes before them are not touched."""
+    data = path.read_bytes()
+    offset, seen = 0, 0
+    while seen < kept:
+        end = data.index(b"\n", offset) + 1
+        seen += bool(data[offset:end].strip())
+        offset = end
+    with open(path, "r+b") as handle:
+        handle.truncate(offset)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 def _repair(point: ResumePoint) -> None:
-    """Cut torn last lines, the rows of builds the engine stopped, and step rows of builds with no row
-    (steps are written first, so a kill between the two leaves steps of a build measured again)."""
+    """Cut what a kill left at the end of the files: a torn last line, and step rows of a build with no
+    row (steps are written first, so a kill between the two leaves steps of a build measured again).
+    builds.jsonl is only ever truncated after its last complete line: every row on it is kept, those of
+    builds the engine stopped (`interrupted`) too. Step rows of a build with no row in the middle of
+    steps.jsonl (left by an older bench) make the one rewrite, of steps.jsonl only."""
     builds_path, steps_path = point.run_dir / BUILDS_FILE, point.run_dir / STEPS_FILE
-    if BUILDS_FILE in point.torn_files or point.stopped_rows:
-        lines = _complete_lines(builds_path)[0]
-        rows = _rows(builds_path, lines)
-        _rewrite(
-            builds_path, [line for line, row in zip(lines, rows, strict=True) if row["seq"] in point.done]
-        )
+    if BUILDS_FILE in point.torn_files:
+        _cut_to(builds_path, len(_complete_lines(builds_path)[0]))
     lines, torn = _complete_lines(steps_path)
-    kept = [
-        line for line, row in zip(lines, _rows(steps_path, lines), strict=True) if row["seq"] in point.done
-    ]
-    if torn or len(kept) != len(lines):
-        _rewrite(steps_path, kept)
+    keep = [row["seq"] in point.done for row in _rows(steps_path, lines)]
+    if not torn and all(keep):
+        return
+    prefix = keep.index(False) if not all(keep) else len(keep)
+    if not any(keep[prefix:]):
+        _cut_to(steps_path, prefix)
+    else:
+        _rewrite(steps_path, [line for line, kept in zip(lines, keep, strict=True) if kept])
 
 
 def reopen(point: ResumePoint, environment: dict[str, Any] | None = None) -> RunWriter:

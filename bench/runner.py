@@ -29,16 +29,12 @@ from bench.platforms import is_multi
 from bench.provenance import scenario_git
 from bench.quality import MACHINE_BUSY
 from bench.quality_checks import quality_flags
-from bench.records import BuildRecord, BuildRequest, Outcome
+from bench.records import STOPPED_HERE, BuildRecord, BuildRequest, Outcome
 from bench.results import RunWriter
 from bench.rows import BuildRow, StepRow
 from bench.run_context import Progress, RunContext
 from bench.scenario import Scenario
 from bench.stopping import Stopping
-
-#: The note on the row of a build the engine failed, after which the run stopped; `bench run --resume`
-#: measures that build again (bench/resume.py).
-STOPPED_HERE = "the run stopped here"
 
 
 @dataclass(frozen=True)
@@ -369,8 +365,10 @@ class Runner:
                 row, steps, refused = self._measured_or_refused(m)
                 if row.outcome == Outcome.FAILED.value:
                     tally.stopped = refused or self._blocked(row.error_tail)
-                    if tally.stopped is not None:  # the row says why nothing follows it
-                        row = replace(row, notes=(*row.notes, f"{STOPPED_HERE}: {tally.stopped.what}"))
+                    if tally.stopped is not None:  # the row says why nothing follows it; no measurement:
+                        note = f"{STOPPED_HERE}: {tally.stopped.what}"  # --resume builds it again
+                        row = replace(row, outcome=Outcome.INTERRUPTED.value, notes=(*row.notes, note))
+                        steps = []  # the build measured again has the seq's steps
                 row = self._stop_reason(m, row, refused=tally.stopped is not None)
                 self.writer.add_build(row, steps)
                 tally.measured += 1

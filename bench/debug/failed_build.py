@@ -56,7 +56,7 @@ def failed_row(run_dir: Path, seq: int) -> tuple[dict[str, Any], pd.DataFrame, d
     rows = run.builds[run.builds["seq"] == seq]
     if rows.empty:
         raise BenchError(f"{run_dir} has no build {seq}; give the seq of a failed build (builds.jsonl)")
-    row = rows.iloc[0].to_dict()
+    row = rows.iloc[-1].to_dict()  # a resumed run appends the build measured again after its interrupted row
     if row["outcome"] != "failed" or not row.get("argv"):
         raise BenchError(
             f"build {seq} of {run_dir} did not fail ({row['outcome']}); give a failed build's seq"

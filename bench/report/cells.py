@@ -229,13 +229,14 @@ def cell_table(
 
 
 def failed_cells(builds: pd.DataFrame) -> pd.DataFrame:
-    """Cells with failed or unsupported measured builds: one row per (cell, outcome), with the first error.
+    """Cells with failed, unsupported or interrupted measured builds (the build a run stopped at: its
+    error says why): one row per (cell, outcome), with the first error.
 
     `first_error` comes from the earliest such build (by `seq`) that left an error tail.
     """
     keys = cell_keys(builds)
     meas = measured(builds)
-    bad = meas[meas["outcome"].isin(["failed", "unsupported"])]
+    bad = meas[meas["outcome"].isin(["failed", "unsupported", "interrupted"])]
     if "seq" in bad.columns:
         bad = bad.sort_values("seq")
     rows_out: list[dict[str, object]] = []

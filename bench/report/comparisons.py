@@ -62,7 +62,8 @@ def _availability(label: str, rows: pd.DataFrame) -> str:
     """Why one side of a comparison is short, e.g. "legacy: 0 ok (3 unsupported)"."""
     meas = tables.measured(rows)
     n_ok = int((meas["outcome"] == "ok").sum())
-    others = [f"{n} {o}" for o in ("failed", "unsupported") if (n := int((meas["outcome"] == o).sum()))]
+    outcomes = ("failed", "unsupported", "interrupted")
+    others = [f"{n} {o}" for o in outcomes if (n := int((meas["outcome"] == o).sum()))]
     return f"{label}: {n_ok} ok" + (f" ({', '.join(others)})" if others else "")
 
 

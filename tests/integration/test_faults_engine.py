@@ -69,7 +69,7 @@ def test_dockerd_killed_mid_build_stops_the_run(faults_engine: EngineConfig, tmp
     assert done.code == 2, done.said()
     one_clear_line(done.stderr, "stopped after", "the dockerd of engine 'faults' is gone", "engine=faults")
     measured = rows(run_dir)
-    assert measured[-1]["outcome"] == "failed" and "the run stopped here" in measured[-1]["notes"][-1]
+    assert measured[-1]["outcome"] == "interrupted" and "the run stopped here" in measured[-1]["notes"][-1]
     assert len(measured) == before + 1, "the build the kill hit is recorded, nothing after it"
     assert json.loads((run_dir / "run.json").read_text())["status"] == "stopped"
     _up_again(tmp_path)
@@ -120,7 +120,7 @@ def test_registry_killed_mid_cache_transfer(faults_engine: EngineConfig, tmp_pat
     assert done.code == 2, done.said()
     one_clear_line(done.stderr, "stopped after", f"the registry on {engine.registry} stopped answering")
     measured = rows(run_dir)
-    assert [r["outcome"] for r in measured[before:]] == ["failed"], measured[before:]
+    assert [r["outcome"] for r in measured[before:]] == ["interrupted"], measured[before:]
     if moment == "push":
         assert "priming build failed" in measured[-1]["error_tail"]
     _up_again(tmp_path)
@@ -159,7 +159,7 @@ def test_a_full_data_root_stops_the_run_saying_no_space(faults_engine: EngineCon
         assert done.code == 2, done.said()
         one_clear_line(done.stderr, "stopped after", "no space left on device", str(data_root))
         measured = rows(run_dir)
-        failed = [r for r in measured if r["outcome"] == "failed"]
+        failed = [r for r in measured if r["outcome"] == "interrupted"]
         assert len(failed) == 1, "the run stops at the first build the full disk failed"
         assert "no space left on device" in failed[0]["error_tail"].lower()
         assert "no space left on device" in failed[0]["notes"][-1]

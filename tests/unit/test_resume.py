@@ -16,9 +16,10 @@ from rich.console import Console
 from bench.app import summarize
 from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.plan import Cell, Measurement, make_plan
+from bench.records import STOPPED_HERE
 from bench.results import BUILDS_FILE, STEPS_FILE, ResultsError, RunWriter, TornLineWarning, load, read_meta
 from bench.resume import ResumeError, check_config, reopen, resume_point
-from bench.runner import STOPPED_HERE, Runner
+from bench.runner import Runner
 from bench.scenario import Scenario
 
 CONFIG_YAML = "repetitions: 3\nwarmup: 1\nseed: 7\n"
@@ -126,12 +127,16 @@ def test_the_build_an_engine_fault_stopped_is_measured_again(tmp_path: Path) -> 
     run_dir, plan, done = _interrupted_run(tmp_path, interrupt_at=5)
     builds = run_dir / BUILDS_FILE
     rows = [json.loads(line) for line in builds.read_text().splitlines()]
-    rows[-1].update(outcome="failed", notes=[f"{STOPPED_HERE}: the engine's daemon is gone"])
+    rows[-1].update(outcome="interrupted", notes=[f"{STOPPED_HERE}: the engine's daemon is gone"])
     builds.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    steps = [line for line in (run_dir / STEPS_FILE).read_text().splitlines(keepends=True)]
+    (run_dir / STEPS_FILE).write_text("".join(s for s in steps if json.loads(s)["seq"] != done - 1))
     _resume(tmp_path, run_dir, plan)
     run = load(run_dir)
-    assert list(run.builds["seq"]) == list(range(len(plan)))
-    assert run.builds.loc[done - 1, "resumed"] and run.builds.loc[done - 1, "outcome"] == "ok"
+    assert list(run.builds["seq"]) == [*range(done), *range(done - 1, len(plan))], "the stopped row is kept"
+    again = run.builds.iloc[done]
+    assert again["seq"] == done - 1 and again["resumed"] and again["outcome"] == "ok"
+    assert run.builds.iloc[done - 1]["outcome"] == "interrupted"
     assert run.steps.groupby("seq").size().eq(STEPS_PER_BUILD).all()
     assert run.meta["resumes"][0]["measured_again"] == [
         {"seq": done - 1, "note": f"{STOPPED_HERE}: the engine's daemon is gone"}

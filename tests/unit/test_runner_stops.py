@@ -46,7 +46,7 @@ def test_a_failure_the_engine_caused_stops_the_run_after_writing_its_row(tmp_pat
         "asked once, with the failed build's error, never after an ok build"
     )
     builds = load(tmp_path / "run").builds
-    assert list(builds["outcome"]) == ["ok", "failed"]
+    assert list(builds["outcome"]) == ["ok", "interrupted"], "no measurement: --resume builds it again"
     assert builds["notes"].iloc[1] == [f"the run stopped here: {GONE.what}"]
     assert not runner.workroot.exists()
 
@@ -80,7 +80,7 @@ def test_an_engine_that_refuses_the_reset_stops_the_run_with_a_failed_row(tmp_pa
     tally = runner.run(_plan(3))
     assert tally.stopped == GONE and tally.measured == 2 and len(asked) == 1
     builds = load(tmp_path / "run").builds
-    assert list(builds["outcome"]) == ["ok", "failed"], "every build ends as a row, this one with why"
+    assert list(builds["outcome"]) == ["ok", "interrupted"], "every build ends as a row, this one with why"
     assert "Cannot connect" in builds["error_tail"].iloc[1]
     assert builds["notes"].iloc[1] == [f"the run stopped here: {GONE.what}"]
 

@@ -42,7 +42,7 @@ def stops(report: Report, figures: Sequence[FigureFile]) -> list[Block]:
     rows = []
     for cell, group in builds.sort_values("seq").groupby("cell", sort=True):
         reasons = group["stop_reason"].dropna()
-        measured = int((~group["warmup"].astype(bool)).sum())
+        measured = int((~group["warmup"].astype(bool) & (group["outcome"] != "interrupted")).sum())
         rows.append(
             [f"`{cell}`", measured, str(reasons.iloc[-1]) if len(reasons) else "(no reason recorded)"]
         )
