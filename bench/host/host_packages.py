@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bench.engine.errors import EngineError
-from bench.host import manifest
+from bench.host import manifest, version_alignment
 
 LEGACY_APT_FILES = (
     Path("/etc/apt/sources.list.d/bench-trixie.sources"),
@@ -110,10 +110,10 @@ def ensure(
         raise EngineError(
             f"apt-get update failed: {_tail(update)}", fix="check the machine's apt sources and network"
         )
-    simulated = _apt(["-s", "install", *missing])
-    if simulated.returncode != 0:
-        raise EngineError(f"apt-get cannot install {' '.join(missing)}: {_tail(simulated)}")
-    upgrades = upgrades_in(simulated.stdout)
+    wanted, upgrades = _without_upgrades(missing)
+    pinned = [w for w in wanted if w not in missing]
+    if pinned:
+        say(f"  at the versions the machine's packages match: {' '.join(pinned)}")
     if upgrades:
         raise EngineError(
             f"installing {' '.join(missing)} would upgrade {len(upgrades)} installed package(s) "
@@ -121,7 +121,7 @@ def ensure(
             fix=(f"{avoid}; or " if avoid else "")
             + f"upgrade or install them yourself (apt-get install {' '.join(missing)}), then run again",
         )
-    result = _apt(["install", *missing])
+    result = _apt(["install", *wanted])
     gained = sorted(installed() - before)
     manifest.add("host_packages", gained)  # recorded even after a failure: purge removes a partial install
     if result.returncode != 0:
@@ -130,6 +130,24 @@ def ensure(
             fix="run `bench engine up` again once the archive answers",
         )
     return gained
+
+
+def _without_upgrades(missing: list[str], rounds: int = 3) -> tuple[list[str], list[str]]:
+    """What to ask apt for so that it upgrades nothing: `missing`, plus new packages pinned to their
+    installed siblings' versions where their candidates would upgrade them (bench/host/version_alignment.py);
+    returns that list and the upgrades it still implies (empty when none)."""
+    wanted = list(missing)
+    for _ in range(rounds):
+        simulated = _apt(["-s", "install", *wanted])
+        if simulated.returncode != 0:
+            raise EngineError(f"apt-get cannot install {' '.join(wanted)}: {_tail(simulated)}")
+        upgrades = upgrades_in(simulated.stdout)
+        pinned = [p for p in version_alignment.pins(simulated.stdout) if p not in wanted]
+        if not upgrades or not pinned:
+            return wanted, upgrades
+        names = {p.partition("=")[0] for p in pinned}
+        wanted = [w for w in wanted if w.partition("=")[0] not in names] + pinned
+    return wanted, upgrades
 
 
 def _bare(package: str) -> str:
