@@ -16,7 +16,7 @@ from python_on_whales import DockerClient
 from bench.audit.after_build import AfterBuild
 from bench.builders import make_builder
 from bench.config import BenchConfig, BuilderName, EngineConfig
-from bench.engine import environment, health, probe, reset
+from bench.engine import adoption, environment, health, probe, reset
 from bench.engine.capabilities import engine_lacks
 from bench.engine.cost import EngineMeter
 from bench.engine.errors import EngineError
@@ -76,7 +76,14 @@ class DockerRunEngine:
 
     def unusable(self) -> str | None:
         missing = probe.preflight(self.engine, self.config.platform.names)
-        return None if missing is None else f"[red]{missing.name}: {missing.detail}[/]; fix: {missing.fix}"
+        if missing is not None:
+            return f"[red]{missing.name}: {missing.detail}[/]; fix: {missing.fix}"
+        if self.engine.owned:  # it will be emptied before every cold build: only if bench may
+            try:
+                adoption.prove(self.engine, self.docker, self.config.tag_prefix)
+            except adoption.NotOwned as error:
+                return f"[red]{error}[/]; fix: {error.fix}"
+        return None
 
     def _platform_check(self, scenario: Scenario) -> ImageCheck:
         """Each built image is for its cell's platform (bench/engine/image_platform.py)."""

@@ -5,9 +5,9 @@ Three kinds, all reached through a docker context, as the CLI would:
   classic-store `overlay2`, and `ssh-local`, the same kind of daemon reached over SSH (bench/engine/
   ssh_server.py). Extra daemons reuse the registry, base images and package index of the default engine.
 - engines bench only uses (`bench engine add NAME --host ssh://user@host | tcp://host:2376 ...`): shared
-  by default (only bench's own tags are removed, never a prune), owned (prunable through the Docker API)
-  only when a person says `--owned`, and then only if it holds no container or volume bench did not
-  create (bench/engine/ownership.py), unless `--force`.
+  by default (only a run's own images are removed, never a prune), owned (prunable through the Docker API)
+  only when a person says `--owned` and the engine is empty then (bench/engine/adoption.py records its
+  ID, and checks before every wipe that it holds nothing but bench's).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from bench.config import CONF_DIR, EngineConfig, user_conf_dir
-from bench.engine import ownership
 from bench.engine.errors import EngineError
 from bench.errors import docker_said
 
@@ -94,22 +93,19 @@ def client_for(host: str, tls: Tls | None) -> DockerClient:
     return DockerClient(host=host, tlsverify=True, tlscacert=tls.ca, tlscert=tls.cert, tlskey=tls.key)
 
 
-def refuse_foreign(name: str, host: str, docker: DockerClient) -> None:
-    """Refuse to declare owned an engine that holds containers or volumes bench did not create: its next
-    cold reset would delete them. An engine that cannot be looked at is refused too."""
+def adopt_empty(name: str, host: str, docker: DockerClient) -> str:
+    """Adopt as owned only an engine that holds nothing (no container, volume, image or build cache but
+    bench's): its next cold reset would delete it all (bench/engine/adoption.py records its ID). An engine
+    that cannot be looked at is refused too. Returns its engine ID."""
+    from bench.engine import adoption
+
     try:
-        foreign = ownership.not_bench_s(ownership.holdings(docker))
+        return adoption.adopt(name, host, docker, EngineConfig().registry)
     except DockerException as error:
         raise EngineError(
-            f"cannot list what {host} holds ({_last_line(error)}), so it will not be declared owned",
+            f"cannot list what {host} holds ({_last_line(error)}), so it will not be adopted as owned",
             fix=f"check `docker -H {host} ps`, or leave out --owned (shared: never pruned)",
         ) from None
-    if foreign:
-        raise EngineError(
-            f"--owned: {host} holds {ownership.describe(foreign)} that bench did not create; every cold "
-            "reset would delete them",
-            fix=f"leave out --owned (shared: never pruned), or add --force if everything on {name} may go",
-        )
 
 
 def _context_host(docker: DockerClient, name: str) -> str | None:
@@ -132,9 +128,9 @@ def add_engine(
     """Create the docker context NAME for HOST and write engine/NAME.yaml under `conf_dir` (default the user's
     config directory, on Hydra's search path: bench/config.py user_conf_dir); returns the file.
 
-    Shared unless `owned`; an engine declared owned must hold nothing bench did not create, unless
-    `force`. An existing context or config of that name that says something else is left alone unless
-    `force`: bench does not replace what it did not create.
+    Shared unless `owned`; an engine is owned only when it is empty now (adopted, with its engine ID:
+    bench/engine/adoption.py), whatever `force` says. An existing context or config of that name that says
+    something else is left alone unless `force`: bench does not replace what it did not create.
     """
     if not ENGINE_NAME.match(name):
         raise EngineError(
@@ -149,8 +145,8 @@ def add_engine(
     wanted = engine_yaml(name, host, owned)
     if target.exists() and target.read_text() != wanted and not force:
         raise EngineError(f"{target} already exists and says otherwise", fix="add --force to replace it")
-    if owned and not force:
-        refuse_foreign(name, host, inspect(host, tls))
+    if owned:
+        adopt_empty(name, host, inspect(host, tls))
     docker = DockerClient()
     existing = _context_host(docker, name)
     if existing is not None and (existing != host or tls is not None):

@@ -104,13 +104,14 @@ def _check_shared_services(engine: EngineConfig) -> None:
         )
 
 
-def reset_cold(engine: EngineConfig, say=print) -> None:
-    """Empty the owned engine as a cold measurement starts; for replaying a row outside the harness."""
+def reset_cold(engine: EngineConfig, say=print, tag_prefix: str = "bench-run") -> None:
+    """Empty the owned engine as a cold measurement starts; for replaying a row outside the harness. Owned
+    is proven first (bench/engine/adoption.py); `tag_prefix` names the images bench's runs made."""
     from bench.engine.reset import make_cold
 
     if not engine.owned:
         raise EngineError(f"engine {engine.name!r} is not owned by bench; it will not be emptied")
-    held = make_cold(daemon.client(engine), engine, run=None)
+    held = make_cold(daemon.client(engine), engine, run=None, tag_prefix=tag_prefix)
     if not held.empty:
         raise EngineError(f"engine still holds content after the reset: {held}")
 

@@ -42,7 +42,7 @@ def component(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
-def _repository(tag: str) -> str:
+def repository_of(tag: str) -> str:
     """`host:port/a/b:tag` -> `host:port/a/b` (a port's colon is not a tag's)."""
     head, sep, tail = tag.rpartition(":")
     return head if sep and "/" not in tail else tag
@@ -70,7 +70,7 @@ class RunImages:
 
     def owns(self, tag: str) -> bool:
         """`tag` (with or without the registry's address) is one of this run's images."""
-        repository = _repository(tag)
+        repository = repository_of(tag)
         local = repository.split("/", 1)[1] if _has_host(repository) else repository
         compose = _compose_project(self.repository)  # the project's images are <project>-<service>
         return local.startswith(f"{self.repository}/") or local.startswith(f"{compose}-")

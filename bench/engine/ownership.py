@@ -28,7 +28,7 @@ def bench_created(labels: Mapping[str, str] | None) -> bool:
 class Held:
     """One thing an engine holds: a container or a volume, with its labels."""
 
-    kind: str  # "container" or "volume"
+    kind: str  # "container", "volume" (bench/engine/adoption.py adds "image", "build cache")
     name: str
     labels: Mapping[str, str] | None
     detail: str = ""  # e.g. "running postgres:16"
@@ -40,7 +40,8 @@ def not_bench_s(held: Iterable[Held]) -> list[Held]:
 
 def describe(foreign: list[Held], shown: int = 3) -> str:
     """`3 containers, 1 volume (container db running postgres:16, volume pgdata, ...)`."""
-    counts = {kind: sum(1 for item in foreign if item.kind == kind) for kind in ("container", "volume")}
+    kinds = dict.fromkeys(item.kind for item in foreign)  # container, volume, image, build cache
+    counts = {kind: sum(1 for item in foreign if item.kind == kind) for kind in kinds}
     total = ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in counts.items() if n)
     names = [f"{item.kind} {item.name}{f' {item.detail}' if item.detail else ''}" for item in foreign]
     more = ", ..." if len(names) > shown else ""

@@ -19,7 +19,7 @@ from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from bench.config import EngineConfig
-from bench.engine import contents, daemon
+from bench.engine import adoption, contents, daemon
 from bench.engine.contents import EngineContents
 from bench.engine.errors import EngineError
 from bench.engine.own_images import RunImages
@@ -59,6 +59,7 @@ def wipe(engine: EngineConfig) -> None:
             f"refusing to wipe engine {engine.name!r}: bench did not start it",
             "empty it by hand, or use an engine bench starts: engine=dedicated",
         )
+    adoption.prove(engine, daemon.client(engine))  # bench's own dockerd is what the data root belongs to
     with daemon.exclusive(engine):  # no `bench engine up` starts it again while its data root goes
         daemon.stop(engine)
         alive = daemon.process(engine)
@@ -71,13 +72,20 @@ def wipe(engine: EngineConfig) -> None:
         daemon.start(engine)
 
 
-def make_cold(docker: DockerClient, engine: EngineConfig, run: RunImages | None) -> EngineContents:
+def make_cold(
+    docker: DockerClient,
+    engine: EngineConfig,
+    run: RunImages | None,
+    tag_prefix: str = adoption.DEFAULT_PREFIX,
+) -> EngineContents:
     """Empty the engine as far as the harness may; returns what it still holds (measured, not assumed).
-    On an engine bench does not own that is the images of `run` only (None: nothing)."""
+    On an engine bench does not own that is the images of `run` only (None: nothing); an engine declared
+    owned is emptied only once bench/engine/adoption.py proves it is (NotOwned otherwise), every time."""
     if not engine.owned:
         if run is not None:
             remove_own_images(docker, run)
         return contents.measure(docker, None)
+    adoption.prove(engine, docker, run.prefix if run is not None else tag_prefix)
     if not engine.started_by_bench:
         # owned but reached through a context (bench engine add): prune through the API; its containerd
         # and data root are on another machine, so what they still hold is not measured here

@@ -1,4 +1,5 @@
-"""`bench engine add`: shared unless a person says --owned, and never owned over somebody else's work."""
+"""`bench engine add`: shared unless a person says --owned, and owned only when the engine is empty (adopted
+with its ID, bench/engine/adoption.py), never over somebody else's work, whatever --force says."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from bench.commands.engine.add import main as add
-from bench.engine import fleet, ownership
+from bench.engine import adoption, fleet, ownership
 from bench.engine.errors import EngineError
 
 HOST = "ssh://builder@build1.invalid"
@@ -27,16 +28,21 @@ def _container(name: str, labels: dict[str, str], status: str = "running") -> Si
 
 @dataclass
 class ScriptedEngine:
-    """Answers the two listings `holdings` makes, like python-on-whales would; or fails like an
-    unreachable engine."""
+    """Answers the listings adoption makes (containers, volumes, images, build cache) and its engine ID,
+    like python-on-whales would; or fails like an unreachable engine."""
 
     containers: list = field(default_factory=list)
     volumes: list = field(default_factory=list)
+    images: list = field(default_factory=list)
+    build_cache: int = 0
     unreachable: bool = False
 
     def __post_init__(self) -> None:
         self.container = SimpleNamespace(list=self._containers)
         self.volume = SimpleNamespace(list=self._volumes)
+        self.image = SimpleNamespace(list=lambda: self.images)
+        disk = SimpleNamespace(build_cache=SimpleNamespace(total_count=self.build_cache))
+        self.system = SimpleNamespace(disk_free=lambda: disk, info=lambda: SimpleNamespace(id="ENGINE-ID-1"))
 
     def _containers(self, all: bool = False) -> list:
         if self.unreachable:
@@ -45,6 +51,14 @@ class ScriptedEngine:
 
     def _volumes(self) -> list:
         return self.volumes
+
+
+@pytest.fixture(autouse=True)
+def _adopted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The record of adopted engines is the test's own."""
+    record = tmp_path / "adopted-engines.json"
+    monkeypatch.setattr(adoption, "ADOPTED", record)
+    return record
 
 
 @pytest.fixture
@@ -86,7 +100,7 @@ def test_owned_is_refused_over_containers_and_volumes_bench_did_not_create(
     message = caught.value.one_line()
     assert "container db running postgres:16" in message and "volume pgdata" in message
     assert "bench-goss" not in message, "bench's own container is not somebody else's work"
-    assert "leave out --owned" in caught.value.fix and "--force" in caught.value.fix
+    assert "leave out --owned" in caught.value.fix
     assert not (tmp_path / f"{context_name}.yaml").exists() and context_name not in _contexts()
 
 
@@ -97,20 +111,32 @@ def test_an_engine_that_cannot_be_listed_is_not_declared_owned(tmp_path: Path, c
     assert context_name not in _contexts()
 
 
-def test_owned_is_accepted_on_an_engine_holding_only_bench_s_work(tmp_path: Path, context_name: str) -> None:
+def test_owned_is_accepted_on_an_engine_holding_only_bench_s_work(
+    tmp_path: Path, context_name: str, _adopted: Path
+) -> None:
     engine = ScriptedEngine(containers=[_container("bench-goss", ownership.LABELS)])
     path = fleet.add_engine(
         context_name, HOST, owned=True, conf_dir=tmp_path, inspect=lambda host, tls: engine
     )
     assert "owned: true" in path.read_text() and context_name in _contexts()
+    assert adoption.adopted("ENGINE-ID-1")["name"] == context_name
 
 
-def test_force_owns_an_engine_whatever_it_holds(tmp_path: Path, context_name: str) -> None:
-    def never(host: str, tls: object) -> object:
-        raise AssertionError("--force does not look at the engine")
-
-    path = fleet.add_engine(context_name, HOST, owned=True, force=True, conf_dir=tmp_path, inspect=never)
-    assert "owned: true" in path.read_text()
+def test_force_does_not_own_an_engine_that_holds_images_or_build_cache(
+    tmp_path: Path, context_name: str
+) -> None:
+    image = SimpleNamespace(repo_tags=["someone/app:1"], id="sha256:" + "a" * 64)
+    for engine in (ScriptedEngine(images=[image]), ScriptedEngine(build_cache=3)):
+        with pytest.raises(EngineError, match="adopts only an empty engine"):
+            fleet.add_engine(
+                context_name,
+                HOST,
+                owned=True,
+                force=True,
+                conf_dir=tmp_path,
+                inspect=lambda h, t, e=engine: e,
+            )
+    assert adoption.adopted("ENGINE-ID-1") is None and context_name not in _contexts()
 
 
 def test_the_command_refuses_owned_in_one_line_with_exit_2(tmp_path: Path, context_name: str, capsys) -> None:
@@ -119,7 +145,7 @@ def test_the_command_refuses_owned_in_one_line_with_exit_2(tmp_path: Path, conte
 
     code = main(["engine", "add", context_name, "--host", HOST, "--owned", "--conf-dir", str(tmp_path)])
     err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2 and len(err) == 1 and "will not be declared owned" in err[0] and "fix:" in err[0]
+    assert code == 2 and len(err) == 1 and "will not be adopted as owned" in err[0] and "fix:" in err[0]
     assert not (tmp_path / f"{context_name}.yaml").exists()
 
 

@@ -13,7 +13,8 @@ def main(args: list[str]) -> int:
     from bench.engine import lifecycle
     from bench.engine.outside_runs import no_run_meanwhile
 
-    engine = arguments.composed(f"engine {NAME}", HELP, args).engine
+    config = arguments.composed(f"engine {NAME}", HELP, args)
+    engine = config.engine
     with no_run_meanwhile(f"bench engine {NAME} engine={engine.name}", engine):
-        lifecycle.reset_cold(engine)
+        lifecycle.reset_cold(engine, tag_prefix=config.tag_prefix)
     return 0
