@@ -1,6 +1,7 @@
 """`bench engine add NAME --host HOST [--owned]`: arguments in, a docker context and a config file out.
 
-Shared is the default: an engine bench did not start is emptied only when a person says `--owned`.
+Shared is the default: an engine bench did not start is emptied only when a person says `--owned` and it is
+empty then (adopted with its engine ID: bench/engine/adoption.py).
 """
 
 from __future__ import annotations
@@ -42,14 +43,14 @@ def _parser() -> argparse.ArgumentParser:
         "--owned",
         action="store_true",
         help="bench may empty it before every cold build (containers, volumes, images, build cache); "
-        "refused while it holds containers or volumes bench did not create, unless --force",
+        "adopted only when it holds no container, volume, image or build cache bench did not make",
     )
     for name, what in (("ca", "CA certificate"), ("cert", "client certificate"), ("key", "client key")):
         parser.add_argument(f"--tls-{name}", type=Path, help=f"{what} (PEM) of a tcp:// engine")
     parser.add_argument(
         "--force",
         action="store_true",
-        help="replace a context or config of that name; with --owned, own it whatever it holds",
+        help="replace a context or config of that name (never owns an engine that is not empty)",
     )
     parser.add_argument(
         "--conf-dir",
