@@ -16,6 +16,8 @@ import pwd
 from collections.abc import Callable
 from pathlib import Path
 
+from bench import atomic_file
+
 USER = "sshd"
 PASSWD = Path("/etc/passwd")
 NOBODY_IDS = (65534, 65534)
@@ -51,10 +53,7 @@ def write_passwd(directory: Path) -> Path:
     machine's: sshd reads it as root, its child needs nothing from it)."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "sshd-passwd"
-    partial = directory / f".sshd-passwd.{os.getpid()}"
-    partial.write_text(passwd_text(PASSWD.read_text()))
-    partial.chmod(0o644)
-    os.replace(partial, path)
+    atomic_file.write(path, passwd_text(PASSWD.read_text()), mode=0o644)
     return path
 
 
