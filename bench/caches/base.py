@@ -42,7 +42,8 @@ class CacheJob:
     """One measurement's cache work: the builders, the unchanged request, and where its cache goes.
 
     `cache_ref` is unique per measurement ({registry}/bench-cache/<engine>/<run>/<scenario>:<cell>-<seq>),
-    so two measurements, runs or engines never share a cache; `workdir` is private to the measurement (local cache directories).
+    so two measurements, runs or engines never share a cache; `workdir` is private to the measurement
+    (local cache directories).
     """
 
     builder: Builder
