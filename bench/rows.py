@@ -3,7 +3,8 @@
 The fields *are* the schema: results.py derives its declared columns from them, so a field written is a
 column read back, and a key that is not a field cannot be written (constructing the row refuses it).
 `since` on a build field is the schema version that added it; migrations (results.py) give older rows
-those columns as null.
+those columns as null. `output` marks a field that holds tool output (a build's error, goss's): a row
+caps it as it is made (bench/output_cap.py), whoever fills it, so builds.jsonl never holds more of it.
 """
 
 from __future__ import annotations
@@ -12,19 +13,40 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from bench.output_cap import bounded, bounded_items
+
 #: Build fields added by a schema version after the first: `since(2)` on the field.
 _SINCE = "since"
 #: The Arrow type of a step column, for the fast reader (results.py).
 _ARROW = "arrow"
+#: A field of tool output, capped when the row is made.
+_OUTPUT = "output"
 
 
-def since(version: int, default: Any = None) -> Any:
-    """A build field added by schema `version` (null in rows of older runs)."""
-    return field(default=default, metadata={_SINCE: version})
+def since(version: int, default: Any = None, *, output: bool = False) -> Any:
+    """A build field added by schema `version` (null in rows of older runs); `output`: tool output."""
+    return field(default=default, metadata={_SINCE: version, _OUTPUT: output})
 
 
-def _arrow(kind: str, default: Any = None, *, required: bool = False) -> Any:
-    return field(metadata={_ARROW: kind}) if required else field(default=default, metadata={_ARROW: kind})
+def _output() -> Any:
+    """A field of the first schema that holds tool output."""
+    return field(default=None, metadata={_OUTPUT: True})
+
+
+def _arrow(kind: str, default: Any = None, *, required: bool = False, output: bool = False) -> Any:
+    metadata = {_ARROW: kind, _OUTPUT: output}
+    return field(metadata=metadata) if required else field(default=default, metadata=metadata)
+
+
+def _cap_output(row: Any) -> None:
+    """Cap every `output` field of a (frozen) row in place: the last TAIL_LINES lines of LINE_BYTES."""
+    for declared in fields(row):
+        if not declared.metadata.get(_OUTPUT):
+            continue
+        value = getattr(row, declared.name)
+        capped = bounded_items(value) if isinstance(value, list | tuple) else bounded(value)
+        if capped is not value:
+            object.__setattr__(row, declared.name, capped)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,7 +77,7 @@ class BuildRow:
     steps_cached: int = 0
     flags: tuple[str, ...] = ()
     exit_code: int | None = None
-    error_tail: str | None = None
+    error_tail: str | None = _output()
     image_id: str | None = None
     builder_evidence: str | None = None
     argv: tuple[str, ...] = ()
@@ -85,22 +107,22 @@ class BuildRow:
     # schema 3: goss checks of the image (bench/audit/goss.py), its files kept for the equivalence
     goss_passed: int | None = since(3)
     goss_failed: int | None = since(3)
-    goss_failures: Sequence[str] | None = since(3)
+    goss_failures: Sequence[str] | None = since(3, output=True)
     goss_s: float | None = since(3)
-    goss_error: str | None = since(3)
+    goss_error: str | None = since(3, output=True)
     image_files: str | None = since(3)
     image_files_s: float | None = since(3)
-    image_files_error: str | None = since(3)
+    image_files_error: str | None = since(3, output=True)
     # the scenario's Dockerfile variant (a cell dimension); the secret audit after the build
     variant: str | None = since(3)
     leaked: bool | None = since(3)
     leak_locations: Sequence[str] | None = since(3)
     audit_s: float | None = since(3)
     audit_bytes: int | None = since(3)
-    audit_error: str | None = since(3)
+    audit_error: str | None = since(3, output=True)
     engine_leak_locations: Sequence[str] | None = since(3)
     clone_verified: bool | None = since(3)  # the ssh scenario: the image holds the run's repository
-    clone_error: str | None = since(3)
+    clone_error: str | None = since(3, output=True)
     resumed: bool | None = since(3)  # measured after `bench run --resume` continued a run (bench/resume.py)
     # schema 4: paired primes, stopping, what a build cost, the machine around it, the project's provenance
     primed_by: int | None = since(4)  # seq of the measured build whose state served as this build's prime
@@ -118,6 +140,9 @@ class BuildRow:
     build_metadata: str | None = since(4)  # buildx --metadata-file output (JSON text; BuildKit only)
     # schema 5: where the build ran (a sweep's jobs on a cluster's nodes: bench/machine/node.py)
     node: str | None = since(5)  # the SLURM node, else the host's short name, of the bench process
+
+    def __post_init__(self) -> None:
+        _cap_output(self)
 
     def to_json(self) -> dict[str, Any]:
         """The row as builds.jsonl stores it, keys in column order."""
@@ -140,7 +165,10 @@ class StepRow:
     completed_s: float | None = _arrow("float64")
     duration_s: float | None = _arrow("float64")
     cached: bool = _arrow("bool", False)
-    error: str | None = _arrow("string")
+    error: str | None = _arrow("string", output=True)
+
+    def __post_init__(self) -> None:
+        _cap_output(self)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -10,6 +10,7 @@ from bench.builders.flags import add_request_flags, flag_values, read_iidfile
 from bench.builders.metadata import PROVENANCE_ENV, read_metadata
 from bench.builders.process import STDERR, ProcessRun, Runner, run_timed, tail
 from bench.builders.rawjson import RawJsonParser
+from bench.output_cap import bounded
 from bench.records import BuildRecord, BuildRequest, Outcome
 
 if TYPE_CHECKING:
@@ -95,12 +96,13 @@ def buildkit_record(run: ProcessRun, image_id: str | None = None, metadata: str 
 
 
 def _failure_tail(parser: RawJsonParser, run: ProcessRun) -> str:
-    """The failing vertex's error and last log lines, then buildx's own error summary."""
+    """The failing vertex's error and last log lines, then buildx's own error summary (bounded: the error
+    alone may be a long chain: bench/output_cap.py)."""
     parts: list[str] = []
     failure = parser.failure()
     if failure is not None:
         name, stage, error, logs = failure
         parts.append(f"[{stage}] {name}: {error}" if stage else f"{name}: {error}")
         parts.extend(logs[-8:])
-    text = parser.text_lines if parser.objects else run.texts()
-    return "\n".join([*parts, tail(text, 20 - len(parts))]).strip()
+    text = parser.text_lines if parser.objects else (line.text for line in run.lines)
+    return bounded("\n".join([*parts, tail(text, 20 - len(parts))]).strip()) or ""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from bench.builders.dockerfile import FromLine, stage_label
 from bench.builders.process import STDERR, OutputLine
+from bench.output_cap import LineTail
 from bench.records import Step
 
 #: ASCII digits, at most 9: a container may print anything, and int() refuses 4,300 digits and more
@@ -47,7 +48,7 @@ class LegacyLog:
     image_id: str | None
     step_lines: int
     error: str | None
-    output: list[str] = field(default_factory=list)  # both streams, deprecation notice dropped
+    output: LineTail = field(default_factory=LineTail)  # both streams' last lines, deprecation notice dropped
 
 
 def parse_legacy_log(
@@ -65,8 +66,9 @@ def parse_legacy_log(
     stage: str | None = None  # meta ARGs before the first FROM belong to no stage
     froms_seen = 0
     image_id: str | None = None
-    errors: list[str] = []
-    output: list[str] = []
+    failed: str | None = None  # the first stderr line saying a RUN failed, else the last stderr line
+    last_error: str | None = None
+    output = LineTail()  # a bounded tail: a step may print millions of lines
     in_notice = False
     last_t = 0.0
 
@@ -87,7 +89,9 @@ def parse_legacy_log(
                 continue
             output.append(text)
             if text.strip():
-                errors.append(text.strip())
+                last_error = text.strip()
+                if failed is None and "returned a non-zero code" in last_error:
+                    failed = last_error
             continue
         output.append(text)
         step = _STEP.match(text)
@@ -106,7 +110,7 @@ def parse_legacy_log(
         if built is not None:
             image_id = built.group(1)
             close(line.t)
-    error = next((e for e in errors if "returned a non-zero code" in e), errors[-1] if errors else None)
+    error = failed or last_error
     close(end_s if end_s is not None else last_t, error)  # a step still open at the end is the failed one
     return LegacyLog(done, image_id, len(done), error, output)
 

@@ -11,12 +11,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bench.output_cap import LINE_BYTES, TAIL_LINES
+
 #: The environment variable that stops newer buildx from asking BuildKit for the provenance it would
 #: write into the metadata file: that request would fall inside the timed build process. buildx 0.13
 #: knows no such variable and writes no provenance.
 PROVENANCE_ENV = {"BUILDX_METADATA_PROVENANCE": "disabled"}
 #: Keys never kept, whatever buildx writes: they can quote build args.
 DROPPED_KEYS = ("buildx.build.provenance",)
+#: The most metadata kept with a row, as much as any field of tool output (bench/output_cap.py): buildx's
+#: warnings (`buildx.build.warnings`, one entry per warning) can make the file grow without bound.
+METADATA_BYTES = TAIL_LINES * LINE_BYTES
+#: The key that lists what was dropped to keep the metadata within METADATA_BYTES.
+CUT_KEY = "bench.dropped"
 
 
 def read_metadata(path: str | Path) -> str | None:
@@ -29,7 +36,18 @@ def read_metadata(path: str | Path) -> str | None:
     if not isinstance(loaded, dict) or not loaded:
         return None
     kept = {key: value for key, value in loaded.items() if not _dropped(key)}
-    return json.dumps(kept, sort_keys=True, separators=(",", ":"))
+    text = _compact(kept)
+    cut: list[str] = []
+    while len(text.encode()) > METADATA_BYTES and kept:  # the largest values go first, named in CUT_KEY
+        largest = max(kept, key=lambda key: len(_compact(kept[key])))
+        cut.append(largest)
+        del kept[largest]
+        text = _compact({**kept, CUT_KEY: sorted(cut)})
+    return text
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
 def _dropped(key: str) -> bool:

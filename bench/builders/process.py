@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.output_cap import READ_LINE_BYTES, cut_bytes, last_lines
+
 STDOUT = "stdout"
 STDERR = "stderr"
 
@@ -55,7 +57,9 @@ Runner = Callable[[Sequence[str], Mapping[str, str]], ProcessRun]
 def run_timed(argv: Sequence[str], env: Mapping[str, str]) -> ProcessRun:
     """Run `argv` through python-on-whales' streaming runner; never raises for a non-zero exit.
 
-    `env` holds only the variables the harness sets; they are added to the inherited environment.
+    `env` holds only the variables the harness sets; they are added to the inherited environment. Each
+    line is kept cut to READ_LINE_BYTES (bench/output_cap.py): a step that prints 50 MB on one line
+    costs that much here only while the line is read.
     """
     from python_on_whales.exceptions import DockerException
     from python_on_whales.utils import stream_stdout_and_stderr
@@ -66,7 +70,7 @@ def run_timed(argv: Sequence[str], env: Mapping[str, str]) -> ProcessRun:
     start = time.monotonic()
     try:
         for source, data in stream:
-            lines.append(OutputLine(time.monotonic() - start, source, data))
+            lines.append(OutputLine(time.monotonic() - start, source, cut_bytes(data, READ_LINE_BYTES)))
     except DockerException as exc:
         exit_code = exc.return_code
     wall_s = time.monotonic() - start
@@ -74,9 +78,9 @@ def run_timed(argv: Sequence[str], env: Mapping[str, str]) -> ProcessRun:
 
 
 def tail(texts: Iterable[str], count: int = 20) -> str:
-    """The last `count` non-blank lines, joined: the part of a failed build's output worth keeping."""
-    kept = [text for text in texts if text.strip()]
-    return "\n".join(kept[-count:])
+    """The last `count` non-blank lines, joined: the part of a failed build's output worth keeping, bounded
+    as every row field of tool output is (at most TAIL_LINES lines of LINE_BYTES: bench/output_cap.py)."""
+    return "\n".join(last_lines((text for text in texts if text.strip()), count))
 
 
 def save_run(run: ProcessRun, path: str | Path) -> None:

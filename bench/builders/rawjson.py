@@ -26,6 +26,7 @@ from calendar import timegm
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bench.output_cap import LineTail
 from bench.records import Step
 
 _RFC3339 = re.compile(
@@ -79,7 +80,7 @@ class _Vertex:
     # started -> (completed, cached): one entry per run of the vertex
     intervals: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
     error: str | None = None
-    logs: list[str] = field(default_factory=list)
+    logs: LineTail = field(default_factory=LineTail)  # the last lines its steps printed (bounded)
 
 
 def _items(value: object) -> list[dict[str, Any]]:
@@ -124,8 +125,8 @@ class RawJsonParser:
         self._vertices: dict[str, _Vertex] = {}
         self.first_object_t: float | None = None
         self.objects = 0
-        self.text_lines: list[str] = []
-        self.bad_objects: list[str] = []
+        self.text_lines = LineTail()  # the last lines outside JSON objects (buildx's own error summary)
+        self.bad_objects = LineTail()
 
     def feed(self, t: float, line: str) -> None:
         """Add one line (without line ending) that arrived `t` seconds after the process started."""

@@ -114,7 +114,7 @@ def test_braces_inside_strings_and_plain_text_between_objects() -> None:
         {"vertexes": [{"digest": "d1", "name": "[s 1/1] RUN echo '}{' \"}\"",
                        "started": "2024-01-01T00:00:10Z", "completed": "2024-01-01T00:00:12.5Z"}]},
     )  # fmt: skip
-    assert parser.objects == 2 and parser.text_lines == ["some text { not json", "Dockerfile:3"]
+    assert parser.objects == 2 and list(parser.text_lines) == ["some text { not json", "Dockerfile:3"]
     (only,) = parser.steps()
     assert only.stage == "s" and only.name == "RUN echo '}{' \"}\""
     assert only.started_s == pytest.approx(1.0) and only.completed_s == pytest.approx(3.5)
