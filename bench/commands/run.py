@@ -17,19 +17,43 @@ HELP = "measure (Hydra: `bench run scenario=multistage`, `-m` to sweep, --help f
 FULL_ERROR = "HYDRA_FULL_ERROR"
 #: argv[0] for Hydra: the command its shell completion registers for (the job is named by conf/config.yaml).
 PROGRAM = "bench"
+#: The flags that make `bench run` a sweep (Hydra's multirun).
+SWEEP_FLAGS = ("-m", "--multirun")
+
+
+def _sweep_jobs(overrides: list[str]) -> list[list[str]] | None:
+    """The overrides of every job `bench run -m OVERRIDES` launches, by Hydra's own expansion (its basic
+    sweeper: `a=x,y b=z`, range(), choice(), glob()); None under another sweeper, whose jobs only it
+    knows. Hydra's own overrides (hydra.sweep.dir, hydra/launcher) are no job's input."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    if any(o.key_or_group == "hydra/sweeper" for o in parsed):
+        return None
+    task = [o for o in parsed if not o.is_hydra_override()]
+    return [list(job) for batch in BasicSweeper.split_arguments(task, None) for job in batch]
 
 
 def _check_run_input(args: list[str]) -> None:
-    """Bad input to a single run is refused here, before Hydra makes its directory under results/: the
-    config (values the schema or __post_init__ refuse), the scenario and the plan's size (bench/run_input).
-    Hydra's own flags (-m sweeps, --cfg, --help...) are left to Hydra; the run checks its input again."""
-    if any(arg.startswith("-") for arg in args):
+    """Bad input is refused here, before Hydra makes its directory under results/ (a run's, or a sweep's
+    and its jobs'), and before any job takes the engine's lock: the config (values the schema or
+    __post_init__ refuse), the scenario and the plan's size (bench/run_input), of a single run or of every
+    job of a sweep (`-m`: one bad job refuses the sweep). Hydra's other flags (--cfg, --help...) are left to
+    Hydra; each run checks its input again."""
+    sweeping = any(arg in SWEEP_FLAGS for arg in args)
+    if any(arg.startswith("-") and arg not in SWEEP_FLAGS for arg in args):
         return
     from bench.config import compose
     from bench.results import META_FILE, ResultsError
     from bench.run_input import checked_input
 
-    checked_input(compose(args))
+    overrides = [arg for arg in args if arg not in SWEEP_FLAGS]
+    jobs = _sweep_jobs(overrides) if sweeping else [overrides]
+    for job in jobs or ():
+        checked_input(compose(job))
+    if sweeping:
+        return
     for arg in args:  # Hydra would rewrite the .hydra/ of a run already there before the run refused it
         key, _, value = arg.partition("=")
         if key == "hydra.run.dir" and (Path(value) / META_FILE).exists():
