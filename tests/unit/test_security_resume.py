@@ -126,3 +126,16 @@ def test_a_torn_row_is_cut_in_place_not_rewritten(tmp_path: Path) -> None:
     inode = builds.stat().st_ino
     reopen(resume_point(run_dir, read_meta(run_dir), plan))
     assert builds.stat().st_ino == inode and builds.read_bytes() == whole
+
+
+def test_a_stopped_row_of_schema_5_reads_as_interrupted(tmp_path: Path) -> None:
+    """Runs written before: the stopped build's row was `failed` with the note; loaded, it is no failure."""
+    run_dir = tmp_path / "v5"
+    run_dir.mkdir()
+    (run_dir / "run.json").write_text(json.dumps({"schema_version": 5, "run_id": "r1", "status": "stopped"}))
+    rows = [
+        {"run_id": "r1", "seq": 0, "cell": "a", "outcome": "failed", "notes": ["scripted"]},
+        {"run_id": "r1", "seq": 1, "cell": "a", "outcome": "failed", "notes": ["the run stopped here: gone"]},
+    ]
+    (run_dir / BUILDS_FILE).write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert list(load(run_dir).builds["outcome"]) == ["failed", "interrupted"]
