@@ -78,13 +78,15 @@ def installed() -> set[str]:
     }
 
 
-def _apt(args: list[str], capture: bool = False) -> subprocess.CompletedProcess:
+def apt_get(args: list[str], capture: bool = False, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """apt-get on the machine's own sources, never interactive; `cwd` is where `download` writes."""
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     return subprocess.run(
-        ["apt-get", "-q", "-y", "--no-install-recommends", *args],
+        ["apt-get", "-q", "-y", "--no-install-recommends", "-o", "APT::Sandbox::User=root", *args],
         env=env,
         capture_output=True,
         text=True,
+        cwd=cwd,
         check=False,
     )
 
@@ -105,7 +107,7 @@ def ensure(
     if not missing:
         return []
     say(f"installing {' '.join(missing)} from the machine's own Debian suite ({why})")
-    update = _apt(["update", "-qq"])
+    update = apt_get(["update", "-qq"])
     if update.returncode != 0:
         raise EngineError(
             f"apt-get update failed: {_tail(update)}", fix="check the machine's apt sources and network"
@@ -121,7 +123,7 @@ def ensure(
             fix=(f"{avoid}; or " if avoid else "")
             + f"upgrade or install them yourself (apt-get install {' '.join(missing)}), then run again",
         )
-    result = _apt(["install", *wanted])
+    result = apt_get(["install", *wanted])
     gained = sorted(installed() - before)
     manifest.add("host_packages", gained)  # recorded even after a failure: purge removes a partial install
     if result.returncode != 0:
@@ -138,7 +140,7 @@ def _without_upgrades(missing: list[str], rounds: int = 3) -> tuple[list[str], l
     returns that list and the upgrades it still implies (empty when none)."""
     wanted = list(missing)
     for _ in range(rounds):
-        simulated = _apt(["-s", "install", *wanted])
+        simulated = apt_get(["-s", "install", *wanted])
         if simulated.returncode != 0:
             raise EngineError(f"apt-get cannot install {' '.join(wanted)}: {_tail(simulated)}")
         upgrades = upgrades_in(simulated.stdout)
@@ -165,7 +167,7 @@ def remove(packages: Iterable[str], say: Callable[[str], object] = print) -> lis
     present = sorted(set(packages) & installed())
     if not present:
         return []
-    simulated = _apt(["-s", "purge", *present])
+    simulated = apt_get(["-s", "purge", *present])
     ours = {_bare(name) for name in present}
     others = sorted({_bare(name) for name in _REMOVAL.findall(simulated.stdout)} - ours)
     if others:
@@ -173,7 +175,7 @@ def remove(packages: Iterable[str], say: Callable[[str], object] = print) -> lis
             f"removing what bench installed would also remove {', '.join(others[:5])}, which depend on it",
             fix=f"keep them: remove the rest yourself, or apt-get purge {' '.join(present)} knowing that",
         )
-    result = _apt(["purge", *present])
+    result = apt_get(["purge", *present])
     if result.returncode != 0:
         raise EngineError(f"apt-get purge failed: {_tail(result)}", fix="apt-get purge " + " ".join(present))
     return present

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.engine.errors import EngineError
-from bench.host import manifest, prefix
+from bench.host import host_packages, manifest, prefix
 from bench.host.layout import SSHD_PREFIX
 
 PACKAGE = "openssh-server"
@@ -104,16 +104,6 @@ def missing_libraries(depends: str, version_of: Callable[[str], str | None] = in
     return [r.name for r in libraries if not satisfied(version_of(r.name), r)]
 
 
-def _apt(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["apt-get", "-q", "-o", "APT::Sandbox::User=root", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
-
-
 def _last_line(result: subprocess.CompletedProcess[str]) -> str:
     lines = [line for line in (result.stderr + result.stdout).splitlines() if line.strip()]
     return lines[-1] if lines else f"exit {result.returncode}"
@@ -121,7 +111,7 @@ def _last_line(result: subprocess.CompletedProcess[str]) -> str:
 
 def download(specs: list[str], into: Path) -> subprocess.CompletedProcess[str]:
     """`apt-get download` from the machine's own sources (its lists, read only) into `into`."""
-    return _apt(["download", *specs], cwd=into)
+    return host_packages.apt_get(["download", *specs], cwd=into)
 
 
 def choose(into: Path, client_version: str | None, say: Callable[[str], object]) -> Path:
@@ -161,7 +151,7 @@ def install(say: Callable[[str], object] = print, root: Path = SSHD_PREFIX) -> b
     client = installed_version(CLIENT)
     with tempfile.TemporaryDirectory(prefix="bench-sshd-debs-") as scratch:
         into = Path(scratch)
-        if _apt(["update", "-qq"]).returncode != 0:
+        if host_packages.apt_get(["update", "-qq"]).returncode != 0:
             say("apt-get update failed: downloading sshd with the package lists the machine has")
         server = choose(into, client, say)
         libraries = missing_libraries(deb_field(server, "Depends"))

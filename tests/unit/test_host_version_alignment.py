@@ -51,7 +51,7 @@ def test_ensure_installs_the_pinned_versions_and_says_so(monkeypatch: pytest.Mon
         def __init__(self, stdout: str = "", returncode: int = 0) -> None:
             self.stdout, self.stderr, self.returncode = stdout, "", returncode
 
-    def apt(args: list[str], capture: bool = False) -> Done:
+    def apt(args: list[str], capture: bool = False, cwd: object = None) -> Done:
         asked.append(args)
         if args[:2] == ["-s", "install"]:
             pinned = any(a.startswith("perl=") for a in args)
@@ -62,7 +62,7 @@ def test_ensure_installs_the_pinned_versions_and_says_so(monkeypatch: pytest.Mon
 
     states = iter([{"libc6"}, {"libc6", "git", "perl"}])
     monkeypatch.setattr(host_packages, "installed", lambda: next(states))
-    monkeypatch.setattr(host_packages, "_apt", apt)
+    monkeypatch.setattr(host_packages, "apt_get", apt)
     monkeypatch.setattr(host_packages.manifest, "add", lambda key, items: None)
     monkeypatch.setattr(
         version_alignment, "source_in_archive", lambda name, version: ARCHIVE.get((name, version))
@@ -90,7 +90,7 @@ def test_an_upgrade_that_no_pin_avoids_is_refused_with_what_does_without(
         stdout, stderr, returncode = GIT_ON_A_POINT_RELEASE, "", 0
 
     monkeypatch.setattr(host_packages, "installed", lambda: {"libc6"})
-    monkeypatch.setattr(host_packages, "_apt", lambda args, capture=False: Done())
+    monkeypatch.setattr(host_packages, "apt_get", lambda args, capture=False, cwd=None: Done())
     monkeypatch.setattr(version_alignment, "source_in_archive", lambda name, version: None)
     monkeypatch.setattr(version_alignment, "source_installed", {"perl-base": "perl"}.get)
     with pytest.raises(host_packages.EngineError) as error:
