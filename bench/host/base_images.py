@@ -138,7 +138,7 @@ def _archive(cache_dir: Path, image: BaseImage, platform: str, say) -> Path:
         root = Path(tmp) / "rootfs"
         root.mkdir()
         image.make_rootfs(root, platform)
-        partial = archive.with_suffix(".partial")
+        partial = Path(tmp) / "rootfs.tar"  # inside the private mkdtemp directory: no name to plant a link on
         with tarfile.open(partial, "w") as tar:
             tar.add(root, arcname=".")
         partial.rename(archive)

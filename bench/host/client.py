@@ -13,6 +13,7 @@ import json
 import os
 from pathlib import Path
 
+from bench import atomic_file
 from bench.host.layout import DOCKER_CONFIG, PREFIX, PREFIX_BIN_DIRS
 
 
@@ -26,9 +27,7 @@ def write_config(plugin_dir: Path, config_dir: Path = DOCKER_CONFIG) -> Path:
     except (FileNotFoundError, ValueError):
         config = {}
     config["cliPluginsExtraDirs"] = [str(plugin_dir)]
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(config, indent=2) + "\n")
-    os.replace(partial, path)
+    atomic_file.write(path, json.dumps(config, indent=2) + "\n")  # unique temporary name (issue 21, item 2)
     return path
 
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from bench import atomic_file
+from bench.engine.errors import EngineError
 from bench.host.layout import MANIFEST
 
 #: host_packages: what dpkg gained; binfmt_entries: entries registered; paths: files and directories set-up
@@ -15,10 +16,23 @@ KEYS = ("host_packages", "binfmt_entries", "paths")
 
 
 def read(path: Path = MANIFEST) -> dict[str, list[str]]:
+    """The record; an absent file is an empty record, a damaged one an EngineError (purge must not guess)."""
     try:
         data = json.loads(path.read_text())
     except FileNotFoundError:
         data = {}
+    except (OSError, ValueError) as error:
+        raise EngineError(
+            f"{path} cannot be read as bench's manifest ({type(error).__name__}: {str(error)[:80]}); "
+            "nothing was changed",
+            fix=f"restore it, or move it aside (mv {path} {path}.damaged): purge then removes only what "
+            "a later set-up records",
+        ) from None
+    if not isinstance(data, dict) or not all(isinstance(data.get(key, []), list) for key in KEYS):
+        raise EngineError(
+            f"{path} is not bench's manifest (not an object of lists); nothing was changed",
+            fix=f"restore it, or move it aside (mv {path} {path}.damaged)",
+        )
     return {key: list(data.get(key, [])) for key in KEYS}
 
 
