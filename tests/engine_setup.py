@@ -11,7 +11,7 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from bench.config import BenchConfig, compose
+from bench.config import BenchConfig, EngineConfig, compose
 from bench.quality import MACHINE_BUSY
 
 
@@ -27,3 +27,19 @@ def build_flags(row: Mapping[str, Any]) -> list[str]:
     """A row's quality flags but `machine-busy`: that one says what else the machine did meanwhile
     (other tests, another agent's builds, an SSH engine's sshd), not whether the build was as claimed."""
     return [flag for flag in row["flags"] if flag != MACHINE_BUSY]
+
+
+def registry_engine() -> EngineConfig:
+    """The default engine's config for tests of its registry: skips when the registry of `bench engine up`
+    does not answer or a run uses it (a collection would pull the run's cache from under it)."""
+    import pytest
+
+    from bench.engine.lock import engines_busy
+    from bench.services import registry
+
+    config = compose_config().engine
+    if not registry.reachable(config):
+        pytest.skip("needs the registry of `bench engine up`")
+    if engines_busy():
+        pytest.skip(f"a run uses the registry: {engines_busy()[0]}")
+    return config

@@ -11,12 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from engine_setup import compose_config
+from engine_setup import registry_engine
 from test_services_registry_gc_engine import _push
 
 from bench.config import EngineConfig
 from bench.engine.errors import EngineError
-from bench.engine.lock import engines_busy
 from bench.services import known_runs, registry, registry_gc
 
 pytestmark = [pytest.mark.security, pytest.mark.engine]
@@ -26,12 +25,7 @@ KB = 1 << 10
 
 @pytest.fixture(scope="module")
 def engine() -> EngineConfig:
-    config = compose_config().engine
-    if not registry.reachable(config):
-        pytest.skip("needs the registry of `bench engine up`")
-    if engines_busy():
-        pytest.skip(f"a run uses the registry: {engines_busy()[0]}")
-    return config
+    return registry_engine()
 
 
 @pytest.fixture

@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from engine_setup import compose_config
+from engine_setup import registry_engine
 
 from bench.config import EngineConfig
 from bench.engine.disk_usage import tree_bytes
-from bench.engine.lock import engines_busy
 from bench.services import registry, registry_gc
 
 pytestmark = pytest.mark.engine
@@ -27,12 +26,7 @@ MB = 1 << 20
 
 @pytest.fixture(scope="module")
 def engine() -> EngineConfig:
-    config = compose_config().engine
-    if not registry.reachable(config):
-        pytest.skip("needs the registry of `bench engine up`")
-    if engines_busy():
-        pytest.skip(f"a run uses the registry: {engines_busy()[0]}")
-    return config
+    return registry_engine()
 
 
 @pytest.fixture(scope="module", autouse=True)
