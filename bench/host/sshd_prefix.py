@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.engine.errors import EngineError
-from bench.host import host_packages, manifest, prefix
+from bench.host import dpkg_status, host_packages, manifest, prefix
 from bench.host.layout import SSHD_PREFIX
 
 PACKAGE = "openssh-server"
@@ -70,14 +70,7 @@ def parse_depends(field: str) -> list[Relation]:
 
 def installed_version(package: str) -> str | None:
     """The version dpkg has installed of `package`, None when it is not installed."""
-    result = subprocess.run(
-        ["dpkg-query", "-W", "-f=${db:Status-Status} ${Version}", package],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    status, _, version = result.stdout.strip().partition(" ")
-    return version if result.returncode == 0 and status == "installed" and version else None
+    return dpkg_status.installed_field(package, "Version")
 
 
 def satisfied(installed: str | None, relation: Relation) -> bool:

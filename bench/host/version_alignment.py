@@ -15,6 +15,8 @@ import re
 import subprocess
 from collections.abc import Callable
 
+from bench.host import dpkg_status
+
 #: `Inst NAME (VERSION ...)`: a package the simulation installs new (an upgrade has `[OLD]` after NAME)
 _NEW = re.compile(r"^Inst (\S+) \(", re.MULTILINE)
 _UPGRADE = re.compile(r"^Inst (\S+) \[([^\]]+)\]", re.MULTILINE)
@@ -42,12 +44,7 @@ def source_in_archive(package: str, version: str) -> str | None:
 
 def source_installed(package: str) -> str | None:
     """The source package an installed package was built from."""
-    result = subprocess.run(
-        ["dpkg-query", "-W", "-f=${source:Package}", package], capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        return None
-    return result.stdout.strip() or None
+    return dpkg_status.installed_field(package, "source:Package")
 
 
 def pins(

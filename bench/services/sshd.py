@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.engine.errors import EngineError
 from bench.host import created, sshd_prefix
-from bench.host.layout import SSHD_PREFIX
+from bench.host.layout import RUN_ROOT, SSHD_PREFIX
 from bench.services import service, sshd_privsep
 
 SSHD = str(sshd_prefix.binary())
@@ -72,18 +72,18 @@ class Launch:
     preexec: Callable[[], None] | None
 
 
-def launch(sshd: str, run_dir: Path) -> Launch:
+def launch(sshd: str) -> Launch:
     env = dict(os.environ)
     ours = Path(sshd).is_relative_to(SSHD_PREFIX)
     libraries = sshd_prefix.library_path(SSHD_PREFIX) if ours else ""
     if libraries:
         env["LD_LIBRARY_PATH"] = libraries
-    preexec = sshd_privsep.bind_passwd(sshd_privsep.write_passwd(run_dir)) if sshd_privsep.needed() else None
+    preexec = sshd_privsep.bind_passwd(sshd_privsep.write_passwd(RUN_ROOT)) if sshd_privsep.needed() else None
     return Launch(env, preexec)
 
 
 def _check(config: Path, sshd: str) -> subprocess.CompletedProcess[str]:
-    how = launch(sshd, config.parent)
+    how = launch(sshd)
     return subprocess.run(
         [sshd, "-t", "-f", str(config)],
         capture_output=True,
@@ -127,7 +127,7 @@ def answers(port: int, timeout_s: float = 1.0) -> bool:
 def start(name: str, config: Path, port: int, run_dir: str, what: str, timeout_s: float = 20.0) -> None:
     """Run sshd in the foreground of a service (pid file and log in run_dir) until it greets on `port`."""
     argv = [SSHD, "-D", "-e", "-f", str(config)]
-    how = launch(SSHD, Path(run_dir))
+    how = launch(SSHD)
     service.start(
         name,
         argv,

@@ -49,8 +49,8 @@ def passwd_text(machine_passwd: str) -> str:
 
 
 def write_passwd(directory: Path) -> Path:
-    """The passwd copy sshd's namespace binds over /etc/passwd, in bench's run directory (0644 as the
-    machine's: sshd reads it as root, its child needs nothing from it)."""
+    """The passwd copy sshd's namespace binds over /etc/passwd, one for all of bench's sshds in bench's
+    run root (0644 as the machine's: sshd reads it as root, its child needs nothing from it)."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "sshd-passwd"
     atomic_file.write(path, passwd_text(PASSWD.read_text()), mode=0o644)
