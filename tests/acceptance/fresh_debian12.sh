@@ -63,7 +63,7 @@ remove_root() {
 }
 trap 'remove_root || true' EXIT
 
-command -v debootstrap >/dev/null || fail "debootstrap is missing on this machine (apt-get install debootstrap)"
+command -v debootstrap >/dev/null || fail "debootstrap is missing on this machine (make test or .venv/bin/bench engine up installs it)"
 [ "$(id -u)" = 0 ] || fail "needs root (debootstrap, chroot, mounts)"
 remove_root  # a root left by an interrupted earlier run
 mkdir -p "$WORK"
