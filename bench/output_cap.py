@@ -31,10 +31,39 @@ def cut_bytes(data: bytes, limit: int = LINE_BYTES) -> bytes:
     """`data` when it fits `limit` bytes, else its start and its end around a mark saying how much went."""
     if len(data) <= limit:
         return data
-    mark = _MARK.format(len(data) - limit).encode()
+    return _cut(data, data, len(data), limit)
+
+
+def _cut(start: bytes, end: bytes, size: int, limit: int) -> bytes:
+    """A line of `size` > `limit` bytes cut to `limit`, from its first and its last `limit` bytes."""
+    mark = _MARK.format(size - limit).encode()
     keep = max(limit - len(mark), 2)
     head = keep // 2
-    return data[:head] + mark + data[len(data) - (keep - head) :]
+    return start[:head] + mark + end[len(end) - (keep - head) :]
+
+
+class LineCutter:
+    """One line read in pieces and cut as `cut_bytes` cuts it whole, holding at most twice `limit` bytes:
+    a line of 50 MB read from a pipe is never in memory (bench/builders/process.py)."""
+
+    def __init__(self, limit: int = READ_LINE_BYTES) -> None:
+        self._limit = limit
+        self._start = b""
+        self._end = b""
+        self._size = 0
+
+    def add(self, piece: bytes) -> None:
+        """The next piece of the line."""
+        if len(self._start) < self._limit:
+            self._start += piece[: self._limit - len(self._start)]
+        self._end = (self._end + piece)[-self._limit :]
+        self._size += len(piece)
+
+    def value(self) -> bytes:
+        """The line so far as `cut_bytes` would return it."""
+        if self._size <= self._limit:
+            return self._start
+        return _cut(self._start, self._end, self._size, self._limit)
 
 
 def cut_line(text: str, limit: int = LINE_BYTES) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bench.builders.flags import add_request_flags, flag_values, read_iidfile
 from bench.builders.metadata import PROVENANCE_ENV, read_metadata
-from bench.builders.process import STDERR, ProcessRun, Runner, run_timed, tail
+from bench.builders.process import ProcessRun, Runner, run_timed, tail
 from bench.builders.rawjson import RawJsonParser
 from bench.output_cap import bounded
 from bench.records import BuildRecord, BuildRequest, Outcome
@@ -53,24 +53,34 @@ class BuildKitBuilder:
         return None
 
     def build(self, request: BuildRequest) -> BuildRecord:
-        """Run the build; the image id (`--iidfile`) and buildx's metadata (`--metadata-file`) are read
-        after the timed span."""
+        """Run the build, its rawjson parsed as it arrives; the image id (`--iidfile`) and buildx's metadata
+        (`--metadata-file`) are read after the timed span."""
+        parser = RawJsonParser()
         with tempfile.TemporaryDirectory(prefix="bench-iid-") as scratch:
             iidfile = os.path.join(scratch, "iid")
             metadata_file = os.path.join(scratch, "metadata.json")
             argv, env = self.command(request, iidfile, metadata_file)
-            run = self._runner(argv, env)
+            run = self._runner(argv, env, parser.feed_output)
             image_id = read_iidfile(iidfile)
             metadata = read_metadata(metadata_file)
-        return buildkit_record(run, image_id, metadata)
+        return buildkit_record(run, image_id, metadata, parser)
 
 
-def buildkit_record(run: ProcessRun, image_id: str | None = None, metadata: str | None = None) -> BuildRecord:
-    """Turn one recorded `buildx build --progress=rawjson` run into a BuildRecord (no engine needed)."""
-    parser = RawJsonParser()
-    for line in run.lines:
-        if line.source == STDERR:
-            parser.feed(line.t, line.text)
+def buildkit_record(
+    run: ProcessRun,
+    image_id: str | None = None,
+    metadata: str | None = None,
+    parser: RawJsonParser | None = None,
+) -> BuildRecord:
+    """Turn one `buildx build --progress=rawjson` run into a BuildRecord (no engine needed).
+
+    `parser` has read the output as it streamed (`BuildKitBuilder.build`); without it, the run is a
+    recording and its lines go through a new parser here.
+    """
+    if parser is None:
+        parser = RawJsonParser()
+        for line in run.all_lines():
+            parser.feed_output(line)
     steps = parser.steps()
     record = BuildRecord(
         builder=BuildKitBuilder.name,

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench.builders.process import ProcessRun, Runner, run_timed, tail
+from bench.builders.process import OutputLine, ProcessRun, Runner, run_timed, tail
 from bench.records import BuildRecord, BuildRequest, Outcome, Step
 
 if TYPE_CHECKING:
@@ -72,53 +72,80 @@ class ComposeBuilder:
         return None
 
     def build(self, request: BuildRequest) -> BuildRecord:
+        """Run `docker compose build`, its output parsed as it arrives."""
         argv, env = self.command(request)
-        return compose_record(self.name, self._runner(argv, env))
+        progress = PlainProgress(steps=self.name == "buildkit")
+        return compose_record(self.name, self._runner(argv, env, progress.feed), progress)
 
 
-def plain_progress_steps(run: ProcessRun) -> list[Step]:
-    """BuildKit's plain progress as steps: a vertex starts when its header line arrives and ends with its
-    DONE, CACHED or ERROR line; a vertex shared by two services (same base image) is one step."""
-    started: dict[str, tuple[float, str, str | None]] = {}
-    ended: dict[str, tuple[float, bool, str | None]] = {}
-    for line in run.lines:
+class PlainProgress:
+    """Incremental reader of compose's output (run_timed's on_line): which builder's lines it shows, and
+    BuildKit's plain progress as steps (`steps`: under the legacy builder the lines are the containers'
+    own, which could name any number of vertices). It keeps one entry per vertex, whatever steps print."""
+
+    def __init__(self, steps: bool = True) -> None:
+        self._with_steps = steps
+        self.buildkit_lines = 0
+        self.legacy_lines = 0
+        self._started: dict[str, tuple[float, str, str | None]] = {}
+        self._ended: dict[str, tuple[float, bool, str | None]] = {}
+
+    def feed(self, line: OutputLine) -> None:
+        """One line of either stream, in arrival order."""
         text = line.text
+        self.buildkit_lines += _BUILDKIT_LINE.match(text) is not None
+        self.legacy_lines += _LEGACY_LINE.match(text) is not None
+        if self._with_steps:
+            self._feed_vertex(line.t, text)
+
+    def _feed_vertex(self, t: float, text: str) -> None:
         head = _VERTEX.match(text)
-        if head and head.group(1) not in started:
+        if head and head.group(1) not in self._started:
             label = _COUNT.sub("", head.group(2)).strip()
             service, _, stage = label.partition(" ")
             bookkeeping = stage == "internal" or head.group(3).startswith("exporting")
             stage_name = None if bookkeeping else "/".join(p for p in (service, stage) if p)
-            started[head.group(1)] = (line.t, head.group(3), stage_name)
-            continue
+            self._started[head.group(1)] = (t, head.group(3), stage_name)
+            return
         end = _VERTEX_END.match(text)
-        if end and end.group(1) in started and end.group(1) not in ended:
+        if end and end.group(1) in self._started and end.group(1) not in self._ended:
             error = end.group(3).strip() or "error" if end.group(2) == "ERROR" else None
-            ended[end.group(1)] = (line.t, end.group(2) == "CACHED", error)
-    steps = []
-    for index, (vertex, (t0, name, stage)) in enumerate(sorted(started.items(), key=lambda kv: kv[1][0])):
-        t1, cached, error = ended.get(vertex, (None, False, None))
-        steps.append(Step(index, name, stage, t0, t1, cached, error))
-    return steps
+            self._ended[end.group(1)] = (t, end.group(2) == "CACHED", error)
+
+    def steps(self) -> list[Step]:
+        """BuildKit's plain progress as steps: a vertex starts when its header line arrives and ends with
+        its DONE, CACHED or ERROR line; a vertex shared by two services (same base image) is one step."""
+        steps = []
+        ordered = sorted(self._started.items(), key=lambda kv: kv[1][0])
+        for index, (vertex, (t0, name, stage)) in enumerate(ordered):
+            t1, cached, error = self._ended.get(vertex, (None, False, None))
+            steps.append(Step(index, name, stage, t0, t1, cached, error))
+        return steps
 
 
-def compose_record(builder: str, run: ProcessRun) -> BuildRecord:
-    """The record of one `docker compose build` run (no engine needed); steps under BuildKit only."""
-    texts = run.texts()
-    buildkit_lines = sum(1 for t in texts if _BUILDKIT_LINE.match(t))
-    legacy_lines = sum(1 for t in texts if _LEGACY_LINE.match(t))
-    ran = legacy_lines if builder == "legacy" else buildkit_lines
+def compose_record(builder: str, run: ProcessRun, progress: PlainProgress | None = None) -> BuildRecord:
+    """The record of one `docker compose build` run (no engine needed); steps under BuildKit only.
+
+    `progress` has read the output as it streamed (`ComposeBuilder.build`); without it, the run is a
+    recording and its lines go through a new reader here.
+    """
+    if progress is None:
+        progress = PlainProgress(steps=builder == "buildkit")
+        for line in run.all_lines():
+            progress.feed(line)
+    ran = progress.legacy_lines if builder == "legacy" else progress.buildkit_lines
     evidence = "compose: legacy Step lines" if builder == "legacy" else "compose: BuildKit #N progress lines"
     record = BuildRecord(
         builder=builder,
         outcome=Outcome.OK if run.exit_code == 0 else Outcome.FAILED,
         wall_s=run.wall_s,
-        steps=plain_progress_steps(run) if builder == "buildkit" else [],
+        steps=progress.steps() if builder == "buildkit" else [],
         argv=run.argv,
         env=run.env,
         exit_code=run.exit_code,
         builder_evidence=evidence if ran else None,
     )
+    texts = run.texts()  # the run's last lines (every line of a recording)
     if run.exit_code != 0:
         record.error_tail = tail(texts, 20)
     elif not ran:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bench.builders.dockerfile import FromLine, buildkit_only_features, from_lines, read_dockerfile
 from bench.builders.flags import add_request_flags, flag_values, read_iidfile
-from bench.builders.legacy_log import parse_legacy_log
+from bench.builders.legacy_log import LegacyLog, LegacyLogParser, parse_legacy_log
 from bench.builders.process import ProcessRun, Runner, run_timed, tail
 from bench.records import BuildRecord, BuildRequest, Outcome
 
@@ -59,28 +59,36 @@ class LegacyBuilder:
         return "; ".join(reasons) or None
 
     def build(self, request: BuildRequest) -> BuildRecord:
-        """Run the build; the Dockerfile is read (for stage names) before the timed span."""
+        """Run the build, its output parsed as it arrives; the Dockerfile is read (for stage names) before
+        the timed span."""
         try:
             stages: list[FromLine] | None = from_lines(read_dockerfile(request.dockerfile))
         except OSError:
             stages = None  # the build itself will fail and say why
+        parser = LegacyLogParser(stages)
         with tempfile.TemporaryDirectory(prefix="bench-iid-") as scratch:
             iidfile = os.path.join(scratch, "iid")
             argv, env = self.command(request, iidfile)
-            run = self._runner(argv, env)
+            run = self._runner(argv, env, parser.feed)
             image_id = read_iidfile(iidfile)
-        return legacy_record(run, image_id, stages)
+        return legacy_record(run, image_id, log=parser.finish(run.wall_s))
 
 
 def legacy_record(
-    run: ProcessRun, image_id: str | None = None, stages: list[FromLine] | None = None
+    run: ProcessRun,
+    image_id: str | None = None,
+    stages: list[FromLine] | None = None,
+    log: LegacyLog | None = None,
 ) -> BuildRecord:
-    """Turn one recorded legacy `docker build` run into a BuildRecord (no engine needed).
+    """Turn one legacy `docker build` run into a BuildRecord (no engine needed).
 
+    `log` is what LegacyLogParser made of the output as it streamed (`LegacyBuilder.build`); without it,
+    the run is a recording and its lines go through that parser here (`stages` as it takes them).
     Without `Step` lines the legacy builder did not run (BuildKit did, or nothing did): a build that
     "succeeded" that way is recorded as FAILED, since it did not measure what was asked.
     """
-    log = parse_legacy_log(run.lines, stages, end_s=run.wall_s)
+    if log is None:
+        log = parse_legacy_log(run.all_lines(), stages, end_s=run.wall_s)
     record = BuildRecord(
         builder=LegacyBuilder.name,
         outcome=Outcome.OK if run.exit_code == 0 else Outcome.FAILED,

@@ -14,7 +14,7 @@ labels them (`AS` name, else `stage-N`, none for a single-stage file) so both bu
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bench.builders.dockerfile import FromLine, stage_label
@@ -51,68 +51,89 @@ class LegacyLog:
     output: LineTail = field(default_factory=LineTail)  # both streams' last lines, deprecation notice dropped
 
 
-def parse_legacy_log(
-    lines: Sequence[OutputLine], stages: Sequence[FromLine] | None = None, end_s: float | None = None
-) -> LegacyLog:
-    """Steps from the timestamped output of one legacy build.
+class LegacyLogParser:
+    """Incremental parser: `feed()` each output line as it arrives (run_timed's on_line), then `finish()`.
 
-    `stages` are the Dockerfile's FROM lines (see `dockerfile.from_lines`); without them stage names
-    come from `AS name` in the FROM steps themselves. `end_s` (the process's wall time) closes a step
-    that was still running when the output ended, e.g. the step that failed.
+    What it keeps is bounded by the build's steps and a tail of LineTail's size, never by its output: a
+    step may print millions of lines (bench/output_cap.py).
     """
-    known = list(stages) if stages is not None else None
-    done: list[Step] = []
-    current: _OpenStep | None = None
-    stage: str | None = None  # meta ARGs before the first FROM belong to no stage
-    froms_seen = 0
-    image_id: str | None = None
-    failed: str | None = None  # the first stderr line saying a RUN failed, else the last stderr line
-    last_error: str | None = None
-    output = LineTail()  # a bounded tail: a step may print millions of lines
-    in_notice = False
-    last_t = 0.0
 
-    def close(at: float, error: str | None = None) -> None:
-        nonlocal current
-        if current is not None:
-            c = current
-            done.append(Step(len(done), c.name, c.stage, c.started_s, at, c.cached, error))
-            current = None
+    def __init__(self, stages: Sequence[FromLine] | None = None) -> None:
+        """`stages` are the Dockerfile's FROM lines (see `dockerfile.from_lines`); without them stage names
+        come from `AS name` in the FROM steps themselves."""
+        self._known = list(stages) if stages is not None else None
+        self._done: list[Step] = []
+        self._current: _OpenStep | None = None
+        self._stage: str | None = None  # meta ARGs before the first FROM belong to no stage
+        self._froms_seen = 0
+        self._image_id: str | None = None
+        self._failed: str | None = None  # the first stderr line saying a RUN failed, else the last one
+        self._last_error: str | None = None
+        self._output = LineTail()
+        self._in_notice = False
+        self._last_t = 0.0
 
-    for line in lines:
+    def _close(self, at: float, error: str | None = None) -> None:
+        if self._current is not None:
+            c = self._current
+            self._done.append(Step(len(self._done), c.name, c.stage, c.started_s, at, c.cached, error))
+            self._current = None
+
+    def feed(self, line: OutputLine) -> None:
+        """One line of either stream, in arrival order."""
         text = _ANSI.sub("", line.text)
-        last_t = line.t
+        self._last_t = line.t
         if line.source == STDERR:
-            in_notice = in_notice or text.startswith(DEPRECATION)
-            if in_notice:
-                in_notice = bool(text.strip())  # the notice ends with a blank line
-                continue
-            output.append(text)
-            if text.strip():
-                last_error = text.strip()
-                if failed is None and "returned a non-zero code" in last_error:
-                    failed = last_error
-            continue
-        output.append(text)
+            self._feed_stderr(text)
+        else:
+            self._feed_stdout(line.t, text)
+
+    def _feed_stderr(self, text: str) -> None:
+        self._in_notice = self._in_notice or text.startswith(DEPRECATION)
+        if self._in_notice:
+            self._in_notice = bool(text.strip())  # the notice ends with a blank line
+            return
+        self._output.append(text)
+        if text.strip():
+            self._last_error = text.strip()
+            if self._failed is None and "returned a non-zero code" in self._last_error:
+                self._failed = self._last_error
+
+    def _feed_stdout(self, t: float, text: str) -> None:
+        self._output.append(text)
         step = _STEP.match(text)
-        expected = len(done) + (current is not None) + 1  # container output may look like a Step line
+        expected = len(self._done) + (self._current is not None) + 1  # output may look like a Step line
         if step is not None and int(step.group(1)) == expected:
-            close(line.t)
+            self._close(t)
             instruction = step.group(3)
             if instruction[:5].upper() == "FROM ":
-                stage = _stage_for_from(instruction, froms_seen, known)
-                froms_seen += 1
-            current = _OpenStep(instruction, stage, line.t)
-            continue
-        if current is not None and text.startswith(USING_CACHE):
-            current.cached = True
+                self._stage = _stage_for_from(instruction, self._froms_seen, self._known)
+                self._froms_seen += 1
+            self._current = _OpenStep(instruction, self._stage, t)
+            return
+        if self._current is not None and text.startswith(USING_CACHE):
+            self._current.cached = True
         built = _BUILT.match(text)
         if built is not None:
-            image_id = built.group(1)
-            close(line.t)
-    error = failed or last_error
-    close(end_s if end_s is not None else last_t, error)  # a step still open at the end is the failed one
-    return LegacyLog(done, image_id, len(done), error, output)
+            self._image_id = built.group(1)
+            self._close(t)
+
+    def finish(self, end_s: float | None = None) -> LegacyLog:
+        """What the output said; `end_s` (the process's wall time, else the last line's arrival) closes a
+        step that was still running when the output ended, e.g. the step that failed."""
+        error = self._failed or self._last_error
+        self._close(end_s if end_s is not None else self._last_t, error)  # the open step failed
+        return LegacyLog(self._done, self._image_id, len(self._done), error, self._output)
+
+
+def parse_legacy_log(
+    lines: Iterable[OutputLine], stages: Sequence[FromLine] | None = None, end_s: float | None = None
+) -> LegacyLog:
+    """Steps from the timestamped output of one legacy build, read after the fact (a recording)."""
+    parser = LegacyLogParser(stages)
+    for line in lines:
+        parser.feed(line)
+    return parser.finish(end_s)
 
 
 def _stage_for_from(instruction: str, index: int, stages: list[FromLine] | None) -> str | None:

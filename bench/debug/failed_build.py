@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import shlex
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from bench.builders import make_builder
 from bench.builders.dockerfile import from_lines, read_dockerfile
 from bench.builders.flags import flag_values
-from bench.builders.process import run_timed
+from bench.builders.process import OutputLine, run_timed
 from bench.changes import apply_change, copy_scenario
 from bench.config import ChangeKind, ScenarioConfig
 from bench.engine import ownership
@@ -103,10 +104,28 @@ def buildkit_target(dockerfile: str, steps: pd.DataFrame) -> str:
     return str(done.sort_values("completed_s").iloc[-1]["stage"])
 
 
-def last_legacy_image(output: list[str]) -> str | None:
-    """The image of the last step the legacy builder completed (its last ` ---> ID` line)."""
-    found = [m.group(1) for m in map(_IMAGE_LINE.match, output) if m]
-    return found[-1] if found else None
+class LastLegacyImage:
+    """The image of the last step the legacy builder completed (its last ` ---> ID` line), read as the
+    output streams (run_timed's on_line): the line may be millions of lines before the end."""
+
+    def __init__(self) -> None:
+        self.image: str | None = None
+
+    def feed(self, line: OutputLine) -> None:
+        self.see(line.text)
+
+    def see(self, text: str) -> None:
+        match = _IMAGE_LINE.match(text)
+        if match is not None:
+            self.image = match.group(1)
+
+
+def last_legacy_image(output: Iterable[str]) -> str | None:
+    """The image of the last step the legacy builder completed in these lines of its output."""
+    last = LastLegacyImage()
+    for text in output:
+        last.see(text)
+    return last.image
 
 
 def stage_image(
@@ -118,8 +137,9 @@ def stage_image(
         builder = make_builder(row["builder"], docker)
         if row["builder"] == "legacy":
             argv, env = builder.command(request, None)  # type: ignore[attr-defined]
-            run = run_timed(argv, env)
-            image = last_legacy_image(run.texts())
+            last = LastLegacyImage()
+            run = run_timed(argv, env, last.feed)
+            image = last.image
             if run.exit_code == 0 or image is None:
                 raise BenchError("the rebuild did not fail the same way; nothing left to debug in")
             return StageImage(image, f"legacy: the image of the last step that succeeded ({image})")

@@ -11,7 +11,11 @@ if TYPE_CHECKING:
 
 
 class CliTransfer:
-    """`docker push` / `docker pull` on the engine's context; never raises for a failed transfer."""
+    """`docker push` / `docker pull` on the engine's context; never raises for a failed transfer.
+
+    No parser reads a transfer's output: its run keeps the bounded tail of lines (bench/builders/process.py)
+    that an error message is made of, however much the CLI prints.
+    """
 
     def __init__(self, client: DockerClient, runner: Runner = run_timed) -> None:
         self._client = client

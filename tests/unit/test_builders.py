@@ -13,7 +13,17 @@ from fakes import ScriptedBuilder  # tests/ is on sys.path: pytest puts conftest
 from python_on_whales import DockerClient
 
 from bench.builders import BuildKitBuilder, LegacyBuilder, make_builder
-from bench.builders.process import STDERR, STDOUT, OutputLine, ProcessRun, load_run, run_timed, save_run
+from bench.builders.process import (
+    STDERR,
+    STDOUT,
+    LineConsumer,
+    OutputLine,
+    ProcessRun,
+    load_run,
+    replay_run,
+    run_timed,
+    save_run,
+)
 from bench.records import BuildRequest, Outcome
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "builds"
@@ -109,11 +119,13 @@ class Replay:
         self.image_id = image_id
         self.calls: list[tuple[list[str], dict[str, str]]] = []
 
-    def __call__(self, argv: Sequence[str], env: Mapping[str, str]) -> ProcessRun:
+    def __call__(
+        self, argv: Sequence[str], env: Mapping[str, str], on_line: LineConsumer | None = None
+    ) -> ProcessRun:
         self.calls.append((list(argv), dict(env)))
         if self.run.exit_code == 0 and "--iidfile" in argv:
             Path(argv[list(argv).index("--iidfile") + 1]).write_text(self.image_id)
-        return ProcessRun(list(argv), dict(env), self.run.lines, self.run.wall_s, self.run.exit_code)
+        return replay_run(self.run, on_line, argv, env)  # the lines go to the builder's parser one by one
 
 
 def test_build_records_the_command_it_ran_and_the_image_id(client: DockerClient) -> None:

@@ -18,7 +18,7 @@ from bench.audit.leaks import Secret
 from bench.build_rows import RowSource, build_row
 from bench.builders import BuildKitBuilder
 from bench.builders.metadata import PROVENANCE_ENV, read_metadata
-from bench.builders.process import ProcessRun, load_run
+from bench.builders.process import LineConsumer, ProcessRun, load_run, replay_run
 from bench.plan import BuilderName, CacheSource, Cell, ChangeKind, Measurement
 from bench.records import BuildRecord, BuildRequest, Outcome
 from bench.secrets.passing import redact_record
@@ -76,11 +76,13 @@ class MetadataReplay:
         self.argv: list[str] = []
         self.env: dict[str, str] = {}
 
-    def __call__(self, argv: Sequence[str], env: Mapping[str, str]) -> ProcessRun:
+    def __call__(
+        self, argv: Sequence[str], env: Mapping[str, str], on_line: LineConsumer | None = None
+    ) -> ProcessRun:
         self.argv, self.env = list(argv), dict(env)
         target = Path(argv[list(argv).index("--metadata-file") + 1])
         target.write_text(self.metadata.read_text())
-        return ProcessRun(list(argv), dict(env), self.run.lines, self.run.wall_s, self.run.exit_code)
+        return replay_run(self.run, on_line, argv, env)  # the lines go to the builder's parser one by one
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ type (ScenarioError, ResultsError) and a message; any other exception fails thes
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
 from pathlib import Path
@@ -19,10 +20,11 @@ from hypothesis import strategies as st
 
 from bench.builders.dockerfile import from_lines, read_dockerfile, read_instructions, stage_label
 from bench.builders.legacy_log import parse_legacy_log
-from bench.builders.process import STDERR, STDOUT, OutputLine
+from bench.builders.process import STDERR, STDOUT, OutputLine, _blank, read_lines
 from bench.builders.rawjson import RawJsonParser
 from bench.config import ScenarioConfig
 from bench.network.traffic import pulled_bytes, served_file_bytes, wheel_downloads
+from bench.output_cap import LineCutter, cut_bytes
 from bench.results import ResultsError, _read_rows
 from bench.scenario import BENCH_YAML_KEYS, ScenarioError, load_scenario, read_bench_yaml
 
@@ -98,6 +100,63 @@ def test_rawjson_never_crashes_on_any_output_or_a_cut(lines: list[str], cut: int
         parser.failure()
         # a step is a named vertex; vertices only a log line mentions are counted but are no step
         assert len(steps) <= parser.vertex_count
+
+
+def _scanned_char_by_char(lines: list[str]) -> list[tuple[int, bool, bool]]:
+    """(depth, in string, escaped) after each line, by the one-character-at-a-time scan `_scan` replaced."""
+    depth, in_string, escaped, states = 0, False, False, []
+    for line in lines:
+        for char in line:
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+        states.append((depth, in_string, escaped))
+    return states
+
+
+@SETTINGS
+@given(st.lists(st.text(alphabet='{}"\\ab', max_size=12), max_size=8))
+def test_rawjson_scan_skips_only_what_cannot_change_its_state(lines: list[str]) -> None:
+    """The regex scan (bench/builders/rawjson.py) tracks depth, strings and escapes, even an escape at the
+    end of a line, exactly as reading every character does."""
+    parser = RawJsonParser()
+    states = []
+    for line in lines:
+        parser._scan(line)
+        states.append((parser._depth, parser._in_string, parser._escaped))
+    assert states == _scanned_char_by_char(lines)
+
+
+@SETTINGS
+@given(st.lists(st.binary(max_size=30), max_size=6), st.integers(min_value=1, max_value=40))
+def test_a_line_read_in_pieces_is_cut_as_the_whole_line(pieces: list[bytes], limit: int) -> None:
+    """LineCutter keeps twice `limit` bytes and gives what cut_bytes gives for the whole line; read_lines
+    reads a pipe so, a line at a time."""
+    cutter = LineCutter(limit)
+    for piece in pieces:
+        cutter.add(piece)
+    assert cutter.value() == cut_bytes(b"".join(pieces), limit)
+    data = b"".join(pieces)
+    expected = [cut_bytes(line, limit) for line in data.splitlines(keepends=True) if b"\n" in line]
+    expected += [cut_bytes(data.rsplit(b"\n", 1)[-1], limit)] if not data.endswith(b"\n") and data else []
+    assert list(read_lines(io.BytesIO(data), limit)) == [line for line in expected if line]
+
+
+@SETTINGS
+@given(st.binary(max_size=12) | st.text(alphabet=" \t\r\n\x1c\x85\xa0\u2003x\u4e2d").map(str.encode))
+def test_a_line_is_blank_as_its_text_is(data: bytes) -> None:
+    """The run's tail (bench/builders/process.py) skips blank lines without decoding most of them."""
+    assert _blank(data) == (not OutputLine(0.0, STDOUT, data).text.strip())
 
 
 legacy_texts = st.one_of(
