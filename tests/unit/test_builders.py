@@ -5,6 +5,7 @@ The docker binary is a stand-in script: nothing here runs a build.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -154,6 +155,52 @@ def test_run_timed_times_the_process_and_timestamps_lines_on_arrival() -> None:
     (first, out), (second, err) = [(line.t, line) for line in run.lines]
     assert (out.source, out.text, err.source, err.text) == (STDOUT, "x=42", STDERR, "late")
     assert second - first >= 0.25 and run.wall_s >= second
+
+
+def test_a_slow_parser_shifts_neither_the_lines_times_nor_the_end_of_the_span() -> None:
+    """Lines are stamped as they are read, not as the parser gets to them, and the span ends with the
+    process: a parser 1 s behind changes no figure."""
+    seen: list[str] = []
+
+    def slow(line: OutputLine) -> None:
+        seen.append(line.text)
+        time.sleep(1.0)
+
+    started = time.monotonic()
+    run = run_timed(["sh", "-c", "echo a; sleep 0.3; echo b"], {}, slow)
+    assert time.monotonic() - started >= 2.0 and seen == ["a", "b"]
+    a, b = run.lines
+    assert 0.25 <= b.t - a.t < 0.9, "b was read at 0.3 s while the parser still slept on a"
+    assert run.wall_s < 1.5
+
+
+def test_a_run_keeps_its_last_non_blank_lines_and_a_recording_keeps_all() -> None:
+    script = "for i in $(seq 1 120); do echo line $i; echo; done"
+    run = run_timed(["sh", "-c", script], {})
+    assert run.texts() == [f"line {i}" for i in range(71, 121)] and run.lines_dropped == 190
+    with pytest.raises(ValueError, match="keep_all=True"):
+        run.all_lines()  # so neither a record function nor save_run reads a tail as the whole output
+    recorded = run_timed(["sh", "-c", script], {}, keep_all=True)
+    assert len(recorded.all_lines()) == 240 and recorded.lines_dropped == 0
+    streamed = replay_run(recorded)
+    assert (streamed.texts(), streamed.lines_dropped) == (run.texts(), 190)
+
+
+def test_a_parser_that_raises_leaves_the_process_free_to_finish(tmp_path: Path) -> None:
+    """The readers keep draining the pipes once the consumer failed: the build never waits on a full pipe
+    (50,000 lines of 100 bytes are more than the lines waiting for a consumer may hold)."""
+    done = tmp_path / "done"
+    script = f"yes {'x' * 99} | head -n 50000; touch {done}"
+
+    def broken(line: OutputLine) -> None:
+        raise RuntimeError("parser bug")
+
+    with pytest.raises(RuntimeError, match="parser bug"):
+        run_timed(["sh", "-c", script], {}, broken)
+    deadline = time.monotonic() + 30
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert done.exists()
 
 
 def test_recordings_round_trip_bytes_that_are_not_utf8(tmp_path: Path) -> None:
