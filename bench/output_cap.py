@@ -6,7 +6,8 @@ stay in memory and go into builds.jsonl (`error_tail`), so every report would lo
 reader needs of a failed build is its end, the failing step's last lines and the error, so bench keeps the
 last TAIL_LINES lines, each at most LINE_BYTES bytes (its start and its end: an error chain ends with the
 cause, `no space left on device`). The parsers read the build's lines as the process prints them, each
-cut at READ_LINE_BYTES first (bench/builders/process.py).
+cut at READ_LINE_BYTES while it is read (`LineCutter`), and keep what they need; the run itself keeps its
+last TAIL_LINES lines (bench/builders/process.py).
 """
 
 from __future__ import annotations
