@@ -62,9 +62,9 @@ LineConsumer = Callable[[OutputLine], None]
 class ProcessRun:
     """What one build process did: its command, output lines with arrival times, wall time and exit code.
 
-    `lines` is every line of a recording (`load_run`, `run_timed(keep_all=True)`); of a streamed run, the
-    last TAIL_LINES non-blank lines, each cut to LINE_BYTES (the parsers saw all of them as they came),
-    and `lines_dropped` says how many others went by.
+    `lines` is every line of a recording (`load_run`, `run_timed(keep_all=True)`); of a streamed run
+    (`tail_only`), the last TAIL_LINES non-blank lines, each cut to LINE_BYTES (the parsers saw all of
+    them whole as they came), and `lines_dropped` says how many others went by.
     """
 
     argv: list[str]
@@ -74,6 +74,7 @@ class ProcessRun:
     exit_code: int
     meta: dict[str, Any] = field(default_factory=dict)
     lines_dropped: int = 0
+    tail_only: bool = False
 
     def texts(self, source: str | None = None) -> list[str]:
         """Decoded lines, of one stream or of both in arrival order."""
@@ -81,9 +82,9 @@ class ProcessRun:
 
     def all_lines(self) -> list[OutputLine]:
         """Every output line, for parsing a recording after the fact; a streamed run has only its tail."""
-        if self.lines_dropped:
+        if self.tail_only:
             raise ValueError(
-                f"this run kept its last {len(self.lines)} lines only ({self.lines_dropped} went by): "
+                f"this run kept its last {len(self.lines)} lines only, cut ({self.lines_dropped} went by): "
                 "parse it while it runs (run_timed's on_line), or record it with keep_all=True"
             )
         return self.lines
@@ -112,6 +113,7 @@ class _Sink:
     """Where each line goes: to the consumer, and into the run's bounded tail (or all of it, recording)."""
 
     def __init__(self, on_line: LineConsumer | None, keep_all: bool) -> None:
+        self.tail_only = not keep_all
         self._on_line = on_line
         self._all: list[OutputLine] | None = [] if keep_all else None
         self._tail: deque[OutputLine] = deque(maxlen=TAIL_LINES)
@@ -134,6 +136,10 @@ class _Sink:
 
     def lines(self) -> list[OutputLine]:
         return self._all if self._all is not None else list(self._tail)
+
+    def counts(self) -> tuple[int, bool]:
+        """(lines_dropped, tail_only) of the run."""
+        return self.dropped, self.tail_only
 
 
 class _Handoff:
@@ -253,9 +259,8 @@ def run_timed(
     finally:
         handoff.close()  # a consumer that raised leaves the readers draining the pipes
     waiter.join()
-    return ProcessRun(
-        list(argv), dict(env), sink.lines(), max(ends) - start, process.returncode, lines_dropped=sink.dropped
-    )
+    wall_s = max(ends) - start
+    return ProcessRun(list(argv), dict(env), sink.lines(), wall_s, process.returncode, {}, *sink.counts())
 
 
 def replay_run(
@@ -276,7 +281,7 @@ def replay_run(
         recorded.wall_s,
         recorded.exit_code,
         dict(recorded.meta),
-        sink.dropped,
+        *sink.counts(),
     )
 
 

@@ -181,9 +181,9 @@ def test_a_run_keeps_its_last_non_blank_lines_and_a_recording_keeps_all() -> Non
     with pytest.raises(ValueError, match="keep_all=True"):
         run.all_lines()  # so neither a record function nor save_run reads a tail as the whole output
     recorded = run_timed(["sh", "-c", script], {}, keep_all=True)
-    assert len(recorded.all_lines()) == 240 and recorded.lines_dropped == 0
+    assert len(recorded.all_lines()) == 240 and (recorded.lines_dropped, recorded.tail_only) == (0, False)
     streamed = replay_run(recorded)
-    assert (streamed.texts(), streamed.lines_dropped) == (run.texts(), 190)
+    assert (streamed.texts(), streamed.lines_dropped, streamed.tail_only) == (run.texts(), 190, True)
 
 
 def test_a_parser_that_raises_leaves_the_process_free_to_finish(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from fakes import stored_row
 
 from bench.builders.buildkit import buildkit_record
 from bench.builders.legacy import legacy_record
-from bench.builders.legacy_log import parse_legacy_log
+from bench.builders.legacy_log import LegacyLogParser, parse_legacy_log
 from bench.builders.process import STDERR, STDOUT, OutputLine, ProcessRun, run_timed
 from bench.builders.rawjson import RawJsonParser
 from bench.rows import StepRow
@@ -27,21 +27,23 @@ FIELD_MAX = 50 * 2048 * 2
 CAUSE = "write /var/lib/docker/x: no space left on device"
 
 
-def _shell(script: str) -> ProcessRun:
-    return run_timed([sys.executable, "-c", script], {})
+def _shell(script: str, parser: LegacyLogParser) -> ProcessRun:
+    return run_timed([sys.executable, "-c", script], {}, parser.feed)
 
 
 def test_a_50_mb_line_of_a_failed_legacy_build_is_not_kept(tmp_path) -> None:
     """A real process prints Step lines, one line of 50 MB and the legacy builder's error, then fails."""
+    parser = LegacyLogParser()
     run = _shell(
         "import sys\n"
         "print('Step 1/2 : FROM busybox'); print('Step 2/2 : RUN make')\n"
         f"sys.stdout.write('a' * {BIG} + '\\n'); sys.stdout.flush()\n"
-        "sys.stderr.write(\"The command '/bin/sh -c make' returned a non-zero code: 2\\n\"); sys.exit(2)\n"
+        "sys.stderr.write(\"The command '/bin/sh -c make' returned a non-zero code: 2\\n\"); sys.exit(2)\n",
+        parser,
     )
     assert run.exit_code == 2
     assert max(len(line.data) for line in run.lines) <= 256 * 1024, "not 50 MB in memory"
-    record = legacy_record(run)
+    record = legacy_record(run, log=parser.finish(run.wall_s))
     assert record.error_tail is not None and len(record.error_tail.encode()) <= FIELD_MAX
     assert "returned a non-zero code: 2" in record.error_tail  # the streams interleave as they arrive
     assert "bytes cut" in record.error_tail
