@@ -80,9 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         known = ", ".join(COMMANDS)
         print(f"bench: unknown command {args[0]!r}; known: {known} (bench --help)", file=sys.stderr)
         return 2
+    from bench.cluster.environment import activate
     from bench.config import register
     from bench.errors import known_errors, one_line, say
-    from bench.host.client import activate
 
     register()
     activate()  # bench's DOCKER_CONFIG and engine binaries for every docker call (bench/host/client.py)

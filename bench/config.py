@@ -153,7 +153,7 @@ class EngineConfig:
     # this engine uses those that `bench engine up` of the default engine started)
     provisions_services: bool = True
     # Runs on one machine never overlap, whichever engines they use (concurrent builds distort timings): a
-    # run waits this long for the machine's lock (bench/engine/lock.py), then gives up; 0 refuses at once.
+    # run waits this long for the machine's lock (bench/machine/lock.py), then gives up; 0 refuses at once.
     # true allows overlapping runs.
     lock_wait_s: float = 3600.0
     concurrent_runs: bool = False
@@ -174,7 +174,7 @@ AUTO = "auto"
 
 @dataclass
 class PrecisionConfig:
-    """When `repetitions=auto` stops a cell (bench/stopping.py): once the 95% interval of its median, and
+    """When `repetitions=auto` stops a cell (bench/run/stopping.py): once the 95% interval of its median, and
     of every speedup it takes part in, is within +-`target` of the estimate (relative half-width), after
     at least `min` and at most `max` measured builds."""
 
@@ -215,7 +215,7 @@ class BenchConfig:
 
     @property
     def auto(self) -> bool:
-        """Repetitions are decided by precision (bench/stopping.py), not fixed."""
+        """Repetitions are decided by precision (bench/run/stopping.py), not fixed."""
         return self.repetitions == AUTO
 
     @property
@@ -251,7 +251,7 @@ class BenchConfig:
             raise ConfigError(bad_platform)
         if not self.cache.sources:
             raise ConfigError("cache.sources is empty: name at least one of none, local")
-        from bench.engine.own_images import prefix_problem
+        from bench.vocabulary import prefix_problem
 
         bad_prefix = prefix_problem(self.tag_prefix)
         if bad_prefix:

@@ -3,7 +3,8 @@ engine.
 
 Like hyperfine's MockExecutor: the builder implements the Builder protocol and returns records whose wall
 times come from a script, and it remembers every request it got, in order. The engine implements
-bench/run_engine.py's RunEngine around such builders, so a whole `bench run` runs through bench/app.py.
+bench/run/engine.py's RunEngine around such builders, so a whole `bench run` runs through
+bench/run/experiment.py.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.builders.records import BuildRecord, BuildRequest, Outcome, Step
 from bench.config import BenchConfig, EngineConfig
 from bench.engine.contents import EngineContents
-from bench.records import BuildRecord, BuildRequest, Outcome, Step
-from bench.rows import BuildRow
-from bench.run_context import Equipment, RunContext
-from bench.scenario import Scenario
+from bench.run.context import Equipment, RunContext
+from bench.scenario.definition import Scenario
+from bench.store.rows import BuildRow
 
 #: What an emptied engine holds: nothing.
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
@@ -121,7 +122,7 @@ def scripted_context(
 
 @dataclass
 class ScriptedEngine:
-    """A RunEngine (bench/run_engine.py) whose builds are scripted: what `bench run` does, minus Docker.
+    """A RunEngine (bench/run/engine.py) whose builds are scripted: what `bench run` does, minus Docker.
 
     `problem` makes the engine unusable with that line; the calls the run made are kept in `calls`."""
 
@@ -132,7 +133,7 @@ class ScriptedEngine:
     engine: EngineConfig = field(default_factory=EngineConfig)
 
     def __call__(self, config: BenchConfig, say: Callable[[str], None]) -> ScriptedEngine:
-        """The engine factory bench/app.py takes."""
+        """The engine factory bench/run/experiment.py takes."""
         self.engine = config.engine
         self.calls.append("made")
         return self

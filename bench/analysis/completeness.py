@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from bench.results import Run
+from bench.store.results import Run
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,9 @@ class Completeness:
     planned: int
     recorded: int
     missing: dict[str, int]
-    stopped_early: int = 0  # planned builds not measured because their cell had stopped (bench/stopping.py)
+    stopped_early: int = (
+        0  # planned builds not measured because their cell had stopped (bench/run/stopping.py)
+    )
 
     @property
     def complete(self) -> bool:

@@ -2,9 +2,10 @@
 
 Per commit and cell: the median build time and median CPU seconds (cpu_user_s + cpu_system_s of the
 engine during the build; null in rows without that accounting) with 95% bootstrap intervals
-(bench/stats.py median_ci). A commit is marked where its time changed beyond noise against the previous
-commit that has ok builds of the cell: the bootstrap interval of median(previous) / median(this) excludes
-1 (bench/stats.py compare, the speedup test every bench comparison uses), as asv marks regressions.
+(bench/analysis/stats.py median_ci). A commit is marked where its time changed beyond noise against the
+previous commit that has ok builds of the cell: the bootstrap interval of median(previous) / median(this)
+excludes 1 (bench/analysis/stats.py compare, the speedup test every bench comparison uses), as asv marks
+regressions.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bench import stats
-from bench.history.model import HistoryIndex, HistoryPoint
-from bench.results import META_FILE, load
+from bench.analysis import stats
+from bench.store.history_index import HistoryIndex, HistoryPoint
+from bench.store.results import META_FILE, load
 
 SLOWER, FASTER = "slower", "faster"
 

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bench import stats
+from bench.analysis import stats
 
 if TYPE_CHECKING:
     import pandas as pd

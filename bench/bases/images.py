@@ -12,7 +12,7 @@
   run on the build platform (`FROM --platform=$BUILDPLATFORM`), amd64 only.
 An image for several platforms is one manifest list, so `FROM` resolves per platform. Each root file
 system is made once (kept under the engine's state dir); an image is pushed only when the registry
-lacks its tag or one of the platforms a run needs (bench/host/provision.py), or all of them with
+lacks its tag or one of the platforms a run needs (bench/bases/provision.py), or all of them with
 `bench engine up --all`.
 """
 

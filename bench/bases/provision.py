@@ -11,11 +11,12 @@ from pathlib import Path
 
 from python_on_whales import DockerClient
 
+from bench.bases import images as base_images
+from bench.bases import variants as base_variants
+from bench.bases.images import BaseImage
 from bench.config import BenchConfig, ChangeKind
-from bench.host import base_images, base_variants
-from bench.host.base_images import BaseImage
 from bench.platforms import host_platform, split
-from bench.scenario import Scenario
+from bench.scenario.definition import Scenario
 from bench.services import package_index
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from python_on_whales import DockerClient
 
-from bench.changes import variant_ref
 from bench.config import EngineConfig
+from bench.scenario.changes import variant_ref
 from bench.services import registry
 
 VARIANT_FILE = "etc/bench-base-variant"
@@ -68,7 +68,7 @@ VARIANT_BASES = ("bench/busybox", "bench/debian-gcc")
 def seed(engine: EngineConfig, docker: DockerClient, say=print, images=None) -> list[str]:
     """Variants of `images` (default: every base image in VARIANT_BASES) from the archives
     `base_images.seed` keeps (it runs first)."""
-    from bench.host import base_images
+    from bench.bases import images as base_images
     from bench.platforms import host_platform
 
     cache_dir = Path(engine.state_dir) / "base-images"

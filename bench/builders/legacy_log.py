@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from bench.builders.dockerfile import FromLine, stage_label
 from bench.builders.process import STDERR, OutputLine
-from bench.output_cap import LineTail
-from bench.records import Step
+from bench.builders.records import Step
+from bench.safe.output_cap import LineTail
 
 #: ASCII digits, at most 9: a container may print anything, and int() refuses 4,300 digits and more
 _STEP = re.compile(r"^Step ([0-9]{1,9})/([0-9]{1,9}) : (.*)$")

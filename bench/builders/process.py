@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.output_cap import READ_LINE_BYTES, cut_bytes, last_lines
+from bench.safe.output_cap import READ_LINE_BYTES, cut_bytes, last_lines
 
 STDOUT = "stdout"
 STDERR = "stderr"
@@ -58,7 +58,7 @@ def run_timed(argv: Sequence[str], env: Mapping[str, str]) -> ProcessRun:
     """Run `argv` through python-on-whales' streaming runner; never raises for a non-zero exit.
 
     `env` holds only the variables the harness sets; they are added to the inherited environment. Each
-    line is kept cut to READ_LINE_BYTES (bench/output_cap.py): a step that prints 50 MB on one line
+    line is kept cut to READ_LINE_BYTES (bench/safe/output_cap.py): a step that prints 50 MB on one line
     costs that much here only while the line is read.
     """
     from python_on_whales.exceptions import DockerException
@@ -79,7 +79,8 @@ def run_timed(argv: Sequence[str], env: Mapping[str, str]) -> ProcessRun:
 
 def tail(texts: Iterable[str], count: int = 20) -> str:
     """The last `count` non-blank lines, joined: the part of a failed build's output worth keeping, bounded
-    as every row field of tool output is (at most TAIL_LINES lines of LINE_BYTES: bench/output_cap.py)."""
+    as every row field of tool output is (at most TAIL_LINES lines of LINE_BYTES:
+    bench/safe/output_cap.py)."""
     return "\n".join(last_lines((text for text in texts if text.strip()), count))
 
 

@@ -26,8 +26,8 @@ from calendar import timegm
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bench.output_cap import LineTail
-from bench.records import Step
+from bench.builders.records import Step
+from bench.safe.output_cap import LineTail
 
 _RFC3339 = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:([Zz])|([+-])(\d\d):(\d\d))$"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 #: The note on the row of a build the engine failed, after which the run stopped; `bench run --resume`
-#: measures that build again (bench/resume.py).
+#: measures that build again (bench/run/resume.py).
 STOPPED_HERE = "the run stopped here"
 
 

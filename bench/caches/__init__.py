@@ -1,6 +1,6 @@
 """Cache sources: how each is reset, primed and exported, and which flags the measured build gets.
-
 `strategy_for(source)` is the only entry point the runner needs; base.py says what a strategy answers.
+May import: builders, scenario, config and below.
 """
 
 from __future__ import annotations

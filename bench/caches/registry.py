@@ -11,6 +11,7 @@ import time
 from typing import ClassVar
 
 from bench.builders.process import tail
+from bench.builders.records import BuildRequest
 from bench.caches.base import (
     CacheJob,
     CacheStrategy,
@@ -21,8 +22,7 @@ from bench.caches.base import (
     with_flags,
 )
 from bench.config import BuilderName, CacheSource
-from bench.records import BuildRequest
-from bench.scenario import Scenario
+from bench.scenario.definition import Scenario
 
 
 class InlineCache(CacheStrategy):

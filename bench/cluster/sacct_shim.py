@@ -22,8 +22,8 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from bench import atomic_file
 from bench.cluster.layout import ClusterPaths
+from bench.safe import atomic_file
 
 FIELDS = "JobID,State,NodeList"
 #: SLURM's default MaxArraySize: array task ids run from 0 to 1000

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench import atomic_file
 from bench.cluster.layout import CLUSTER_NAME, PARTITION, ClusterPaths
 from bench.cluster.machine import MachineFacts
+from bench.safe import atomic_file
 
 #: finished jobs stay in slurmctld's memory (and squeue) this long; submitit needs >= 600 (CLUSTER.md)
 MIN_JOB_AGE_S = 3600

@@ -14,7 +14,7 @@ HELP = "the terminal table and summary.md of a run directory again"
 def main(args: list[str]) -> int:
     from rich.console import Console
 
-    from bench.app import summarize
+    from bench.run.experiment import summarize
 
     parser = arguments.parser(NAME, HELP)
     parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="e.g. results/2026-...")

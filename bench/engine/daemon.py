@@ -18,10 +18,11 @@ from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from bench.config import EngineConfig
-from bench.engine import cgroup, process_identity
-from bench.engine.errors import EngineError
+from bench.engine import cgroup
+from bench.errors import EngineError
 from bench.host import mounts
 from bench.host.setup_lock import setup_lock
+from bench.machine import process_identity
 from bench.services import log_rotation
 
 IMAGE_STORES = ("containerd", "overlay2")

@@ -22,8 +22,7 @@ from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from bench.config import CONF_DIR, EngineConfig, user_conf_dir
-from bench.engine.errors import EngineError
-from bench.errors import docker_said
+from bench.errors import EngineError, docker_said
 
 #: docker's own rule for context names, lower-cased so a config file name is the engine's name
 ENGINE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")

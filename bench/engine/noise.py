@@ -131,7 +131,7 @@ def _sample(seconds: float) -> tuple[list[tuple[str, int, float]], str, str]:
 
 
 def findings(engine: EngineConfig, quiet: QuietConfig, sample_s: float = 1.0) -> list[Finding]:
-    from bench.engine import lock
+    from bench.machine import lock
 
     cores = os.cpu_count() or 1
     percents, before, after = _sample(sample_s)

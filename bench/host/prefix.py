@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.host.host_packages import debian_mirror
 from bench.host.layout import APT_DIR, PREFIX
 

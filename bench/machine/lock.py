@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bench.config import EngineConfig
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.machine.node import in_batch_job
 
 LOCK_FILE = "machine.lock"

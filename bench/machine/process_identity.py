@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 
 #: start times are wall-clock (boot time + ticks); the kernel's boot time drifts by up to a second when
 #: the clock is adjusted, and a pid is not reused within a second by a process of the same name

@@ -22,8 +22,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.engine import process_identity
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
+from bench.machine import process_identity
 
 DEVICE = "lo"
 HANDLE = "b3e"  # the root qdisc's major number (hex): how bench recognises its own shaping

@@ -11,9 +11,10 @@ per format (as hyperfine's src/export/).
 - `markdown`, `html`, `terminal`: the formats; the summary a run prints and writes (terminal, summary.md)
   is not a second implementation but a subset of the report's sections (sections.SUMMARY_SECTIONS)
 - `figures/`: medians, speedups, heatmap, per-step timeline (matplotlib, imported when drawn)
-- `claims`: the talk's claims as small functions returning a verdict and the numbers behind it
+- `claims/`: the talk's claims (docs/claims.md), small functions returning a verdict and its numbers
 - `compare`, `compare_terminal`: `bench compare BASE NEW`, per-cell speedup, regressions gate CI
 - `publish`: a static site of several runs
 
-Nothing is imported here, so `import bench.report` stays cheap.
+Nothing is imported here, so `import bench.report` stays cheap. May import: sweep, analysis, audit, debug,
+store and the layers below; never run/ (a run imports report/ to write its summary).
 """

@@ -11,9 +11,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from bench import stats
+from bench.analysis import stats
 from bench.report.data_export import Exports
-from bench.results import ResultsError, Run, load
+from bench.store.results import ResultsError, Run, load
 
 EXIT_OK, EXIT_REGRESSION, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -29,7 +29,7 @@ def load_runs(paths: Sequence[Path]) -> list[Run]:
 
 
 def _say_partial(runs: Sequence[Run], console: Console) -> None:
-    from bench.report.completeness import completeness
+    from bench.analysis.completeness import completeness
 
     for run in runs:
         c = completeness(run)
@@ -46,11 +46,11 @@ def report(
     A history directory (`bench history`) gets its own report (bench/report/history.py), and a sweep
     directory (`bench run -m`) one merged report of its jobs' runs (node and engine as dimensions), into it
     or out/<its name>."""
-    from bench.history.model import is_history
     from bench.report.exporter import write_report
     from bench.report.history import write_history_report
     from bench.report.model import build_report
-    from bench.report.sweep import is_sweep, job_run_dirs
+    from bench.store.history_index import is_history
+    from bench.sweep.jobs import is_sweep, job_run_dirs
 
     for history in [p for p in paths if is_history(p)]:
         where = None if out is None else Path(out) / Path(history).resolve().name
@@ -126,8 +126,8 @@ def export_comparison(result, exports: Exports, base: str, new: str) -> list[Pat
 def publish(
     paths: Sequence[Path], out: Path, console: Console, n_resamples: int = stats.DEFAULT_RESAMPLES
 ) -> int:
-    from bench.history.model import is_history
     from bench.report.publish import publish as publish_site
+    from bench.store.history_index import is_history
 
     histories = [Path(p) for p in paths if is_history(p)]
     runs = load_runs([p for p in paths if not is_history(p)])

@@ -19,7 +19,7 @@ from itertools import pairwise
 
 import pandas as pd
 
-from bench import stats
+from bench.analysis import stats
 from bench.report import formatting as fmt
 from bench.report.verdicts import (
     MIXED,

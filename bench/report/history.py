@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import stats
-from bench.history.model import HistoryIndex, read_index
-from bench.history.series import CommitCell, point_builds, series
+from bench.analysis import stats
+from bench.analysis.history_series import CommitCell, point_builds, series
 from bench.report.figures import FigureFile
+from bench.store.history_index import HistoryIndex, read_index
 
 HISTORY_MD = "history.md"
 HISTORY_HTML = "history.html"

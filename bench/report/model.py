@@ -13,16 +13,16 @@ from typing import Any
 
 import pandas as pd
 
-from bench import stats
+from bench.analysis import stats
+from bench.analysis.completeness import Completeness, completeness
+from bench.analysis.pull_vs_rebuild import PullVsRebuild, pull_vs_rebuild
+from bench.analysis.shared_caches import SharedCacheEvidence, shared_cache_evidence
 from bench.platforms import NATIVE
-from bench.pull_vs_rebuild import PullVsRebuild, pull_vs_rebuild
 from bench.report import cells as tables
-from bench.report import claims as claim_checks
+from bench.report.claims import registry as claim_checks
 from bench.report.comparisons import builder_comparisons, cache_comparisons
-from bench.report.completeness import Completeness, completeness
 from bench.report.platform_steps import platform_step_table
-from bench.results import Run
-from bench.shared_caches import SharedCacheEvidence, shared_cache_evidence
+from bench.store.results import Run
 
 #: Environment fields a reader needs first, in this order; the rest follow as recorded.
 ENVIRONMENT_KEYS: tuple[str, ...] = (

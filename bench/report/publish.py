@@ -11,12 +11,12 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import stats
+from bench.analysis import stats
 from bench.report.figures import draw_all
 from bench.report.html import HtmlExporter, page
 from bench.report.markdown import MarkdownExporter
 from bench.report.model import build_report
-from bench.results import Run
+from bench.store.results import Run
 
 INDEX = "index.html"
 NAV = '<nav><a href="../../index.html">all runs</a></nav>\n'
@@ -75,8 +75,8 @@ def publish(
 
 def _histories_html(histories: Sequence[Path], out_dir: Path, n_resamples: int) -> str:
     """Each history's page (bench/report/history.py) and the index's table of them; "" without any."""
-    from bench.history.model import read_index
     from bench.report.history import write_history_report
+    from bench.store.history_index import read_index
 
     rows = []
     for directory in histories:

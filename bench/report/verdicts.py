@@ -1,4 +1,4 @@
-"""What a claim check is: the claim, the evidence it reads and the verdict it gives (bench/report/claims.py).
+"""What a claim check is: the claim, the evidence it reads and the verdict it gives (bench/report/claims/).
 
 Kept apart from the checks so that each feature's checks live in their own module (claims_<topic>.py)
 and claims.py can import and register them without an import cycle.

@@ -1,17 +1,17 @@
-"""From one measurement and its build record to the rows stored (bench/rows.py): counts of steps by kind,
-what priming and the observer measured, the link the build went over."""
+"""From one measurement and its build record to the rows stored (bench/store/rows.py): counts of steps by
+kind, what priming and the observer measured, the link the build went over."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from bench.builders.records import BuildRecord, Outcome, Step
 from bench.engine.contents import EngineContents
 from bench.network.link import AppliedLink
 from bench.plan import Measurement
-from bench.quality import LINK_DELAY_NOT_EMULATED
-from bench.records import BuildRecord, Outcome, Step
-from bench.rows import BuildRow, StepRow
+from bench.store.quality import LINK_DELAY_NOT_EMULATED
+from bench.store.rows import BuildRow, StepRow
 
 #: Dockerfile instructions: the steps that do the project's work (BuildKit's other vertices, such as
 #: `[internal] load ...` or `exporting to image`, are the builder's own).
@@ -68,7 +68,7 @@ class RowSource:
     engine: str
     link: AppliedLink | None
     resumed: bool
-    scenario_commit: str | None = None  # bench/provenance.py: the scenario directory's git state
+    scenario_commit: str | None = None  # bench/run/provenance.py: the scenario directory's git state
     scenario_dirty: bool | None = None
     node: str | None = None  # bench/machine/node.py: the machine (SLURM node) that ran bench
 

@@ -1,7 +1,8 @@
 """Everything a run's measurements need, built once where all of it is known, and never changed after.
 
-The app (bench/app.py) builds the context inside the link's `with`: only there are the link as applied
-and the registry's address as builds reach it (through a latency relay) known. The runner only reads it.
+The app (bench/run/experiment.py) builds the context inside the link's `with`: only there are the link as
+applied and the registry's address as builds reach it (through a latency relay) known. The runner only reads
+it.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bench.builders.protocol import Builder
+from bench.builders.records import BuildRecord
 from bench.caches import ImageTransfer
 from bench.config import EngineConfig
 from bench.engine.contents import EngineContents
 from bench.engine.health import Blocked
 from bench.network.link import AppliedLink
 from bench.plan import Measurement
-from bench.records import BuildRecord
-from bench.rows import BuildRow
-from bench.scenario import Scenario
+from bench.scenario.definition import Scenario
+from bench.store.rows import BuildRow
 
 #: Empties the engine into the cell's start state (bench/engine/reset.py); says what it held before.
 Reset = Callable[[], EngineContents]
@@ -30,7 +31,7 @@ AfterBuild = Callable[[Measurement, BuildRecord], dict[str, Any]]
 #: (the failed build's error tail, or the error the engine raised) -> why the run cannot go on, or None
 #: when the failure was the build's own (bench/engine/health.py)
 Health = Callable[[str | None], Blocked | None]
-#: Why the engine cannot measure a cell (bench/engine/capabilities.py), or None
+#: Why the engine cannot measure a cell (bench/run/capabilities.py), or None
 EngineLacks = Callable[[Measurement], str | None]
 
 
@@ -65,7 +66,7 @@ class BuildMeter(Protocol):
 
 @dataclass(frozen=True, kw_only=True)
 class Equipment:
-    """What the engine side gives a run (bench/run_engine.py): builders and the checks around builds.
+    """What the engine side gives a run (bench/run/engine.py): builders and the checks around builds.
 
     Every builder is there, not only the measured ones: cache=cross-builder primes with the other one.
     The optional parts are absent for a scripted engine (tests): nothing is observed or checked.
@@ -86,7 +87,7 @@ class Equipment:
 
 @dataclass(frozen=True)
 class Progress:
-    """What the terminal shows as a run goes (bench/run_progress.py): a measurement starting, its row
+    """What the terminal shows as a run goes (bench/run/progress.py): a measurement starting, its row
     written, and the planned count changing (`on_plan`: the builds this `Runner.run` measures in all,
     done and still to come, when cells stop early under repetitions=auto)."""
 
@@ -108,4 +109,4 @@ class RunContext:
     tag_prefix: str
     network: str | None
     link: AppliedLink | None = None  # a shaped link (bench/network/link.py); None: loopback
-    resumed: bool = False  # rows say they were measured by `bench run --resume` (bench/resume.py)
+    resumed: bool = False  # rows say they were measured by `bench run --resume` (bench/run/resume.py)

@@ -1,7 +1,8 @@
 """What a run asks of the engine it measures on, and the real answer: Docker through python-on-whales.
 
-`bench/app.py` runs a whole experiment against a `RunEngine`; `DockerRunEngine` is the one `bench run`
-uses. Tests give a scripted one (tests/fakes.py), so a whole run (plan, rows, summary) runs with no engine.
+`bench/run/experiment.py` runs a whole experiment against a `RunEngine`; `DockerRunEngine` is the one `bench
+run` uses. Tests give a scripted one (tests/fakes.py), so a whole run (plan, rows, summary) runs with no
+engine.
 """
 
 from __future__ import annotations
@@ -14,22 +15,22 @@ from typing import Protocol
 from python_on_whales import DockerClient
 
 from bench.audit.after_build import AfterBuild
+from bench.bases import provision
 from bench.builders import make_builder
 from bench.config import BenchConfig, BuilderName, EngineConfig
 from bench.engine import adoption, environment, health, probe, reset
-from bench.engine.capabilities import engine_lacks
 from bench.engine.cost import EngineMeter
-from bench.engine.errors import EngineError
 from bench.engine.fleet import context_endpoint
 from bench.engine.image_platform import check_image
 from bench.engine.observer import EngineObserver
 from bench.engine.own_images import RunImages
 from bench.engine.transfer import CliTransfer
-from bench.host import provision
+from bench.errors import EngineError
 from bench.network import latency, link
 from bench.network.link import AppliedLink, LinkProfile
-from bench.run_context import Equipment, ImageCheck
-from bench.scenario import Scenario
+from bench.run.capabilities import engine_lacks
+from bench.run.context import Equipment, ImageCheck
+from bench.scenario.definition import Scenario
 from bench.secrets.run import SecretRun, with_leak_audit
 from bench.services import known_runs, registry_gc
 

@@ -2,7 +2,7 @@
 
 Exit codes: 0 all cells measured; 1 some builds failed (recorded as failed rows); 2 the engine or the
 input is not usable (one line says what to run); 130 interrupted (rows measured so far stay on disk).
-The engine side comes from a factory (bench/run_engine.py): `bench run` measures on Docker, tests on a
+The engine side comes from a factory (bench/run/engine.py): `bench run` measures on Docker, tests on a
 scripted engine, through the same path.
 """
 
@@ -24,16 +24,16 @@ from bench.config import BenchConfig, Pairing
 from bench.machine.node import batch_job, node_name
 from bench.network import latency
 from bench.plan import Measurement, pairs
-from bench.results import META_FILE, RunWriter, load, read_meta
-from bench.resume import ResumePoint, reopen, resume_line, resume_point, rows_on_disk
-from bench.rows import EngineMeta, PlanMeta, RunMeta, ScenarioMeta
-from bench.run_context import Equipment, RunContext
-from bench.run_engine import RunEngine, Say
-from bench.run_input import checked_input
-from bench.run_progress import run_progress
-from bench.runner import Runner, RunTally
-from bench.scenario import Scenario, build_network, host_network_line
-from bench.stopping import Stopping, StopRule, remaining
+from bench.run.context import Equipment, RunContext
+from bench.run.engine import RunEngine, Say
+from bench.run.input_checks import checked_input
+from bench.run.progress import run_progress
+from bench.run.resume import ResumePoint, reopen, resume_line, resume_point, rows_on_disk
+from bench.run.runner import Runner, RunTally
+from bench.run.stopping import Stopping, StopRule, remaining
+from bench.scenario.definition import Scenario, build_network, host_network_line
+from bench.store.results import META_FILE, RunWriter, load, read_meta
+from bench.store.rows import EngineMeta, PlanMeta, RunMeta, ScenarioMeta
 
 if TYPE_CHECKING:
     from bench.report.data_export import Exports
@@ -45,7 +45,7 @@ EngineFactory = Callable[[BenchConfig, Say], RunEngine]
 
 def docker_engine(config: BenchConfig, say: Say) -> RunEngine:
     """The engine of `bench run`: Docker through python-on-whales (imported only when a run starts)."""
-    from bench.run_engine import DockerRunEngine
+    from bench.run.engine import DockerRunEngine
 
     return DockerRunEngine(config, say)
 
@@ -64,13 +64,13 @@ def run_experiment(
     resuming: bool = False,
 ) -> int:
     """Plan, measure, write rows and the summary; returns the exit code. Holds the machine's lock
-    (bench/engine/lock.py) for the whole run and never writes into another run's directory.
+    (bench/machine/lock.py) for the whole run and never writes into another run's directory.
 
     `resuming`: continue an interrupted run in its own directory: the same config (else ResumeError,
-    before the engine is touched), the rest of its recorded plan in order (bench/resume.py); the rows on
+    before the engine is touched), the rest of its recorded plan in order (bench/run/resume.py); the rows on
     disk are re-read under the lock, where no other run can be writing them."""
-    from bench.engine.lock import engine_lock
-    from bench.resume import check_config
+    from bench.machine.lock import engine_lock
+    from bench.run.resume import check_config
 
     console, run_dir = console or Console(), Path(run_dir)
     if resuming:

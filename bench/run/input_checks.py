@@ -1,9 +1,9 @@
 """What a run is given, checked before anything is written or any engine is touched.
 
 `bench run` calls this before Hydra makes the run directory (bench/commands/run.py) and again inside the run
-(bench/app.py, for sweep jobs and direct callers), so that bad input is one line and exit 2 with nothing
-half-written under results/: the scenario's directory, bench.yaml and Dockerfiles (bench/scenario.py), and
-the size of the plan.
+(bench/run/experiment.py, for sweep jobs and direct callers), so that bad input is one line and exit 2 with
+nothing half-written under results/: the scenario's directory, bench.yaml and Dockerfiles
+(bench/scenario/definition.py), and the size of the plan.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from bench.builders.dockerfile import read_dockerfile
 from bench.config import BenchConfig, Pairing
 from bench.errors import BenchError
 from bench.plan import Measurement, cells, make_plan
-from bench.scenario import Scenario, ScenarioError, load_scenario
+from bench.scenario.definition import Scenario, ScenarioError, load_scenario
 
 #: The most builds one run may plan. At seconds to minutes a build, 10,000 builds are days of a machine:
 #: more is a typo (repetitions=1000000) rather than a plan, and building the list alone would take memory.

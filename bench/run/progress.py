@@ -20,8 +20,8 @@ from rich.table import Table
 from rich.text import Text
 
 from bench.plan import Measurement
-from bench.rows import BuildRow
-from bench.run_context import Progress
+from bench.run.context import Progress
+from bench.store.rows import BuildRow
 
 #: Redraws per second of the live bar: enough for a clock in seconds, little enough to cost nothing.
 REFRESH_HZ = 2
@@ -183,7 +183,7 @@ def shows_live(console: Console) -> bool:
 
 @contextmanager
 def run_progress(console: Console, planned: int, already: int = 0) -> Iterator[Progress]:
-    """The hooks the runner calls (bench.run_context.Progress), with the live bar on screen for the
+    """The hooks the runner calls (bench.run.context.Progress), with the live bar on screen for the
     duration of the `with` when the console is a terminal; plain lines otherwise."""
     state = RunClock(planned, already)
     if not shows_live(console):

@@ -1,21 +1,21 @@
 """Checks that what a row claims is what happened (DESIGN.md, "verify what you claim"): the quality flags
-(bench/quality.py) a measured build gets from its record and the engine's state before it."""
+(bench/store/quality.py) a measured build gets from its record and the engine's state before it."""
 
 from __future__ import annotations
 
-from bench.build_rows import cached_work
+from bench.builders.records import BuildRecord, Outcome
 from bench.caches import strategy_for
 from bench.config import CacheSource, ChangeKind
 from bench.engine.contents import EngineContents
 from bench.plan import Measurement
-from bench.quality import (
+from bench.run.build_rows import cached_work
+from bench.store.quality import (
     CACHE_IMPORT_MISSED,
     COLD_HAD_CACHED_STEPS,
     ENGINE_NOT_EMPTY,
     ENGINE_NOT_OWNED,
     WARM_NO_CACHED_STEPS,
 )
-from bench.records import BuildRecord, Outcome
 
 
 def quality_flags(

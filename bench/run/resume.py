@@ -6,9 +6,9 @@ the same config may continue: rows of another config would be mixed into one tab
 A row whose line was torn by the kill is not on disk as far as the resume is concerned: it is measured
 again, and its torn tail and its step rows are cut first (the files are truncated in place, never
 rewritten) so that they read cleanly afterwards. The build the engine failed, after which the run stopped,
-is measured again too: its row (outcome `interrupted`, note STOPPED_HERE: bench/runner.py) is no
+is measured again too: its row (outcome `interrupted`, note STOPPED_HERE: bench/run/runner.py) is no
 measurement but stays where it is, and the build measured again is appended after it; run.json's resume
-entry keeps its seq and its note. Pure file work: no engine (bench/app.py holds the engine's lock).
+entry keeps its seq and its note. Pure file work: no engine (bench/run/experiment.py holds the engine's lock).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
+from bench.builders.records import STOPPED_HERE, Outcome
 from bench.plan import Measurement
-from bench.records import STOPPED_HERE, Outcome
-from bench.results import BUILDS_FILE, SCHEMA_VERSION, STEPS_FILE, ResultsError, RunWriter
+from bench.store.results import BUILDS_FILE, SCHEMA_VERSION, STEPS_FILE, ResultsError, RunWriter
 
 OVERRIDES_FILE = Path(".hydra") / "overrides.yaml"
 _SHOWN_DIFFERENCES = 3
@@ -165,7 +165,7 @@ def resume_point(run_dir: Path, meta: dict[str, Any], plan: list[Measurement]) -
 
 def rows_on_disk(run_dir: Path) -> list[dict[str, Any]]:
     """The complete build rows of a run directory (after `reopen` repaired it) that are measurements:
-    what a resumed run's stopping rules start from (bench/stopping.py). An `interrupted` row is none."""
+    what a resumed run's stopping rules start from (bench/run/stopping.py). An `interrupted` row is none."""
     path = Path(run_dir) / BUILDS_FILE
     return [row for row in _rows(path, _complete_lines(path)[0]) if _interrupted(row) is None]
 

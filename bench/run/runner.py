@@ -4,7 +4,7 @@ What priming means, whether the engine is emptied again after it and which flags
 belong to the cell's cache source (bench/caches/); the runner only sequences them. Reset and priming are
 timed separately and never inside the build's span. Every build ends as a row, whatever happened to it:
 failed builds are recorded as failed and the matrix goes on. Everything fixed for the run comes in one
-frozen RunContext (bench/run_context.py).
+frozen RunContext (bench/run/context.py).
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import scratch
-from bench.build_rows import Measured, RowSource, build_row, step_rows
+from bench.builders.records import STOPPED_HERE, BuildRecord, BuildRequest, Outcome
 from bench.caches import CacheJob, CacheStrategy, Primed, strategy_for
-from bench.changes import apply_change, changed_build_args, copy_scenario, unsupported_change
 from bench.config import CacheSource
 from bench.engine.contents import EngineContents
 from bench.engine.health import Blocked
@@ -26,15 +24,17 @@ from bench.engine.own_images import RunImages, cache_repository
 from bench.machine.node import node_name
 from bench.plan import Measurement
 from bench.platforms import is_multi
-from bench.provenance import scenario_git
-from bench.quality import MACHINE_BUSY
-from bench.quality_checks import quality_flags
-from bench.records import STOPPED_HERE, BuildRecord, BuildRequest, Outcome
-from bench.results import RunWriter
-from bench.rows import BuildRow, StepRow
-from bench.run_context import Progress, RunContext
-from bench.scenario import Scenario
-from bench.stopping import Stopping
+from bench.run.build_rows import Measured, RowSource, build_row, step_rows
+from bench.run.context import Progress, RunContext
+from bench.run.provenance import scenario_git
+from bench.run.quality_checks import quality_flags
+from bench.run.stopping import Stopping
+from bench.safe import scratch
+from bench.scenario.changes import apply_change, changed_build_args, copy_scenario, unsupported_change
+from bench.scenario.definition import Scenario
+from bench.store.quality import MACHINE_BUSY
+from bench.store.results import RunWriter
+from bench.store.rows import BuildRow, StepRow
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Runner:
             git.dirty,
             node_name(),
         )
-        scratch.sweep()  # what runs killed with SIGKILL left in /tmp and /dev/shm (bench/scratch.py)
+        scratch.sweep()  # what runs killed with SIGKILL left in /tmp and /dev/shm (bench/safe/scratch.py)
         self.workroot = scratch.make(scratch.RUN_PREFIX)
 
     @property
@@ -335,7 +335,7 @@ class Runner:
             return self._refused(m, str(error)), [], refused
 
     def _stop_reason(self, m: Measurement, row: BuildRow, refused: bool) -> BuildRow:
-        """The row with the reason its cell stops here, if it does (bench/stopping.py); a build the engine
+        """The row with the reason its cell stops here, if it does (bench/run/stopping.py); a build the engine
         refused is no measurement of the cell and decides nothing."""
         if self.stopping is None or refused:
             return row

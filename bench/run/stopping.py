@@ -18,10 +18,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bench import stats
+from bench.analysis import stats
+from bench.builders.records import Outcome
 from bench.config import BenchConfig, CacheSource
 from bench.plan import Cell, Measurement
-from bench.records import Outcome
 
 _NUMBERS = re.compile(r"\b[0-9a-f]{12,}\b|\d+(\.\d+)?")
 

@@ -2,8 +2,9 @@
 
 bench runs as root and a scenario is written by anyone: a path in bench.yaml (`/etc/crontab`,
 `../../root/.ssh`) or a symbolic link the scenario ships (`app.py -> /etc/crontab`) would otherwise make
-root read or write outside the scenario. Three guards, used by bench/scenario.py (when bench.yaml is
-loaded), bench/changes.py (the private copy of each measurement) and bench/secrets/ (the token and key
+root read or write outside the scenario. Three guards, used by bench/scenario/definition.py (when bench.yaml
+is loaded), bench/scenario/changes.py (the private copy of each measurement) and bench/secrets/ (the token and
+key
 files written into the copy):
 - `escapes`: a named path, resolved (links followed), is not inside the directory;
 - `escaping_links`: the links of a tree whose target is outside it (an absolute target always is: a copy

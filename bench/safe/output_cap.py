@@ -1,5 +1,5 @@
 """Bounded tool output: how much of what a build (or a check after it) prints bench keeps, in memory and in
-every row field that holds it (bench/rows.py marks those fields; the row caps them when it is made).
+every row field that holds it (bench/store/rows.py marks those fields; the row caps them when it is made).
 
 A RUN step may print anything: one line of 50 MB, or millions of lines. Without a bound, all of it would
 stay in memory and go into builds.jsonl (`error_tail`), so every report would load it again. What a

@@ -2,7 +2,7 @@
 run left them behind (issue 21, item 2).
 
 - made by mkdtemp (mode 0700, an unpredictable name), named `PREFIX<pid>-<random>` with the pid of the
-  process that made it: `bench-run-` (a run's build contexts, bench/runner.py) in the temporary directory,
+  process that made it: `bench-run-` (a run's build contexts, bench/run/runner.py) in the temporary directory,
   `bench-secret-` (a run's token, SSH keys and agent socket, bench/secrets/token.py) in /dev/shm;
 - removed only when `os.lstat` finds a directory of the running user (a symlink put in its place is left,
   never followed), by shutil.rmtree, which on Linux walks with directory descriptors and never follows a

@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 
 from bench.config import ChangeKind
-from bench.contained import escaping_links, links_named, open_in
 from bench.errors import BenchError
-from bench.scenario import ScenarioError, shared_sources
+from bench.safe.contained import escaping_links, links_named, open_in
+from bench.scenario.definition import ScenarioError, shared_sources
 
 # The file a `source` change touches when a scenario names none: a new file at the root of the build
 # context invalidates every step that copies the whole context (`COPY . .`), as an edit would.
@@ -32,7 +32,7 @@ class ChangeError(BenchError):
 
 def copy_scenario(scenario_dir: Path, parent: Path | None = None) -> Path:
     """A private copy of the scenario's build context for one measurement: its directory, and the shared
-    sources its bench.yaml names (bench/scenario.py), each under its name.
+    sources its bench.yaml names (bench/scenario/definition.py), each under its name.
 
     Links are copied as links, so the copy itself is checked: a link out of it (made in the scenario
     after it was loaded) is refused by name before any build, and the copy removed."""
@@ -59,7 +59,7 @@ def copy_scenario(scenario_dir: Path, parent: Path | None = None) -> Path:
 def _append(
     context_dir: Path, relative: str, text: str, problem: str, fix: str, create: bool = False
 ) -> None:
-    """Append `text` to a file of the copy, opened without following any link (bench/contained.py): a
+    """Append `text` to a file of the copy, opened without following any link (bench/safe/contained.py): a
     link in the copy never turns root's write onto a file outside it. `problem` is what is wrong when
     the file is not there (or not a regular file)."""
     flags = os.O_WRONLY | os.O_APPEND | (os.O_CREAT if create else 0)

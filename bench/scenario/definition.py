@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 
 from bench.config import DATA_ROOT, ScenarioConfig
-from bench.contained import escapes, escaping_links, links_named
 from bench.errors import BenchError
+from bench.safe.contained import escapes, escaping_links, links_named
 
 
 class ScenarioError(BenchError):
@@ -118,7 +118,7 @@ def read_bench_yaml(path: Path) -> dict:
 def _inside(directory: Path, key: str, value: str | None) -> str | None:
     """`value` when it names a path inside the scenario directory (resolved, links followed); a path that
     leaves it (absolute, `..`, a link out) is a ScenarioError naming the key: bench, as root, would read or
-    write it (bench/contained.py)."""
+    write it (bench/safe/contained.py)."""
     if value is None:
         return None
     resolved = escapes(directory, value)
@@ -139,8 +139,8 @@ def _named(directory: Path, key: str, given: str | None, extra: dict) -> str | N
 
 
 def _no_links_out(root: Path, what: str) -> None:
-    """Refuse a tree holding a link to outside it: its copy (bench/changes.py) would hold the same link,
-    and a write or a build through it reaches the host. Checked before the first build, by name."""
+    """Refuse a tree holding a link to outside it: its copy (bench/scenario/changes.py) would hold the same
+    link, and a write or a build through it reaches the host. Checked before the first build, by name."""
     links = escaping_links(root)
     if links:
         raise ScenarioError(
@@ -188,8 +188,8 @@ def _shared_outside(directory: Path, source: Path) -> bool:
 def _shared_sources(directory: Path, extra: dict) -> dict[str, Path]:
     """bench.yaml's `shared_sources`: a name in the build context -> a directory (relative to the scenario's).
 
-    One source that two scenarios build stays one source: copy_scenario (bench/changes.py) copies each
-    into the scenario's private build context, where its Dockerfile COPYs it as if it lived there. Only a
+    One source that two scenarios build stays one source: copy_scenario (bench/scenario/changes.py) copies
+    each into the scenario's private build context, where its Dockerfile COPYs it as if it lived there. Only a
     directory next to the scenario's may be shared (`../multistage/crc`), never any other of the host's
     (`../../root/.ssh` would be copied into the build context, and from there into an image)."""
     where = directory / "bench.yaml"

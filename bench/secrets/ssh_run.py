@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.builders.protocol import Builder
+from bench.builders.records import BuildRecord, Outcome
 from bench.config import EngineConfig
 from bench.engine import ownership
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.plan import Measurement
-from bench.records import BuildRecord, Outcome
 from bench.secrets import git_server, ssh_agent
 from bench.secrets.git_repo import CLONED_TO, README, Repository, make_repository
 from bench.secrets.run import AfterBuild, SecretRun
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from python_on_whales import DockerClient
 
-    from bench.scenario import Scenario
+    from bench.scenario.definition import Scenario
 
 
 def _one_line(error: Exception) -> str:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from bench.config import SCENARIOS_DIR, EngineConfig
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.services import service
 
 #: Requirements whose wheels the index serves (every shipped scenario that installs Python packages).

@@ -2,7 +2,7 @@
 
 up: the host part (bench/host/setup.py: engine binaries in a private prefix, host packages, QEMU binfmt,
 bench's docker client config) -> dedicated dockerd + docker context -> local registry. Base images and the
-package index are made by the run that needs them (bench/host/provision.py), or all ahead of time with
+package index are made by the run that needs them (bench/bases/provision.py), or all ahead of time with
 `--all` (`make test` uses it).
 """
 
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.bases import images as base_images
+from bench.bases import variants as base_variants
 from bench.config import EngineConfig
 from bench.engine import daemon
-from bench.engine.errors import EngineError
-from bench.host import base_images, base_variants, binfmt, created, layout
+from bench.errors import EngineError
+from bench.host import binfmt, created, layout
 from bench.services import package_index, registry, ssh_server
 
 

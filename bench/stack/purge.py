@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.config import EngineConfig
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.host import binfmt, host_packages, manifest, mounts
 from bench.host.layout import MANIFEST, RUN_ROOT, STATE_ROOT
 from bench.secrets import leftovers

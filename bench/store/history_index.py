@@ -11,8 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench import atomic_file
-from bench.history.git import HistoryError
+from bench.errors import HistoryError
+from bench.safe import atomic_file
 
 INDEX_FILE = "history.json"
 SCHEMA_VERSION = 1

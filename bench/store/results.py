@@ -14,7 +14,7 @@ Schema history (as pyperf and asv keep theirs; add an `_update_to_N` for every c
   index_pulled_bytes (what the package index served), cache_bytes, image_bytes, image_layers, notes,
   link, link_rate_mbit, link_delay_ms (v1 rows: all over loopback).
 - 3: image checks and more cell dimensions. New build columns, null in migrated rows: those listed in
-  V3_BUILD_COLUMNS (a field of bench/rows.py BuildRow with `since(3)`, and a line here saying what it
+  V3_BUILD_COLUMNS (a field of bench/store/rows.py BuildRow with `since(3)`, and a line here saying what it
   holds). Rows without a platform
   (runs from before platforms) get `native`.
   goss_passed/goss_failed/goss_failures/goss_s/goss_error: the scenario's goss spec run in the image;
@@ -24,8 +24,8 @@ Schema history (as pyperf and asv keep theirs; add an `_update_to_N` for every c
   the build left (bench/audit/leak_check.py); locations name a layer and path or a config field;
   engine_leak_locations: files of the owned engine's data root that came to hold the secret in that build.
   clone_verified/clone_error: the ssh scenario's image holds the run's private repository (its README).
-  resumed: the row was measured by `bench run --resume` (bench/resume.py), after an interruption; run.json's
-  `resumes` says when and how many builds were on disk before.
+  resumed: the row was measured by `bench run --resume` (bench/run/resume.py), after an interruption;
+  run.json's `resumes` says when and how many builds were on disk before.
 - 4: runs that cost less and say more. New build columns, null in migrated rows (V4_BUILD_COLUMNS):
   primed_by (seq of the measured cold build whose state primed this warm build: a paired plan);
   stop_reason (on a cell's last row: why it was measured no more: precise enough, its maximum, the same
@@ -53,11 +53,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench import atomic_file
+from bench.builders.records import STOPPED_HERE, Outcome
 from bench.errors import BenchError
 from bench.platforms import NATIVE
-from bench.records import STOPPED_HERE, Outcome
-from bench.rows import BUILD_COLUMNS, STEP_COLUMNS, STEP_TYPES, BuildRow, StepRow, added_by
+from bench.safe import atomic_file
+from bench.store.rows import BUILD_COLUMNS, STEP_COLUMNS, STEP_TYPES, BuildRow, StepRow, added_by
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,7 +68,7 @@ BUILDS_FILE = "builds.jsonl"
 STEPS_FILE = "steps.jsonl"
 
 #: Build columns added by schema 2 (cache sources) and 3 (image checks, dimensions): older rows get them
-#: as null. The columns are the fields of bench/rows.py's row types; add a field there (with `since(3)`)
+#: as null. The columns are the fields of bench/store/rows.py's row types; add a field there (with `since(3)`)
 #: and a line in the history above.
 V2_BUILD_COLUMNS = added_by(2)
 V3_BUILD_COLUMNS = added_by(3)
@@ -145,7 +145,8 @@ def _migrations() -> dict[int, Any]:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Replace run.json whole: a unique temporary name, fsynced with its directory (bench/atomic_file.py)."""
+    """Replace run.json whole: a unique temporary name, fsynced with its directory
+    (bench/safe/atomic_file.py)."""
     atomic_file.write(path, text)
 
 
@@ -160,7 +161,7 @@ class RunWriter:
 
     @classmethod
     def reopen(cls, run_dir: Path, meta: dict[str, Any]) -> RunWriter:
-        """Continue an interrupted run's files (bench/resume.py): its metadata as given, running again;
+        """Continue an interrupted run's files (bench/run/resume.py): its metadata as given, running again;
         rows are appended after those already on disk."""
         return cls(run_dir, {**meta, "status": "running"})
 
@@ -174,7 +175,7 @@ class RunWriter:
 
     def add_build(self, build_row: BuildRow, step_rows: list[StepRow]) -> None:
         """Steps first: a build row present on disk always has its steps. Only the row types are written,
-        so every key on disk is a declared column (bench/rows.py)."""
+        so every key on disk is a declared column (bench/store/rows.py)."""
         self._append(STEPS_FILE, [step.to_json() for step in step_rows])
         self._append(BUILDS_FILE, [build_row.to_json()])
 
@@ -326,9 +327,9 @@ def _load_tables(run_dir: Path, meta: dict[str, Any]) -> tuple[pd.DataFrame, pd.
 def load(run_dir: str | Path) -> Run:
     """Load a run directory into DataFrames, migrating older schema versions in memory.
 
-    Reads the Parquet copies of the tables when they are current (bench/columnar.py) and makes them
+    Reads the Parquet copies of the tables when they are current (bench/store/columnar.py) and makes them
     when not, so that the second load of a large run is several times faster than the first."""
-    from bench import columnar
+    from bench.store import columnar
 
     run_dir = Path(run_dir)
     meta = read_meta(run_dir)

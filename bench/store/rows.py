@@ -4,7 +4,7 @@ The fields *are* the schema: results.py derives its declared columns from them, 
 column read back, and a key that is not a field cannot be written (constructing the row refuses it).
 `since` on a build field is the schema version that added it; migrations (results.py) give older rows
 those columns as null. `output` marks a field that holds tool output (a build's error, goss's): a row
-caps it as it is made (bench/output_cap.py), whoever fills it, so builds.jsonl never holds more of it.
+caps it as it is made (bench/safe/output_cap.py), whoever fills it, so builds.jsonl never holds more of it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from bench.output_cap import bounded, bounded_items
+from bench.safe.output_cap import bounded, bounded_items
 
 #: Build fields added by a schema version after the first: `since(2)` on the field.
 _SINCE = "since"
@@ -123,7 +123,9 @@ class BuildRow:
     engine_leak_locations: Sequence[str] | None = since(3)
     clone_verified: bool | None = since(3)  # the ssh scenario: the image holds the run's repository
     clone_error: str | None = since(3, output=True)
-    resumed: bool | None = since(3)  # measured after `bench run --resume` continued a run (bench/resume.py)
+    resumed: bool | None = since(
+        3
+    )  # measured after `bench run --resume` continued a run (bench/run/resume.py)
     # schema 4: paired primes, stopping, what a build cost, the machine around it, the project's provenance
     primed_by: int | None = since(4)  # seq of the measured build whose state served as this build's prime
     stop_reason: str | None = since(4)  # on a cell's last row: why the cell was measured no more
@@ -151,7 +153,7 @@ class BuildRow:
 
 @dataclass(frozen=True, kw_only=True)
 class StepRow:
-    """One build step, the same schema for both builders (bench/records.py Step)."""
+    """One build step, the same schema for both builders (bench/builders/records.py Step)."""
 
     run_id: str = _arrow("string", required=True)
     seq: int = _arrow("int64", required=True)
@@ -206,7 +208,7 @@ class PlanMeta:
 @dataclass(frozen=True, kw_only=True)
 class RunMeta:
     """run.json as a run starts; the writer adds schema_version and status, the run's end finished_at and
-    measured, each resume an entry of `resumes` (bench/resume.py)."""
+    measured, each resume an entry of `resumes` (bench/run/resume.py)."""
 
     run_id: str
     started_at: str

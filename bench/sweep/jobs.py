@@ -5,7 +5,7 @@ A sweep launched on a cluster (hydra/launcher=bench_slurm) can lose jobs: a node
 time limit, the queue drops it, someone cancels it. The sweep directory says what was asked (multirun.yaml:
 the task overrides, expanded exactly as Hydra's basic sweeper does), each job's directory what it did
 (.hydra/overrides.yaml, then the run's own run.json and rows), and the launcher's .submitit/ folder what the
-scheduler did (bench/report/sweep_scheduler.py), so the difference names each lost cell and why.
+scheduler did (bench/sweep/scheduler.py), so the difference names each lost cell and why.
 `bench run -m` exits 1 when any job is not complete, whatever the launcher; so does `bench sweep DIR`.
 """
 
@@ -21,8 +21,8 @@ import yaml
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from bench.report.sweep_scheduler import SubmittedJob, submitted_jobs
-from bench.results import META_FILE, ResultsError
+from bench.store.results import META_FILE, ResultsError
+from bench.sweep.scheduler import SubmittedJob, submitted_jobs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,7 +91,7 @@ def _job_dirs(sweep_dir: Path) -> dict[tuple[str, ...], Path]:
 def _failed_builds(builds: pd.DataFrame) -> str:
     """'' when every measured build of the run succeeded (or was unsupported), else how many failed and the
     first error line."""
-    from bench.report.cells import first_error_line
+    from bench.analysis.error_lines import first_error_line
 
     if builds.empty:
         return ""
@@ -104,8 +104,8 @@ def _failed_builds(builds: pd.DataFrame) -> str:
 
 
 def _state(directory: Path, submitted: SubmittedJob | None) -> tuple[str, str]:
-    from bench.report.completeness import completeness
-    from bench.results import load
+    from bench.analysis.completeness import completeness
+    from bench.store.results import load
 
     if not (directory / META_FILE).is_file():
         why = submitted.why() if submitted else ""

@@ -11,14 +11,14 @@ from python_on_whales import DockerClient
 
 from bench.builders import make_builder
 from bench.builders.protocol import Builder
+from bench.cluster.environment import activate
 from bench.config import BenchConfig, compose
 from bench.engine import reset
 from bench.engine.own_images import RunImages
-from bench.host.client import activate
-from bench.results import RunWriter
-from bench.run_context import Equipment, RunContext
-from bench.runner import Runner
-from bench.scenario import Scenario, load_scenario
+from bench.run.context import Equipment, RunContext
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario, load_scenario
+from bench.store.results import RunWriter
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from bench.config import compose
-from bench.engine.disk_usage import human, tree_bytes
+from bench.machine.disk import human, tree_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN = ["scenario=tiny", "cache=registry-max", "builder=buildkit", "repetitions=1", "warmup=0"]

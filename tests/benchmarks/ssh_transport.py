@@ -19,17 +19,17 @@ from pathlib import Path
 
 from python_on_whales import DockerClient
 
+from bench.analysis.stats import ratio_of_medians_ci
 from bench.builders import make_builder
 from bench.config import BuilderName, CacheSource, ChangeKind, compose
 from bench.engine import reset
-from bench.engine.lock import engine_lock
 from bench.engine.own_images import RunImages
+from bench.machine.lock import engine_lock
 from bench.plan import Cell, Measurement
-from bench.results import RunWriter
-from bench.run_context import Equipment, RunContext
-from bench.runner import Runner
-from bench.scenario import load_scenario
-from bench.stats import ratio_of_medians_ci
+from bench.run.context import Equipment, RunContext
+from bench.run.runner import Runner
+from bench.scenario.definition import load_scenario
+from bench.store.results import RunWriter
 
 SOCKET_CONTEXT = "bench-ssh-local-socket"
 

@@ -1,4 +1,5 @@
-"""A whole `bench run` through bench/app.py on a scripted engine: plan, rows, run.json, summary, exit code."""
+"""A whole `bench run` through bench/run/experiment.py on a scripted engine: plan, rows, run.json, summary,
+exit code."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from pathlib import Path
 from fakes import ScriptedBuilder, ScriptedEngine, interrupting_builders
 from rich.console import Console
 
-from bench.app import EXIT_FAILED_BUILDS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, run_experiment
 from bench.config import BenchConfig, BuilderName, CacheConfig, CacheSource, EngineConfig, ScenarioConfig
-from bench.results import BUILDS_FILE, load
-from bench.rows import BUILD_COLUMNS
+from bench.run.experiment import EXIT_FAILED_BUILDS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, run_experiment
+from bench.store.results import BUILDS_FILE, load
+from bench.store.rows import BUILD_COLUMNS
 
 TINY = Path(__file__).parents[1] / "fixtures" / "scenarios" / "tiny"
 

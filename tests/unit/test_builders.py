@@ -14,7 +14,7 @@ from python_on_whales import DockerClient
 
 from bench.builders import BuildKitBuilder, LegacyBuilder, make_builder
 from bench.builders.process import STDERR, STDOUT, OutputLine, ProcessRun, load_run, run_timed, save_run
-from bench.records import BuildRequest, Outcome
+from bench.builders.records import BuildRequest, Outcome
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "builds"
 TWOSTAGE = FIXTURES / "twostage"

@@ -12,10 +12,10 @@ from bench.builders.process import ProcessRun
 from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, make_plan
-from bench.quality import CACHE_IMPORT_MISSED, ENGINE_NOT_EMPTY, WARM_NO_CACHED_STEPS
-from bench.results import RunWriter, load
-from bench.runner import Runner
-from bench.scenario import Scenario
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario
+from bench.store.quality import CACHE_IMPORT_MISSED, ENGINE_NOT_EMPTY, WARM_NO_CACHED_STEPS
+from bench.store.results import RunWriter, load
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 REGISTRY = "127.0.0.1:5999"
@@ -233,7 +233,7 @@ def test_deps_change_edits_the_manifest_of_the_measured_copy(tmp_path: Path) -> 
 
 
 def test_a_change_the_scenario_cannot_take_is_unsupported() -> None:
-    from bench.changes import unsupported_change
+    from bench.scenario.changes import unsupported_change
 
     assert "deps_manifest" in unsupported_change(ChangeKind.deps, None, {})
     assert "IMAGE" in unsupported_change(ChangeKind.base, "r.txt", {"N": "1"})
@@ -242,7 +242,7 @@ def test_a_change_the_scenario_cannot_take_is_unsupported() -> None:
 
 def test_rows_over_a_link_whose_delay_was_not_emulated_are_flagged(tmp_path: Path) -> None:
     from bench.network.link import AppliedLink, LinkProfile
-    from bench.quality import LINK_DELAY_NOT_EMULATED
+    from bench.store.quality import LINK_DELAY_NOT_EMULATED
 
     context = scripted_context(
         _scenario(tmp_path),

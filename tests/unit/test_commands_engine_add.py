@@ -13,7 +13,7 @@ from python_on_whales.exceptions import DockerException
 
 from bench.commands.engine.add import main as add
 from bench.engine import adoption, fleet, ownership
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 
 HOST = "ssh://builder@build1.invalid"
 

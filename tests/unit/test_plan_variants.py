@@ -17,9 +17,9 @@ from bench.config import (
 )
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, cells, make_plan
-from bench.results import RunWriter, load
-from bench.runner import Runner
-from bench.scenario import Scenario, ScenarioError, load_scenario
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario, ScenarioError, load_scenario
+from bench.store.results import RunWriter, load
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
-from bench import stats
+from bench.analysis import error_lines, stats
 from bench.report import cells as tables
 from bench.report import comparisons
 from bench.report.exporter import write_summary
@@ -26,7 +26,7 @@ from bench.report.markdown import markdown_table, render_markdown
 from bench.report.model import Report, build_report
 from bench.report.sections import SUMMARY_SECTIONS
 from bench.report.terminal import print_report
-from bench.results import Run
+from bench.store.results import Run
 
 N = 199  # resamples: the tables only need an interval, not a precise one
 
@@ -196,7 +196,9 @@ def test_first_error_line_names_a_full_disk_before_dockers_summary() -> None:
         "mkdir: can't create directory '/out': No space left on device\n"
         "ERROR: failed to solve: process did not complete successfully: exit code: 1\n"
     )
-    assert tables.first_error_line(tail) == "mkdir: can't create directory '/out': No space left on device"
+    assert (
+        error_lines.first_error_line(tail) == "mkdir: can't create directory '/out': No space left on device"
+    )
 
 
 def test_first_error_line_keeps_a_full_disk_at_the_end_of_a_long_buildkit_chain() -> None:
@@ -207,16 +209,18 @@ def test_first_error_line_keeps_a_full_disk_at_the_end_of_a_long_buildkit_chain(
         "/var/lib/bench/faults/data/containerd/daemon/io.containerd.snapshotter.v1.overlayfs/snapshots/"
         "new-3872328719: no space left on device: unknown"
     )
-    line = tables.first_error_line(f"{chain}\nDockerfile:24\nERROR: failed to solve: failed to prepare\n")
-    assert len(line) <= tables.ERROR_LINE_MAX
+    line = error_lines.first_error_line(
+        f"{chain}\nDockerfile:24\nERROR: failed to solve: failed to prepare\n"
+    )
+    assert len(line) <= error_lines.ERROR_LINE_MAX
     assert line.startswith("[test] COPY tests/check.sh /tests/check.sh: failed to prepare")
     assert line.endswith(" … no space left on device: unknown")
 
 
 def test_first_error_line_falls_back_to_last_line_and_truncates() -> None:
-    assert tables.first_error_line("step 1\nstep 2\nexit code 3\n") == "exit code 3"
-    assert tables.first_error_line(None) == ""
-    assert len(tables.first_error_line("error " + "x" * 500)) == tables.ERROR_LINE_MAX
+    assert error_lines.first_error_line("step 1\nstep 2\nexit code 3\n") == "exit code 3"
+    assert error_lines.first_error_line(None) == ""
+    assert len(error_lines.first_error_line("error " + "x" * 500)) == error_lines.ERROR_LINE_MAX
 
 
 def test_flag_list_accepts_what_the_store_returns() -> None:

@@ -24,7 +24,7 @@ from bench.report.markdown import render_markdown
 from bench.report.model import Report, build_report
 from bench.report.sections import REPORT_SECTIONS, SUMMARY_SECTIONS, TERMINAL_SECTIONS
 from bench.report.terminal import print_report
-from bench.results import Run
+from bench.store.results import Run
 
 N = 199
 #: legacy cold 20 s, BuildKit cold 10 s (2x); legacy warm 5 s (4x over its cold build)

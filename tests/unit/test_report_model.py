@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 
 from bench.config import PROJECT_ROOT
-from bench.report import claims
+from bench.report.claims import registry as claims
 from bench.report.figures import draw_all
 from bench.report.figures.timeline import representative
 from bench.report.markdown import render_markdown
 from bench.report.model import build_report
-from bench.results import load
+from bench.store.results import load
 
 TINY = PROJECT_ROOT / "tests" / "fixtures" / "runs" / "tiny"
 REFERENCE = PROJECT_ROOT / "results" / "reference" / "multistage"

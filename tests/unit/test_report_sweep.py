@@ -9,13 +9,13 @@ import pytest
 from report_runs import COLD_WIN, write_run
 
 from bench.report import cells as tables
-from bench.report.claims import CLAIMS
-from bench.report.claims_engines import check_c12
+from bench.report.claims.engines import check_c12
+from bench.report.claims.registry import CLAIMS
 from bench.report.markdown import render_markdown
 from bench.report.model import build_report
-from bench.report.sweep import COMPLETE, MISSING, NO_RUN, PARTIAL, print_sweep, sweep_jobs
 from bench.report.verdicts import Evidence
-from bench.results import load
+from bench.store.results import load
+from bench.sweep.jobs import COMPLETE, MISSING, NO_RUN, PARTIAL, print_sweep, sweep_jobs
 
 C12 = next(c for c in CLAIMS if c.id == "C12")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fakes import stored_row
 
-from bench.results import (
+from bench.store.results import (
     BUILDS_FILE,
     META_FILE,
     SCHEMA_VERSION,
@@ -20,7 +20,7 @@ from bench.results import (
     ends_torn,
     load,
 )
-from bench.rows import BuildRow, StepRow, added_by
+from bench.store.rows import BuildRow, StepRow, added_by
 
 
 def _row(seq: int, wall: float | None, outcome: str = "ok") -> BuildRow:

@@ -10,10 +10,15 @@ from fakes import ScriptedBuilder, scripted_context
 from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, make_plan
-from bench.quality import COLD_HAD_CACHED_STEPS, ENGINE_NOT_EMPTY, ENGINE_NOT_OWNED, WARM_NO_CACHED_STEPS
-from bench.results import RunWriter, load
-from bench.runner import Runner
-from bench.scenario import Scenario
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario
+from bench.store.quality import (
+    COLD_HAD_CACHED_STEPS,
+    ENGINE_NOT_EMPTY,
+    ENGINE_NOT_OWNED,
+    WARM_NO_CACHED_STEPS,
+)
+from bench.store.results import RunWriter, load
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 LEFTOVER = EngineContents(0, 0, 3, 200_000_000, 2, 1)

@@ -9,9 +9,9 @@ from fakes import ScriptedBuilder, scripted_context
 from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, make_plan
-from bench.results import RunWriter, load
-from bench.runner import Runner
-from bench.scenario import Scenario
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario
+from bench.store.results import RunWriter, load
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 

@@ -14,9 +14,9 @@ from bench.engine.contents import EngineContents
 from bench.engine.health import Blocked
 from bench.engine.probe import Capability
 from bench.plan import Cell, make_plan
-from bench.results import RunWriter, load
-from bench.runner import Runner
-from bench.scenario import Scenario
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario
+from bench.store.results import RunWriter, load
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 GONE = Blocked("engine 'faults' stopped answering: no daemon answers", "bench engine up engine=faults")

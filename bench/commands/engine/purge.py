@@ -41,7 +41,7 @@ def main(args: list[str]) -> int:
 
 
 def _purge(yes: bool) -> int:
-    from bench.host import purge
+    from bench.stack import purge
 
     engines = engines_bench_starts()
     print("bench engine purge will:")

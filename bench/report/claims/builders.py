@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bench import stats
+from bench.analysis import stats
 from bench.report import cells as tables
 from bench.report import conditions
 from bench.report import formatting as fmt

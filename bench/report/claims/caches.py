@@ -3,11 +3,12 @@
 A cross-builder cell primes the engine with the other builder and then builds the same project: if the
 caches were shared, its RUN/COPY/ADD steps would be taken from that cache. The same builder's `local`
 cell is the control: it shows the project's steps are cacheable at all on this engine. The counting is
-bench/shared_caches.py's, which the summary shows too.
+bench/analysis/shared_caches.py's, which the summary shows too.
 """
 
 from __future__ import annotations
 
+from bench.analysis.shared_caches import shared_cache_evidence, summary_lines
 from bench.report import conditions
 from bench.report.verdicts import (
     NOT_MEASURED,
@@ -18,7 +19,6 @@ from bench.report.verdicts import (
     ConditionVerdict,
     Evidence,
 )
-from bench.shared_caches import shared_cache_evidence, summary_lines
 
 
 def check_c4(claim: Claim, ev: Evidence) -> ClaimVerdict:

@@ -15,7 +15,7 @@ import pandas as pd
 from bench.report import cells as tables
 from bench.report import formatting as fmt
 from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
-from bench.results import ResultsError, read_meta
+from bench.store.results import ResultsError, read_meta
 
 
 def _engines_by_run(run_dirs: tuple[Path, ...]) -> dict[str, dict[str, str]]:

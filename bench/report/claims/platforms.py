@@ -14,6 +14,7 @@ from pathlib import PurePath
 import pandas as pd
 
 from bench import platforms
+from bench.analysis import error_lines
 from bench.report import cells as tables
 from bench.report import conditions
 from bench.report import formatting as fmt
@@ -70,7 +71,7 @@ def check_c7(claim: Claim, ev: Evidence) -> ClaimVerdict:
             line += f", median {fmt.seconds(float(ok['wall_s'].median()))} s"
         other = rows[rows["outcome"] != "ok"]
         if len(other):
-            first = tables.first_error_line(other["error_tail"].iloc[0])
+            first = error_lines.first_error_line(other["error_tail"].iloc[0])
             line += f"; {other['outcome'].iloc[0]}: {first[:100]}"
         numbers.append(line)
     buildkit = foreign[foreign["builder"] == "buildkit"]

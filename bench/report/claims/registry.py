@@ -11,16 +11,16 @@ without a check is listed as not measured with what would measure it, never give
 
 from __future__ import annotations
 
-from bench.report.claims_builders import check_c1
-from bench.report.claims_caches import check_c4
-from bench.report.claims_compose import check_c11
-from bench.report.claims_debug import check_c13
-from bench.report.claims_engines import check_c12
-from bench.report.claims_images import check_c8, check_c9, check_c10
-from bench.report.claims_platforms import check_c7
-from bench.report.claims_registry_caches import check_c2, check_c3
-from bench.report.claims_secrets import check_c5
-from bench.report.claims_ssh import check_c6
+from bench.report.claims.builders import check_c1
+from bench.report.claims.caches import check_c4
+from bench.report.claims.compose import check_c11
+from bench.report.claims.debug import check_c13
+from bench.report.claims.engines import check_c12
+from bench.report.claims.images import check_c8, check_c9, check_c10
+from bench.report.claims.platforms import check_c7
+from bench.report.claims.registry_caches import check_c2, check_c3
+from bench.report.claims.secrets import check_c5
+from bench.report.claims.ssh import check_c6
 from bench.report.verdicts import (
     MIXED,
     NOT_MEASURED,

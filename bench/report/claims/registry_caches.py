@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bench import quality
 from bench.report import cells as tables
 from bench.report import conditions
 from bench.report import formatting as fmt
@@ -24,6 +23,7 @@ from bench.report.verdicts import (
     Evidence,
     interval_text,
 )
+from bench.store import quality
 
 #: Cache sources that pull a previous build from a registry: the inline cache of the previous image, or
 #: a registry cache export (min/max mode); `registry` is the generic name.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bench.report import cells as tables
-from bench.report.claims_secrets import audited_rows, missed_leaks, variant_line
+from bench.report.claims.secrets import audited_rows, missed_leaks, variant_line
 from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
 
 SSH_MOUNT = "buildkit-ssh"
