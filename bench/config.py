@@ -7,7 +7,6 @@ value outside an enum fails at composition time with Hydra's own message, before
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from omegaconf import MISSING, DictConfig
 
 from bench.errors import ConfigError
 from bench.platforms import NATIVE
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind, Pairing, prefix_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Where conf/ and scenarios/ are: the checkout's top level, or the package itself when installed from a
@@ -23,50 +23,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_ROOT = Path(__file__).resolve().parent if (Path(__file__).parent / "conf").is_dir() else PROJECT_ROOT
 CONF_DIR = DATA_ROOT / "conf"
 SCENARIOS_DIR = DATA_ROOT / "scenarios"
-
-
-class BuilderName(StrEnum):
-    """The two image builders of one Docker Engine."""
-
-    legacy = "legacy"
-    buildkit = "buildkit"
-
-
-class CacheSource(StrEnum):
-    """Where a measured build may take cached steps from (bench/caches/ says how each is primed).
-
-    `none` is a cold build on an empty engine; `local` is the engine's own cache left by a primed build
-    of the same scenario (the warm rebuild every developer knows). The registry sources (`inline`,
-    `registry_min`, `registry_max`) and `local_dir` are primed, exported, and then measured on an engine
-    emptied again: only the exported cache survives. `mounts` is `local` with the scenario's
-    `RUN --mount=type=cache` Dockerfile; `cross_builder` primes with the other builder (are caches shared?).
-    YAML names the members (`registry_max`); rows carry the values (`registry-max`).
-    """
-
-    none = "none"
-    local = "local"
-    inline = "inline"
-    registry_min = "registry-min"
-    registry_max = "registry-max"
-    local_dir = "local-dir"
-    mounts = "mounts"
-    cross_builder = "cross-builder"
-
-
-class ChangeKind(StrEnum):
-    """What differs between the primed build and the measured one (only meaningful with a warm cache).
-
-    `source`: one application file edited; `deps`: the dependency manifest edited; `base`: the base
-    images swapped for their `-variant` tags (same rootfs plus one file: a new digest, a full pull).
-    `test`: one test deliberately broken (the scenario's `failing_test` in bench.yaml): the measured build
-    must fail at the test stage (claim C10).
-    """
-
-    none = "none"
-    source = "source"
-    deps = "deps"
-    base = "base"
-    test = "test"
 
 
 @dataclass
@@ -159,15 +115,6 @@ class EngineConfig:
     concurrent_runs: bool = False
 
 
-class Pairing(StrEnum):
-    """How a warm (cache=local) build gets its prime: `paired` takes the state the same builder's cold
-    measured build left (reset -> cold -> change -> warm: no priming build of its own); `independent`
-    resets and primes before every warm build, as before pairing existed (bench/plan.py)."""
-
-    paired = "paired"
-    independent = "independent"
-
-
 #: `repetitions=auto`: each cell is measured until its intervals are narrow enough (PrecisionConfig)
 AUTO = "auto"
 
@@ -251,8 +198,6 @@ class BenchConfig:
             raise ConfigError(bad_platform)
         if not self.cache.sources:
             raise ConfigError("cache.sources is empty: name at least one of none, local")
-        from bench.vocabulary import prefix_problem
-
         bad_prefix = prefix_problem(self.tag_prefix)
         if bad_prefix:
             raise ConfigError(bad_prefix)

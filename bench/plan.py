@@ -17,8 +17,9 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bench.config import BenchConfig, BuilderName, CacheSource, ChangeKind
+from bench.config import BenchConfig
 from bench.platforms import NATIVE
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 
 @dataclass(frozen=True)

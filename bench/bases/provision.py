@@ -14,10 +14,11 @@ from python_on_whales import DockerClient
 from bench.bases import images as base_images
 from bench.bases import variants as base_variants
 from bench.bases.images import BaseImage
-from bench.config import BenchConfig, ChangeKind
+from bench.config import BenchConfig
 from bench.platforms import host_platform, split
 from bench.scenario.definition import Scenario
 from bench.services import package_index
+from bench.vocabulary import ChangeKind
 
 
 def _texts(scenario: Scenario) -> list[str]:

@@ -9,7 +9,7 @@ from bench.caches.base import CacheJob, CacheStrategy, ImageTransfer, PreBuild, 
 from bench.caches.directory import LocalDirCache
 from bench.caches.engine_cache import CacheMounts, Cold, EngineCache, OtherBuilderCache
 from bench.caches.registry import InlineCache, RegistryMaxCache, RegistryMinCache
-from bench.config import CacheSource
+from bench.vocabulary import CacheSource
 
 STRATEGIES: dict[CacheSource, CacheStrategy] = {
     strategy.source: strategy

@@ -9,8 +9,8 @@ from typing import ClassVar
 
 from bench.builders.records import BuildRequest
 from bench.caches.base import CacheJob, CacheStrategy, Primed, priming_build
-from bench.config import BuilderName, CacheSource
 from bench.scenario.definition import Scenario
+from bench.vocabulary import BuilderName, CacheSource
 
 
 class Cold(CacheStrategy):

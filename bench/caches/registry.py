@@ -21,8 +21,8 @@ from bench.caches.base import (
     push_export,
     with_flags,
 )
-from bench.config import BuilderName, CacheSource
 from bench.scenario.definition import Scenario
+from bench.vocabulary import BuilderName, CacheSource
 
 
 class InlineCache(CacheStrategy):

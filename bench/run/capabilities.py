@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bench.config import BuilderName, CacheSource
 from bench.plan import Measurement
 from bench.platforms import is_multi
+from bench.vocabulary import BuilderName, CacheSource
 
 #: cache sources whose priming build exports a cache (--cache-to type=registry|local)
 EXPORTED_CACHES = frozenset({CacheSource.registry_min, CacheSource.registry_max, CacheSource.local_dir})

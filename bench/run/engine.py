@@ -17,7 +17,7 @@ from python_on_whales import DockerClient
 from bench.audit.after_build import AfterBuild
 from bench.bases import provision
 from bench.builders import make_builder
-from bench.config import BenchConfig, BuilderName, EngineConfig
+from bench.config import BenchConfig, EngineConfig
 from bench.engine import adoption, environment, health, probe, reset
 from bench.engine.cost import EngineMeter
 from bench.engine.fleet import context_endpoint
@@ -33,6 +33,7 @@ from bench.run.context import Equipment, ImageCheck
 from bench.scenario.definition import Scenario
 from bench.secrets.run import SecretRun, with_leak_audit
 from bench.services import known_runs, registry_gc
+from bench.vocabulary import BuilderName
 
 Say = Callable[[str], None]
 #: The engine as builds reach it while the link is up: the link as applied (None: loopback) and the

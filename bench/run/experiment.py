@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from bench.audit.run_equivalence import write_equivalence
-from bench.config import BenchConfig, Pairing
+from bench.config import BenchConfig
 from bench.machine.node import batch_job, node_name
 from bench.network import latency
 from bench.plan import Measurement, pairs
@@ -34,6 +34,7 @@ from bench.run.stopping import Stopping, StopRule, remaining
 from bench.scenario.definition import Scenario, build_network, host_network_line
 from bench.store.results import META_FILE, RunWriter, load, read_meta
 from bench.store.rows import EngineMeta, PlanMeta, RunMeta, ScenarioMeta
+from bench.vocabulary import Pairing
 
 if TYPE_CHECKING:
     from bench.report.data_export import Exports

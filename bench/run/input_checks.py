@@ -9,10 +9,11 @@ nothing half-written under results/: the scenario's directory, bench.yaml and Do
 from __future__ import annotations
 
 from bench.builders.dockerfile import read_dockerfile
-from bench.config import BenchConfig, Pairing
+from bench.config import BenchConfig
 from bench.errors import BenchError
 from bench.plan import Measurement, cells, make_plan
 from bench.scenario.definition import Scenario, ScenarioError, load_scenario
+from bench.vocabulary import Pairing
 
 #: The most builds one run may plan. At seconds to minutes a build, 10,000 builds are days of a machine:
 #: more is a typo (repetitions=1000000) rather than a plan, and building the list alone would take memory.

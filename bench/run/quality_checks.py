@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from bench.builders.records import BuildRecord, Outcome
 from bench.caches import strategy_for
-from bench.config import CacheSource, ChangeKind
 from bench.engine.contents import EngineContents
 from bench.plan import Measurement
 from bench.run.build_rows import cached_work
@@ -16,6 +15,7 @@ from bench.store.quality import (
     ENGINE_NOT_OWNED,
     WARM_NO_CACHED_STEPS,
 )
+from bench.vocabulary import CacheSource, ChangeKind
 
 
 def quality_flags(

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from bench.builders.records import STOPPED_HERE, BuildRecord, BuildRequest, Outcome
 from bench.caches import CacheJob, CacheStrategy, Primed, strategy_for
-from bench.config import CacheSource
 from bench.engine.contents import EngineContents
 from bench.engine.health import Blocked
 from bench.engine.observer import directory_bytes
@@ -35,6 +34,7 @@ from bench.scenario.definition import Scenario
 from bench.store.quality import MACHINE_BUSY
 from bench.store.results import RunWriter
 from bench.store.rows import BuildRow, StepRow
+from bench.vocabulary import CacheSource
 
 
 @dataclass(frozen=True)

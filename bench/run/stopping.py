@@ -20,8 +20,9 @@ from typing import Any
 
 from bench.analysis import stats
 from bench.builders.records import Outcome
-from bench.config import BenchConfig, CacheSource
+from bench.config import BenchConfig
 from bench.plan import Cell, Measurement
+from bench.vocabulary import CacheSource
 
 _NUMBERS = re.compile(r"\b[0-9a-f]{12,}\b|\d+(\.\d+)?")
 

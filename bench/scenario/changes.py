@@ -12,10 +12,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from bench.config import ChangeKind
 from bench.errors import BenchError
 from bench.safe.contained import escaping_links, links_named, open_in
 from bench.scenario.definition import ScenarioError, shared_sources
+from bench.vocabulary import ChangeKind
 
 # The file a `source` change touches when a scenario names none: a new file at the root of the build
 # context invalidates every step that copies the whole context (`COPY . .`), as an edit would.

@@ -29,10 +29,10 @@ from rich.console import Console
 
 from bench.analysis.stats import ratio_of_medians_ci
 from bench.builders.records import BuildRequest
-from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.plan import Cell, Measurement
 from bench.run.progress import run_progress
 from bench.scenario.changes import copy_scenario
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 BENCH = str(Path(sys.executable).with_name("bench"))
 

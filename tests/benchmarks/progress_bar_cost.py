@@ -22,9 +22,9 @@ from cold_harness import cold_harness
 from rich.console import Console
 
 from bench.analysis.stats import ratio_of_medians_ci
-from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.plan import Cell, Measurement
 from bench.run.progress import REFRESH_HZ, run_progress
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 MODES = ("on", "off")
 

@@ -21,7 +21,7 @@ from python_on_whales import DockerClient
 
 from bench.analysis.stats import ratio_of_medians_ci
 from bench.builders import make_builder
-from bench.config import BuilderName, CacheSource, ChangeKind, compose
+from bench.config import compose
 from bench.engine import reset
 from bench.engine.own_images import RunImages
 from bench.machine.lock import engine_lock
@@ -30,6 +30,7 @@ from bench.run.context import Equipment, RunContext
 from bench.run.runner import Runner
 from bench.scenario.definition import load_scenario
 from bench.store.results import RunWriter
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 SOCKET_CONTEXT = "bench-ssh-local-socket"
 

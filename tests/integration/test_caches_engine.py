@@ -18,7 +18,6 @@ from rich.console import Console
 
 from bench.builders.buildkit import BuildKitBuilder
 from bench.builders.records import BuildRequest
-from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.engine.contents import EngineContents
 from bench.engine.reset import make_cold
 from bench.plan import Cell, Measurement
@@ -26,6 +25,7 @@ from bench.run.experiment import EXIT_OK, run_experiment
 from bench.run.quality_checks import quality_flags
 from bench.store.quality import CACHE_IMPORT_MISSED
 from bench.store.results import Run, load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 pytestmark = pytest.mark.engine
 SOURCES = "[none,local,inline,registry_min,registry_max,local_dir,cross_builder]"

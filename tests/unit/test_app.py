@@ -9,10 +9,11 @@ from pathlib import Path
 from fakes import ScriptedBuilder, ScriptedEngine, interrupting_builders
 from rich.console import Console
 
-from bench.config import BenchConfig, BuilderName, CacheConfig, CacheSource, EngineConfig, ScenarioConfig
+from bench.config import BenchConfig, CacheConfig, EngineConfig, ScenarioConfig
 from bench.run.experiment import EXIT_FAILED_BUILDS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, run_experiment
 from bench.store.results import BUILDS_FILE, load
 from bench.store.rows import BUILD_COLUMNS
+from bench.vocabulary import BuilderName, CacheSource
 
 TINY = Path(__file__).parents[1] / "fixtures" / "scenarios" / "tiny"
 

@@ -9,13 +9,14 @@ from pathlib import Path
 from fakes import ScriptedBuilder, scripted_context
 
 from bench.builders.process import ProcessRun
-from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
+from bench.config import EngineConfig
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, make_plan
 from bench.run.runner import Runner
 from bench.scenario.definition import Scenario
 from bench.store.quality import CACHE_IMPORT_MISSED, ENGINE_NOT_EMPTY, WARM_NO_CACHED_STEPS
 from bench.store.results import RunWriter, load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 REGISTRY = "127.0.0.1:5999"

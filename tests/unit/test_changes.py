@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.config import ChangeKind
 from bench.scenario.changes import GENERIC_CHANGE_FILE, ChangeError, apply_change, copy_scenario
+from bench.vocabulary import ChangeKind
 
 
 def _scenario(tmp_path: Path) -> Path:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from hydra.errors import ConfigCompositionException
 
-from bench.config import PROJECT_ROOT, BenchConfig, BuilderName, CacheSource, ChangeKind, compose
+from bench.config import PROJECT_ROOT, BenchConfig, compose
 from bench.errors import ConfigError
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 
 def _compose(*overrides: str) -> BenchConfig:

@@ -183,9 +183,9 @@ def test_concurrent_runs_when_asked(tmp_path: Path) -> None:
 
 
 def test_cells_the_classic_store_cannot_build_are_unsupported_with_the_reason() -> None:
-    from bench.config import BuilderName, CacheSource, ChangeKind
     from bench.plan import Cell, Measurement
     from bench.run.capabilities import engine_lacks
+    from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
     def m(builder: BuilderName, cache: CacheSource, platform: str = "native") -> Measurement:
         cell = Cell("tiny", builder, cache, ChangeKind.none, platform)

@@ -7,19 +7,13 @@ from pathlib import Path
 import pytest
 from fakes import ScriptedBuilder, scripted_context
 
-from bench.config import (
-    BenchConfig,
-    BuilderName,
-    CacheConfig,
-    CacheSource,
-    ChangeKind,
-    ScenarioConfig,
-)
+from bench.config import BenchConfig, CacheConfig, ScenarioConfig
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, cells, make_plan
 from bench.run.runner import Runner
 from bench.scenario.definition import Scenario, ScenarioError, load_scenario
 from bench.store.results import RunWriter, load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 

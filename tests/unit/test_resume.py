@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from bench.builders.records import STOPPED_HERE
-from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.plan import Cell, Measurement, make_plan
 from bench.run.experiment import summarize
 from bench.run.resume import ResumeError, check_config, reopen, resume_point
@@ -29,6 +28,7 @@ from bench.store.results import (
     load,
     read_meta,
 )
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 CONFIG_YAML = "repetitions: 3\nwarmup: 1\nseed: 7\n"
 STEPS_PER_BUILD = 3

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fakes import ScriptedBuilder, scripted_context
 
-from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
+from bench.config import EngineConfig
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, make_plan
 from bench.run.runner import Runner
@@ -19,6 +19,7 @@ from bench.store.quality import (
     WARM_NO_CACHED_STEPS,
 )
 from bench.store.results import RunWriter, load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 LEFTOVER = EngineContents(0, 0, 3, 200_000_000, 2, 1)

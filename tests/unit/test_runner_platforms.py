@@ -6,12 +6,12 @@ from pathlib import Path
 
 from fakes import ScriptedBuilder, scripted_context
 
-from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, make_plan
 from bench.run.runner import Runner
 from bench.scenario.definition import Scenario
 from bench.store.results import RunWriter, load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fakes import ScriptedBuilder, scripted_context
 
-from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
+from bench.config import EngineConfig
 from bench.engine import health
 from bench.engine.contents import EngineContents
 from bench.engine.health import Blocked
@@ -17,6 +17,7 @@ from bench.plan import Cell, make_plan
 from bench.run.runner import Runner
 from bench.scenario.definition import Scenario
 from bench.store.results import RunWriter, load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 GONE = Blocked("engine 'faults' stopped answering: no daemon answers", "bench engine up engine=faults")

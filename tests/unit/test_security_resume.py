@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from fakes import ScriptedBuilder, scripted_context
 
-from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.engine.health import Blocked
 from bench.plan import Cell, Measurement, make_plan
 from bench.run.resume import reopen, resume_point, rows_on_disk
 from bench.run.runner import Runner
 from bench.scenario.definition import Scenario
 from bench.store.results import BUILDS_FILE, STEPS_FILE, RunWriter, load, read_meta
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 pytestmark = pytest.mark.security
 

@@ -11,11 +11,12 @@ import pytest
 from fakes import ScriptedBuilder
 
 from bench.builders.records import BuildRequest
-from bench.config import ChangeKind, ScenarioConfig, compose
+from bench.config import ScenarioConfig, compose
 from bench.errors import BenchError
 from bench.run.input_checks import checked_input
 from bench.scenario.changes import apply_change, break_test, copy_scenario
 from bench.scenario.definition import ScenarioError, load_scenario
+from bench.vocabulary import ChangeKind
 
 pytestmark = pytest.mark.security
 

@@ -26,9 +26,10 @@ import pytest
 from fakes import ScriptedBuilder, ScriptedEngine
 from rich.console import Console
 
-from bench.config import BenchConfig, CacheConfig, CacheSource, EngineConfig, ScenarioConfig
+from bench.config import BenchConfig, CacheConfig, EngineConfig, ScenarioConfig
 from bench.run.experiment import run_experiment
 from bench.services import service, sshd
+from bench.vocabulary import CacheSource
 
 pytestmark = pytest.mark.security
 TESTS = Path(__file__).parents[1]

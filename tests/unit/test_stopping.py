@@ -12,10 +12,7 @@ from bench.builders.records import BuildRequest
 from bench.config import (
     BenchConfig,
     BuilderConfig,
-    BuilderName,
     CacheConfig,
-    CacheSource,
-    ChangeKind,
     EngineConfig,
     PlatformConfig,
     PrecisionConfig,
@@ -25,6 +22,7 @@ from bench.plan import Cell, Measurement
 from bench.run.experiment import EXIT_FAILED_BUILDS, EXIT_INTERRUPTED, EXIT_OK, run_experiment
 from bench.run.stopping import Stopping, StopRule, error_signature
 from bench.store.results import load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 TINY = Path(__file__).parents[1] / "fixtures" / "scenarios" / "tiny"
 COLD = Cell("s", BuilderName.buildkit, CacheSource.none, ChangeKind.none)
