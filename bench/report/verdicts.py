@@ -24,6 +24,11 @@ MIXED: Verdict = "mixed"
 NOT_MEASURED: Verdict = "not measured"
 
 
+def supported_if(held: bool) -> Verdict:
+    """The verdict of a claim (or of one condition) whose check came out `held` or not."""
+    return SUPPORTED if held else NOT_SUPPORTED
+
+
 @dataclass(frozen=True)
 class Claim:
     id: str

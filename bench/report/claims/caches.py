@@ -10,15 +10,7 @@ from __future__ import annotations
 
 from bench.analysis.shared_caches import shared_cache_evidence, summary_lines
 from bench.report import conditions
-from bench.report.verdicts import (
-    NOT_MEASURED,
-    NOT_SUPPORTED,
-    SUPPORTED,
-    Claim,
-    ClaimVerdict,
-    ConditionVerdict,
-    Evidence,
-)
+from bench.report.verdicts import NOT_MEASURED, Claim, ClaimVerdict, ConditionVerdict, Evidence, supported_if
 
 
 def check_c4(claim: Claim, ev: Evidence) -> ClaimVerdict:
@@ -41,7 +33,7 @@ def check_c4(claim: Claim, ev: Evidence) -> ClaimVerdict:
     found = [
         ConditionVerdict(
             f"{e.builder} warmed by {e.primed_by}",
-            NOT_SUPPORTED if e.most_cached_work_steps > 0 else SUPPORTED,
+            supported_if(e.most_cached_work_steps == 0),
             f"at most {e.most_cached_work_steps} of {e.work_steps} RUN/COPY/ADD steps cached"
             f" ({e.builds} builds)",
             e.scenario if several else "",

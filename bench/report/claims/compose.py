@@ -11,7 +11,7 @@ import numpy as np
 
 from bench.report import cells as tables
 from bench.report import formatting as fmt
-from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
+from bench.report.verdicts import NOT_MEASURED, Claim, ClaimVerdict, Evidence, supported_if
 
 COMPOSE_EVIDENCE = "compose:"
 
@@ -40,4 +40,4 @@ def check_c11(claim: Claim, ev: Evidence) -> ClaimVerdict:
     buildkit_all = compose[compose["builder"] == "buildkit"]
     if buildkit_all.empty:
         return ClaimVerdict(claim, NOT_MEASURED, [*numbers, "no compose build with BuildKit"])
-    return ClaimVerdict(claim, SUPPORTED if len(buildkit_ok) else NOT_SUPPORTED, numbers)
+    return ClaimVerdict(claim, supported_if(not buildkit_ok.empty), numbers)

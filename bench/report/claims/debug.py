@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from bench.debug.check import DEBUG_FILE
-from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
+from bench.report.verdicts import NOT_MEASURED, Claim, ClaimVerdict, Evidence, supported_if
 
 
 def check_c13(claim: Claim, ev: Evidence) -> ClaimVerdict:
@@ -32,4 +32,4 @@ def check_c13(claim: Claim, ev: Evidence) -> ClaimVerdict:
         ok &= (
             bool(check["sees_target_processes"]) and sockets is not False and bool(check["target_unchanged"])
         )
-    return ClaimVerdict(claim, SUPPORTED if ok else NOT_SUPPORTED, numbers)
+    return ClaimVerdict(claim, supported_if(ok), numbers)

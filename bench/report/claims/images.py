@@ -14,7 +14,7 @@ from bench.audit.equivalence import verdict_word
 from bench.audit.run_equivalence import read_equivalence
 from bench.report import cells as tables
 from bench.report import formatting as fmt
-from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
+from bench.report.verdicts import NOT_MEASURED, Claim, ClaimVerdict, Evidence, supported_if
 
 TEST_STAGE = "test"  # the stage name a scenario's test stage has (scenarios/multistage)
 TEST_CHANGE = "test"  # change=test: the scenario's failing_test is applied before the measured build
@@ -45,7 +45,7 @@ def _over_pairs(
         why = f"no run compared the two builders' images (equivalence.json); {claim.measured_by}"
         return ClaimVerdict(claim, NOT_MEASURED, [why])
     numbers = [line for pair in pairs for line in lines(pair)]
-    return ClaimVerdict(claim, SUPPORTED if supported(pairs) else NOT_SUPPORTED, numbers)
+    return ClaimVerdict(claim, supported_if(supported(pairs)), numbers)
 
 
 def _equivalence_lines(pair: dict[str, Any]) -> list[str]:
@@ -132,4 +132,4 @@ def check_c10(claim: Claim, ev: Evidence) -> ClaimVerdict:
             [*numbers, "no change=test cells: a failing test was not tried (bench run change=test)"],
         )
     ok = failed_at_test == len(broken) and bool((broken["outcome"] == "failed").all())
-    return ClaimVerdict(claim, SUPPORTED if ok else NOT_SUPPORTED, numbers)
+    return ClaimVerdict(claim, supported_if(ok), numbers)

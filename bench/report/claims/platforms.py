@@ -18,15 +18,7 @@ from bench.analysis import error_lines
 from bench.report import cells as tables
 from bench.report import conditions
 from bench.report import formatting as fmt
-from bench.report.verdicts import (
-    NOT_MEASURED,
-    NOT_SUPPORTED,
-    SUPPORTED,
-    Claim,
-    ClaimVerdict,
-    ConditionVerdict,
-    Evidence,
-)
+from bench.report.verdicts import NOT_MEASURED, Claim, ClaimVerdict, ConditionVerdict, Evidence, supported_if
 
 
 def dockerfile_of(argv: object) -> str | None:
@@ -90,7 +82,7 @@ def _platform_conditions(buildkit: pd.DataFrame) -> list[ConditionVerdict]:
     found = []
     for key, rows in buildkit.groupby(keys, sort=True):
         ok = int((rows["outcome"] == "ok").sum())
-        verdict = SUPPORTED if ok else NOT_SUPPORTED
+        verdict = supported_if(ok)
         figure = f"{ok} of {len(rows)} builds ok and verified"
         found.append(ConditionVerdict(str(key[-1]), verdict, figure, str(key[0]) if by_file else ""))
     return found

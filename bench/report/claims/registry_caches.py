@@ -15,13 +15,12 @@ from bench.report import conditions
 from bench.report import formatting as fmt
 from bench.report.verdicts import (
     NOT_MEASURED,
-    NOT_SUPPORTED,
-    SUPPORTED,
     Claim,
     ClaimVerdict,
     ConditionVerdict,
     Evidence,
     interval_text,
+    supported_if,
 )
 from bench.store import quality
 
@@ -74,7 +73,7 @@ def _c2_conditions(rows: pd.DataFrame, builds: pd.DataFrame) -> list[ConditionVe
         first = g.iloc[0]
         ok, line = _took_from_cache(g)
         name, part = conditions.label(first, axis, rates), conditions.label(first, group, rates)
-        found.append(ConditionVerdict(name, SUPPORTED if ok else NOT_SUPPORTED, line, part))
+        found.append(ConditionVerdict(name, supported_if(ok), line, part))
     return conditions.group_major(found)
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from bench.audit.leaks import UNTAGGED
 from bench.report import cells as tables
-from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
+from bench.report.verdicts import NOT_MEASURED, Claim, ClaimVerdict, Evidence, supported_if
 
 SECRET_MOUNT = "buildkit-secret"
 #: Legacy patterns that leak by construction, and the kind of location the audit must report for them.
@@ -125,4 +125,4 @@ def check_c5(claim: Claim, ev: Evidence) -> ClaimVerdict:
             ],
         )
     clean = not mounted["leaked"].astype(bool).any()
-    return ClaimVerdict(claim, SUPPORTED if clean else NOT_SUPPORTED, numbers)
+    return ClaimVerdict(claim, supported_if(clean), numbers)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from bench.report import cells as tables
 from bench.report.claims.secrets import audited_rows, missed_leaks, variant_line
-from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Claim, ClaimVerdict, Evidence
+from bench.report.verdicts import NOT_MEASURED, Claim, ClaimVerdict, Evidence, supported_if
 
 SSH_MOUNT = "buildkit-ssh"
 #: the legacy pattern that leaks by construction, and the kind of location the audit must report for it
@@ -69,4 +69,4 @@ def check_c6(claim: Claim, ev: Evidence) -> ClaimVerdict:
             ],
         )
     clean = not mounted["leaked"].astype(bool).any()
-    return ClaimVerdict(claim, SUPPORTED if clean else NOT_SUPPORTED, numbers)
+    return ClaimVerdict(claim, supported_if(clean), numbers)

@@ -43,27 +43,13 @@ REPORT_SECTIONS: tuple[Section, ...] = (
     environment,
     configuration,
 )
-SUMMARY_SECTIONS: tuple[Section, ...] = (
-    intro,
-    cells,
-    speedups,
-    pull_or_rebuild,
-    shared_caches,
-    failed,
-    stops,
-    figures_section,
-    flags,
-    environment,
-    configuration,
+#: summary.md: the report's sections but the claims, time per platform and the engines of merged runs
+SUMMARY_SECTIONS: tuple[Section, ...] = tuple(
+    s for s in REPORT_SECTIONS if s not in (claims, platform_steps, engines)
 )
-TERMINAL_SECTIONS: tuple[Section, ...] = (
-    cells,
-    speedups,
-    pull_or_rebuild,
-    shared_caches,
-    failed,
-    stops,
-    flags,
+#: the terminal: the summary's sections but the intro, figures, environment and configuration
+TERMINAL_SECTIONS: tuple[Section, ...] = tuple(
+    s for s in SUMMARY_SECTIONS if s not in (intro, figures_section, environment, configuration)
 )
 
 
