@@ -114,8 +114,8 @@ class DockerRunEngine:
         if "ssh_key" in scenario.secret:
             from bench.secrets.ssh_run import SshRun
 
-            return SshRun.open(scenario, self.engine, self.docker, run_dir, self.say)
-        return SecretRun.open(scenario, self.engine, self.docker, run_dir, say=self.say)
+            return SshRun.open(self.engine, self.docker, run_dir, self.say)
+        return SecretRun.open(self.engine, self.docker, run_dir)
 
     def equip(self, scenario: Scenario, run_dir: Path, run_id: str) -> Equipment:
         self.images = images = RunImages(self.config.tag_prefix, run_id)

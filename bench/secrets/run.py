@@ -28,8 +28,6 @@ from bench.secrets.token import RunToken
 if TYPE_CHECKING:
     from python_on_whales import DockerClient
 
-    from bench.scenario.definition import Scenario
-
 AfterBuild = Callable[[Measurement, BuildRecord], dict[str, Any]]
 DAEMON_LOG = "dockerd.log"  # bench/engine/daemon.py writes it in the engine's run dir
 
@@ -47,14 +45,7 @@ class SecretRun:
         atexit.register(self.close)
 
     @classmethod
-    def open(
-        cls,
-        scenario: Scenario,
-        engine: EngineConfig,
-        docker: DockerClient,
-        run_dir: Path,
-        say: Callable[[str], None] = print,
-    ) -> SecretRun:
+    def open(cls, engine: EngineConfig, docker: DockerClient, run_dir: Path) -> SecretRun:
         """The token made and its server answering (the ssh scenario has SshRun, bench/secrets/ssh_run.py;
         bench/run/engine.py picks by the scenario's `secret` section)."""
         token = RunToken()
@@ -105,7 +96,7 @@ class SecretRun:
         scan = scan_directory(self.matcher, run_dir)
         return scan_files(self.matcher, self.log_files(), scan).findings
 
-    def finish(self, run_dir: Path, say: Callable[[str], None] = print) -> list[Finding]:
+    def finish(self, run_dir: Path, say: Callable[[str], object] = print) -> list[Finding]:
         """Audit the outputs, say each finding and a verdict line, then close; returns the findings."""
         try:
             found = self.audit_outputs(run_dir)

@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
     from python_on_whales import DockerClient
 
-    from bench.scenario.definition import Scenario
-
 
 def _one_line(error: Exception) -> str:
     return error.one_line() if isinstance(error, EngineError) else str(error).strip().splitlines()[0]
@@ -59,12 +57,13 @@ class SshRun(SecretRun):
     @classmethod
     def open(
         cls,
-        scenario: Scenario,
         engine: EngineConfig,
         docker: DockerClient,
         run_dir: Path,
-        say: Callable[[str], None] = print,
+        say: Callable[[str], object] = print,
     ) -> SshRun:
+        """The keys, repository and servers made; a server that did not start, or an agent without the
+        key, is said in one line and fails only the builds that need it."""
         keys = RunKeys()
         faults: dict[str, str | None] = {"sshd": None, "agent": None}
         try:
