@@ -18,7 +18,7 @@ from typing import Any
 from bench.builders.records import BuildRecord, BuildRequest, Outcome, Step
 from bench.config import BenchConfig, EngineConfig
 from bench.engine.contents import EngineContents
-from bench.run.context import Equipment, RunContext
+from bench.run.context import BuildTools, RunContext
 from bench.scenario.definition import Scenario
 from bench.store.rows import BuildRow
 
@@ -100,21 +100,25 @@ def scripted_context(
     scenario: Scenario,
     builders: Mapping[str, Any],
     *,
+    workroot: Path,
     reset: Callable[[], EngineContents] = lambda: EMPTY,
     engine: EngineConfig | None = None,
     run_id: str = "r",
     link: Any = None,
     resumed: bool = False,
-    **equipment: Any,
+    **tools: Any,
 ) -> RunContext:
-    """A run context around scripted builders: no observer, no image checks unless given."""
+    """A run context around scripted builders: no observer, no image checks unless given; the builds'
+    copies of the scenario go below `workroot` (made here when missing)."""
+    workroot.mkdir(parents=True, exist_ok=True)
     return RunContext(
         run_id=run_id,
         scenario=scenario,
         engine=engine or EngineConfig(),
-        equipment=Equipment(builders=builders, reset=reset, environment={}, **equipment),
+        tools=BuildTools(builders=builders, reset=reset, environment={}, **tools),
         tag_prefix="bench-run",
         network="none",
+        workroot=workroot,
         link=link,
         resumed=resumed,
     )
@@ -142,13 +146,13 @@ class ScriptedEngine:
         self.calls.append("unusable")
         return self.problem
 
-    def equip(self, scenario: Scenario, run_dir: Path, run_id: str) -> Equipment:
-        self.calls.append("equip")
-        return Equipment(builders=self.builders, reset=lambda: EMPTY, environment={"docker": "scripted"})
+    def prepare(self, scenario: Scenario, run_dir: Path, run_id: str) -> BuildTools:
+        self.calls.append("prepare")
+        return BuildTools(builders=self.builders, reset=lambda: EMPTY, environment={"docker": "scripted"})
 
     @contextmanager
-    def reached(self) -> Iterator[tuple[None, EngineConfig]]:
-        self.calls.append("reached")
+    def link_up(self) -> Iterator[tuple[None, EngineConfig]]:
+        self.calls.append("link_up")
         yield None, self.engine
 
     def after_run(self, run_dir: Path, stopped: bool) -> None:

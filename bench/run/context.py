@@ -8,7 +8,8 @@ it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from bench.builders.protocol import Builder
@@ -19,6 +20,7 @@ from bench.engine.contents import EngineContents
 from bench.engine.health import Blocked
 from bench.network.link import AppliedLink
 from bench.plan import Measurement
+from bench.run.provenance import ScenarioGit
 from bench.scenario.definition import Scenario
 from bench.store.rows import BuildRow
 
@@ -65,8 +67,9 @@ class BuildMeter(Protocol):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Equipment:
-    """What the engine side gives a run (bench/run/engine.py): builders and the checks around builds.
+class BuildTools:
+    """What the engine side gives a run's builds (bench/run/engine.py): the builders, and what empties the
+    engine, moves images, observes, checks and meters around each build.
 
     Every builder is there, not only the measured ones: cache=cross-builder primes with the other one.
     The optional parts are absent for a scripted engine (tests): nothing is observed or checked.
@@ -100,13 +103,20 @@ class Progress:
 class RunContext:
     """One run's fixed inputs. `engine` is the engine as builds reach it: when a relay adds the link's
     delay, its registry and package index are the relay's addresses (and `scenario.build_args` name them);
-    the reset and health checks in `equipment` act on the daemon itself."""
+    the reset and health checks in `tools` act on the daemon itself.
+
+    What the machine says (the scenario's git state, the node's name) is asked once by whoever builds the
+    context, and the directory the builds' contexts are copied into is theirs to make and remove: the
+    runner only reads the context."""
 
     run_id: str
     scenario: Scenario
     engine: EngineConfig
-    equipment: Equipment
+    tools: BuildTools
     tag_prefix: str
     network: str | None
+    workroot: Path  # each build's copy of the scenario goes below it (bench/safe/scratch.py: run_directory)
     link: AppliedLink | None = None  # a shaped link (bench/network/link.py); None: loopback
     resumed: bool = False  # rows say they were measured by `bench run --resume` (bench/run/resume.py)
+    git: ScenarioGit = field(default_factory=ScenarioGit)  # the scenario's commit (bench/run/provenance.py)
+    node: str | None = None  # the machine (SLURM node) that runs the builds (bench/machine/node.py)

@@ -29,16 +29,17 @@ from bench.errors import EngineError
 from bench.network import latency, link
 from bench.network.link import AppliedLink, LinkProfile
 from bench.run.capabilities import engine_lacks
-from bench.run.context import Equipment, ImageCheck
+from bench.run.context import BuildTools, ImageCheck
 from bench.scenario.definition import Scenario
 from bench.secrets.run import SecretRun, with_leak_audit
 from bench.services import known_runs, registry_gc
 from bench.vocabulary import BuilderName
 
-Say = Callable[[str], None]
-#: The engine as builds reach it while the link is up: the link as applied (None: loopback) and the
-#: engine config whose registry and index addresses builds use.
-Reached = tuple[AppliedLink | None, EngineConfig]
+#: How a line is said to the user (the terminal during a run): what every `say` in bench is.
+Say = Callable[[str], object]
+#: While the link is up: the link as applied (None: loopback) and the engine config as builds reach it,
+#: whose registry and index addresses builds use (a relay's when the link adds delay).
+LinkedEngine = tuple[AppliedLink | None, EngineConfig]
 
 
 class RunEngine(Protocol):
@@ -47,11 +48,11 @@ class RunEngine(Protocol):
     def unusable(self) -> str | None:
         """One line saying what the engine lacks and its fix, or None when it can run this config."""
 
-    def equip(self, scenario: Scenario, run_dir: Path, run_id: str) -> Equipment:
-        """Make what the run needs (base images...), its builders and the checks around each build; the
-        run's id names the images it makes (bench/engine/own_images.py)."""
+    def prepare(self, scenario: Scenario, run_dir: Path, run_id: str) -> BuildTools:
+        """Make what the run needs (base images...) and give its builders and the checks around each
+        build; the run's id names the images it makes (bench/engine/own_images.py)."""
 
-    def reached(self) -> AbstractContextManager[Reached]:
+    def link_up(self) -> AbstractContextManager[LinkedEngine]:
         """The link to the registry for the measured builds, up for the block."""
 
     def after_run(self, run_dir: Path, stopped: bool) -> None:
@@ -74,7 +75,7 @@ class DockerRunEngine:
         self.say = say
         self.docker = DockerClient(context=config.engine.context)
         self.secret: SecretRun | None = None
-        self.images: RunImages | None = None  # the run's own images, named at equip
+        self.images: RunImages | None = None  # the run's own images, named at prepare
 
     def unusable(self) -> str | None:
         missing = probe.preflight(self.engine, self.config.platform.names)
@@ -117,14 +118,14 @@ class DockerRunEngine:
             return SshRun.open(self.engine, self.docker, run_dir, self.say)
         return SecretRun.open(self.engine, self.docker, run_dir)
 
-    def equip(self, scenario: Scenario, run_dir: Path, run_id: str) -> Equipment:
+    def prepare(self, scenario: Scenario, run_dir: Path, run_id: str) -> BuildTools:
         self.images = images = RunImages(self.config.tag_prefix, run_id)
         self._remember(run_dir)
         provision.provide(self.config, scenario, self.docker, say=self.say)
         builders = self._builders(scenario, run_dir)
         env = environment.capture(self.docker)
         measured = {b.value for b in self.config.builder.names}
-        return Equipment(
+        return BuildTools(
             builders=builders,
             reset=lambda: reset.make_cold(self.docker, self.engine, images),
             environment=env,
@@ -147,7 +148,7 @@ class DockerRunEngine:
             self.say(f"registry: {run_dir} not recorded for `bench engine gc` ({error})")
 
     @contextmanager
-    def reached(self) -> Iterator[Reached]:
+    def link_up(self) -> Iterator[LinkedEngine]:
         wanted = self.config.link
         profile = LinkProfile(wanted.name, wanted.rate_mbit, wanted.delay_ms)
         ports = [_port(self.engine.registry), _port(self.engine.package_index)]

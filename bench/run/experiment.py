@@ -24,13 +24,15 @@ from bench.config import BenchConfig
 from bench.machine.node import batch_job, node_name
 from bench.network import latency
 from bench.plan import Measurement, pairs
-from bench.run.context import Equipment, RunContext
+from bench.run.context import BuildTools, RunContext
 from bench.run.engine import RunEngine, Say
 from bench.run.input_checks import checked_input
 from bench.run.progress import run_progress
+from bench.run.provenance import scenario_git
 from bench.run.resume import ResumePoint, reopen, resume_line, resume_point, rows_on_disk
 from bench.run.runner import Runner, RunTally
 from bench.run.stopping import Stopping, StopRule, remaining
+from bench.safe import scratch
 from bench.scenario.definition import Scenario, build_network, host_network_line
 from bench.store.results import META_FILE, RunWriter, load, read_meta
 from bench.store.rows import EngineMeta, PlanMeta, RunMeta, ScenarioMeta
@@ -96,7 +98,7 @@ def _new_meta(
     config_yaml: str,
     scenario: Scenario,
     plan: list[Measurement],
-    equipment: Equipment,
+    tools: BuildTools,
     run_id: str,
 ) -> RunMeta:
     engine = config.engine
@@ -114,7 +116,7 @@ def _new_meta(
             name=engine.name,
             context=engine.context,
             owned=engine.owned,
-            host=equipment.endpoint,
+            host=tools.endpoint,
             image_store=engine.image_store if engine.started_by_bench else None,
         ),
         config_hash=hashlib.sha256(config_yaml.encode()).hexdigest()[:16],
@@ -128,7 +130,7 @@ def _new_meta(
             pairs=tuple(pairs(plan)),
             precision=asdict(config.precision) if config.auto else None,
         ),
-        environment=dict(equipment.environment),
+        environment=dict(tools.environment),
         node=node_name(),
         batch_job=batch_job(),
         network=build_network(scenario, config.network),
@@ -187,26 +189,30 @@ def _measure(
         console.print(problem, highlight=False)
         return EXIT_UNUSABLE
     run_id = _new_run_id() if point is None else str(point.meta["run_id"])  # names the run's images
-    equipment = engine.equip(scenario, run_dir, run_id)
+    tools = engine.prepare(scenario, run_dir, run_id)
     if point is None:
-        meta = _new_meta(config, config_yaml, scenario, plan, equipment, run_id)
+        meta = _new_meta(config, config_yaml, scenario, plan, tools, run_id)
         writer = RunWriter(run_dir, meta.to_json())
         to_measure = plan
     else:
-        writer, to_measure = reopen(point, dict(equipment.environment)), point.remaining
+        writer, to_measure = reopen(point, dict(tools.environment)), point.remaining
     _announce(console, config, scenario, plan, run_dir, point)
-    with engine.reached() as (link, reached):
+    with engine.link_up() as (link, engine_for_builds), scratch.run_directory() as workroot:
         context = RunContext(
             run_id=writer.meta["run_id"],
             scenario=replace(
-                scenario, build_args=latency.readdressed(scenario.build_args, config.engine, reached)
+                scenario,
+                build_args=latency.readdressed(scenario.build_args, config.engine, engine_for_builds),
             ),
-            engine=reached,
-            equipment=equipment,
+            engine=engine_for_builds,
+            tools=tools,
             tag_prefix=config.tag_prefix,
             network=config.network,
+            workroot=workroot,
             link=link,
             resumed=point is not None,
+            git=scenario_git(scenario.directory),
+            node=node_name(),
         )
         with run_progress(console, len(plan), already=len(plan) - len(to_measure)) as progress:
             tally = Runner(context, writer, progress, stopping).run(to_measure)

@@ -20,12 +20,10 @@ from bench.engine.contents import EngineContents
 from bench.engine.health import Blocked
 from bench.engine.observer import directory_bytes
 from bench.engine.own_images import RunImages, cache_repository
-from bench.machine.node import node_name
 from bench.plan import Measurement
 from bench.platforms import is_multi
 from bench.run.build_rows import Measured, RowSource, build_row, step_rows
 from bench.run.context import Progress, RunContext
-from bench.run.provenance import scenario_git
 from bench.run.quality_checks import quality_flags
 from bench.run.stopping import Stopping
 from bench.safe import scratch
@@ -38,8 +36,9 @@ from bench.vocabulary import CacheSource
 
 
 @dataclass(frozen=True)
-class _Left:
-    """What a successful cold build left for a paired warm build: its seq and its context directory."""
+class _WarmStart:
+    """What a paired warm build starts from: the seq of the successful cold build just measured and its
+    context directory (the engine holds that build's cache)."""
 
     seq: int
     context_dir: Path
@@ -89,19 +88,16 @@ class Runner:
         self.writer = writer
         self.progress = progress or Progress()
         self.stopping = stopping  # None: every planned build is measured
-        self._left: _Left | None = None
-        git = scenario_git(context.scenario.directory)
+        self._warm_start: _WarmStart | None = None
         self.rows = RowSource(
             context.run_id,
             context.engine.name,
             context.link,
             context.resumed,
-            git.commit,
-            git.dirty,
-            node_name(),
+            context.git.commit,
+            context.git.dirty,
+            context.node,
         )
-        scratch.sweep()  # what runs killed with SIGKILL left in /tmp and /dev/shm (bench/safe/scratch.py)
-        self.workroot = scratch.make(scratch.RUN_PREFIX)
 
     @property
     def scenario(self) -> Scenario:
@@ -129,7 +125,7 @@ class Runner:
 
     def _check_platform(self, m: Measurement, record: BuildRecord, tag: str) -> BuildRecord:
         """Fails a build whose image is not for the cell's platform (checked after the timed span)."""
-        check = self.context.equipment.check_image
+        check = self.context.tools.check_image
         if check is None or record.outcome is not Outcome.OK:
             return record
         problem = check(m.cell.platform, record.image_id, tag)
@@ -139,12 +135,12 @@ class Runner:
 
     def _timed_reset(self) -> tuple[EngineContents, float]:
         t0 = time.monotonic()
-        before = self.context.equipment.reset()
+        before = self.context.tools.reset()
         return before, time.monotonic() - t0
 
     def _prime(self, strategy: CacheStrategy, job: CacheJob, measured: Measured) -> Primed:
         """Priming (build, export) with the registry's blob store watched: its growth is what was pushed."""
-        observer = self.context.equipment.observer
+        observer = self.context.tools.observer
         mark = observer.registry_mark() if observer else None
         primed = strategy.prime(job)
         measured["prime_s"], measured["export_s"] = primed.prime_s, primed.export_s
@@ -176,7 +172,7 @@ class Runner:
 
     def _unsupported(self, m: Measurement, strategy: CacheStrategy, job: CacheJob) -> str | None:
         """Why the cell cannot be measured (engine, change, cache source or builder), or None."""
-        lacks = self.context.equipment.engine_lacks
+        lacks = self.context.tools.engine_lacks
         return (
             (lacks(m) if lacks is not None else None)
             or unsupported_change(
@@ -210,7 +206,7 @@ class Runner:
         measured: Measured,
     ) -> BuildRecord:
         """Pre-build work (a pull) counted in the cost, the timed build, then what came over the link."""
-        observer = self.context.equipment.observer
+        observer = self.context.tools.observer
         mark = observer.registry_mark() if observer else None
         pre = strategy.before_build(job)
         if pre is not None:
@@ -222,7 +218,7 @@ class Runner:
                 return BuildRecord(
                     job.builder.name, Outcome.FAILED, None, [], pre.argv, {}, error_tail=pre.error
                 )
-        meter = self.context.equipment.meter
+        meter = self.context.tools.meter
         cost_mark = meter.mark() if meter is not None else None
         record = job.builder.build(strategy.measured(job, request))
         if meter is not None:
@@ -237,25 +233,26 @@ class Runner:
         return record
 
     def _job(self, m: Measurement, context_dir: Path) -> CacheJob:
-        equipment, engine = self.context.equipment, self.context.engine
+        tools, engine = self.context.tools, self.context.engine
         return CacheJob(
-            equipment.builders[m.cell.builder.value],
-            equipment.builders,
+            tools.builders[m.cell.builder.value],
+            tools.builders,
             self._request(context_dir, m),
             self.scenario,
             cache_ref(engine.registry, engine.name, self.context.run_id, self.scenario.name, m),
             context_dir.parent,
-            equipment.transfer,
+            tools.transfer,
         )
 
-    def _state_left_for(self, m: Measurement) -> _Left | None:
+    def _warm_start_for(self, m: Measurement | None) -> _WarmStart | None:
         """The cold build's state when `m` is its paired warm build and that build ran just before and
-        succeeded; any other state left behind is dropped (its context directory removed)."""
-        left, self._left = self._left, None
-        if left is not None and m.paired_with == left.seq:
-            return left
-        if left is not None:
-            scratch.remove(left.context_dir.parent)
+        succeeded; any other state (and all of it when no build follows, `m` None) is dropped, its context
+        directory removed."""
+        start, self._warm_start = self._warm_start, None
+        if start is not None and m is not None and m.paired_with == start.seq:
+            return start
+        if start is not None:
+            scratch.remove(start.context_dir.parent)
         return None
 
     def measure(self, m: Measurement) -> tuple[BuildRow, list[StepRow]]:
@@ -268,10 +265,9 @@ class Runner:
         """
         strategy = strategy_for(m.cell.cache)
         started_at = datetime.now(UTC).isoformat(timespec="seconds")
-        left = self._state_left_for(m)
-        context_dir = (
-            left.context_dir if left else copy_scenario(self.scenario.directory, parent=self.workroot)
-        )
+        start = self._warm_start_for(m)
+        workroot = self.context.workroot
+        context_dir = start.context_dir if start else copy_scenario(self.scenario.directory, parent=workroot)
         measured: Measured = {}
         keep = False
         try:
@@ -284,8 +280,8 @@ class Runner:
                 )
                 return self._row(m, record, measured, None, started_at)
             before: EngineContents | None = None
-            if left is not None:
-                measured["primed_by"] = left.seq
+            if start is not None:
+                measured["primed_by"] = start.seq
             else:
                 before, measured["reset_s"] = self._timed_reset()
                 primed = self._prime(strategy, job, measured)
@@ -299,21 +295,21 @@ class Runner:
             changed = self._changed(context_dir, m, job.request)
             record = self._measured_build(m, strategy, job, changed, measured)
             flags = quality_flags(m, record, before, self.context.engine.owned)
-            meter = self.context.equipment.meter
+            meter = self.context.tools.meter
             if meter is not None and meter.busy(measured, record.wall_s):
                 flags = (*flags, MACHINE_BUSY)
             row, steps = self._row(m, record, measured, before, started_at, flags)
-            after_build = self.context.equipment.after_build
+            after_build = self.context.tools.after_build
             keep = m.cell.cache is CacheSource.none and record.outcome is Outcome.OK
             return (row if after_build is None else replace(row, **after_build(m, record))), steps
         finally:
             if keep:  # the state a paired warm build may start from
-                self._left = _Left(m.seq, context_dir)
+                self._warm_start = _WarmStart(m.seq, context_dir)
             else:
                 scratch.remove(context_dir.parent)
 
     def _blocked(self, error: str | None) -> Blocked | None:
-        health = self.context.equipment.health
+        health = self.context.tools.health
         return health(error) if health is not None else None
 
     def _refused(self, m: Measurement, error: str) -> BuildRow:
@@ -385,5 +381,5 @@ class Runner:
         except KeyboardInterrupt:
             tally.interrupted = True
         finally:
-            scratch.remove(self.workroot)
+            self._warm_start_for(None)  # no warm build follows: its cold build's copy goes
         return tally

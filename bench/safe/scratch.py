@@ -2,7 +2,7 @@
 run left them behind (issue 21, item 2).
 
 - made by mkdtemp (mode 0700, an unpredictable name), named `PREFIX<pid>-<random>` with the pid of the
-  process that made it: `bench-run-` (a run's build contexts, bench/run/runner.py) in the temporary directory,
+  process that made it: `bench-run-` (a run's build contexts: `run_directory`) in the temporary directory,
   `bench-secret-` (a run's token, SSH keys and agent socket, bench/secrets/token.py) in /dev/shm;
 - removed only when `os.lstat` finds a directory of the running user (a symlink put in its place is left,
   never followed), by shutil.rmtree, which on Linux walks with directory descriptors and never follows a
@@ -18,6 +18,8 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 RUN_PREFIX = "bench-run-"
@@ -87,3 +89,15 @@ def places() -> list[tuple[Path, str]]:
 def sweep() -> list[Path]:
     """Remove what killed runs left (module docstring); the directories removed."""
     return [path for parent, prefix in places() for path in stale(parent, prefix) if remove(path)]
+
+
+@contextmanager
+def run_directory() -> Iterator[Path]:
+    """The directory a run copies its scenario into for each build (bench/run/runner.py), made after the
+    sweep of what killed runs left and removed when the block ends, however it ends."""
+    sweep()
+    path = make(RUN_PREFIX)
+    try:
+        yield path
+    finally:
+        remove(path)

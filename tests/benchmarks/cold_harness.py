@@ -15,7 +15,7 @@ from bench.cluster.environment import activate
 from bench.config import BenchConfig, compose
 from bench.engine import reset
 from bench.engine.own_images import RunImages
-from bench.run.context import Equipment, RunContext
+from bench.run.context import BuildTools, RunContext
 from bench.run.runner import Runner
 from bench.scenario.definition import Scenario, load_scenario
 from bench.store.results import RunWriter
@@ -42,13 +42,14 @@ def cold_harness(overrides: list[str], run_id: str) -> ColdHarness:
         run_id=run_id,
         scenario=scenario,
         engine=config.engine,
-        equipment=Equipment(
+        tools=BuildTools(
             builders=builders,
             reset=lambda: reset.make_cold(docker, config.engine, RunImages(config.tag_prefix, run_id)),
             environment={},
         ),
         tag_prefix=config.tag_prefix,
         network=config.network,
+        workroot=workdir,
     )
     runner = Runner(context, RunWriter(workdir / "run", {"run_id": run_id}))
     return ColdHarness(config, scenario, builders, runner, workdir)

@@ -41,7 +41,7 @@ def test_a_whole_run_writes_its_rows_metadata_and_summary(tmp_path: Path) -> Non
     engine, run_dir = _engine(), tmp_path / "run"
     code = run_experiment(_config(tmp_path), "seed: 0\n", run_dir, Console(quiet=True), engine)
     assert code == EXIT_OK
-    assert engine.calls == ["made", "unusable", "equip", "reached", "after_run", "leaked"]
+    assert engine.calls == ["made", "unusable", "prepare", "link_up", "after_run", "leaked"]
     run = load(run_dir)
     assert len(run.builds) == 6, "2 builders x (1 warmup + 2 repetitions)"
     assert sorted(run.builds["wall_s"]) == [1.0, 1.0, 1.0, 2.0, 2.0, 2.0]

@@ -76,6 +76,7 @@ def _run(tmp_path: Path, builders: dict, cell: Cell, reset=None, transfer=None, 
         reset=reset,
         engine=EngineConfig(registry=REGISTRY),
         transfer=transfer,
+        workroot=tmp_path / "builds",
     )
     runner = Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
     runner.run(make_plan([cell], repetitions=1, warmup=0, seed=0))
@@ -251,6 +252,7 @@ def test_rows_over_a_link_whose_delay_was_not_emulated_are_flagged(tmp_path: Pat
         reset=CountingReset(),
         engine=EngineConfig(registry=REGISTRY),
         link=AppliedLink(LinkProfile("wan", 50, 40), 0.0, "no sch_netem"),
+        workroot=tmp_path / "builds",
     )
     runner = Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
     runner.run(make_plan([_cell(BuilderName.buildkit, CacheSource.none, ChangeKind.none)], 1, 0, 0))

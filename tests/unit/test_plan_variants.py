@@ -60,7 +60,8 @@ def test_each_variant_builds_its_dockerfile_and_rows_carry_it(tmp_path: Path) ->
     )
     builder = ScriptedBuilder("buildkit", [1.0, 2.0])
     runner = Runner(
-        scripted_context(scenario, {"buildkit": builder}), RunWriter(tmp_path / "run", {"run_id": "r"})
+        scripted_context(scenario, {"buildkit": builder}, workroot=tmp_path / "builds"),
+        RunWriter(tmp_path / "run", {"run_id": "r"}),
     )
     plan_cells = [
         Cell("proj", BuilderName.buildkit, CacheSource.none, ChangeKind.none, variant=v)

@@ -56,7 +56,13 @@ def _builders(interrupt_at: int | None = None) -> dict[str, ScriptedBuilder]:
 
 
 def _runner(tmp_path: Path, writer: RunWriter, builders: dict, resumed: bool = False) -> Runner:
-    context = scripted_context(_scenario(tmp_path), builders, run_id=writer.meta["run_id"], resumed=resumed)
+    context = scripted_context(
+        _scenario(tmp_path),
+        builders,
+        run_id=writer.meta["run_id"],
+        resumed=resumed,
+        workroot=tmp_path / "builds",
+    )
     return Runner(context, writer)
 
 

@@ -34,7 +34,13 @@ def _scenario(tmp_path: Path) -> Scenario:
 
 
 def _runner(tmp_path: Path, builders: dict, reset=lambda: EMPTY, owned: bool = True) -> Runner:
-    context = scripted_context(_scenario(tmp_path), builders, reset=reset, engine=EngineConfig(owned=owned))
+    context = scripted_context(
+        _scenario(tmp_path),
+        builders,
+        reset=reset,
+        engine=EngineConfig(owned=owned),
+        workroot=tmp_path / "builds",
+    )
     return Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
 
 
@@ -126,7 +132,7 @@ def test_ctrl_c_keeps_rows_measured_so_far(tmp_path: Path) -> None:
     tally = runner.run(make_plan(_cells(CacheSource.none), repetitions=5, warmup=0, seed=0))
     assert tally.interrupted and tally.measured == 2
     assert len(load(tmp_path / "run").builds) == 2
-    assert not runner.workroot.exists(), "temporary build contexts left behind"
+    assert list(runner.context.workroot.iterdir()) == [], "temporary build contexts left behind"
 
 
 @pytest.mark.parametrize(

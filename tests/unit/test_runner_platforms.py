@@ -21,7 +21,10 @@ def _runner(tmp_path: Path, builder: ScriptedBuilder, check) -> Runner:
     directory.mkdir()
     (directory / "Dockerfile").write_text("FROM scratch\n")
     context = scripted_context(
-        Scenario("proj", directory, "Dockerfile"), {"buildkit": builder}, check_image=check
+        Scenario("proj", directory, "Dockerfile"),
+        {"buildkit": builder},
+        check_image=check,
+        workroot=tmp_path / "builds",
     )
     return Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
 

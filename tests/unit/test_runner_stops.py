@@ -28,7 +28,9 @@ def _runner(tmp_path: Path, builder: ScriptedBuilder, health, reset=lambda: EMPT
     directory.mkdir()
     (directory / "Dockerfile").write_text("FROM scratch\n")
     scenario = Scenario("proj", directory, "Dockerfile", {})
-    context = scripted_context(scenario, {"buildkit": builder}, reset=reset, health=health)
+    context = scripted_context(
+        scenario, {"buildkit": builder}, reset=reset, health=health, workroot=tmp_path / "builds"
+    )
     return Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
 
 
@@ -49,7 +51,7 @@ def test_a_failure_the_engine_caused_stops_the_run_after_writing_its_row(tmp_pat
     builds = load(tmp_path / "run").builds
     assert list(builds["outcome"]) == ["ok", "interrupted"], "no measurement: --resume builds it again"
     assert builds["notes"].iloc[1] == [f"the run stopped here: {GONE.what}"]
-    assert not runner.workroot.exists()
+    assert list(runner.context.workroot.iterdir()) == [], "temporary build contexts left behind"
 
 
 def test_a_build_that_failed_on_its_own_lets_the_matrix_go_on(tmp_path: Path) -> None:

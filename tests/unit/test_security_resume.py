@@ -56,7 +56,14 @@ def _run(tmp_path: Path, writer: RunWriter, plan: list[Measurement], failing: in
             return record
 
     builders = {name: Builder(name, [1.0] * 10) for name in ("buildkit", "legacy")}
-    context = scripted_context(_scenario(tmp_path), builders, run_id="r1", resumed=resumed, health=_health)
+    context = scripted_context(
+        _scenario(tmp_path),
+        builders,
+        run_id="r1",
+        resumed=resumed,
+        health=_health,
+        workroot=tmp_path / "builds",
+    )
     return Runner(context, writer).run(plan)
 
 
