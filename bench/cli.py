@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: unknown command {args[0]!r}; known: {known} (bench --help)", file=sys.stderr)
         return 2
     from bench.cluster.environment import activate
-    from bench.config import register
+    from bench.composition import register
     from bench.errors import known_errors, one_line, say
 
     register()

@@ -1,30 +1,48 @@
-"""Structured configs for Hydra: the schema that `conf/` fills in and that rejects bad values.
+"""The schema of `bench run`'s config: the structured configs `conf/` fills in, which refuse bad values.
 
-Registered in Hydra's ConfigStore as `base_config` (and one schema per group) so that a misspelt key or a
-value outside an enum fails at composition time with Hydra's own message, before anything is built.
+Stored in Hydra's ConfigStore (`register_configs`) as `base_config`, which conf/config.yaml extends, and as
+`GROUP/base_GROUP` for each config group, which every file of conf/GROUP/ extends: `bench run --help`
+lists the schemas among the groups' options, and a misspelt key or a value outside an enum fails at
+composition time with Hydra's own message, before anything is built. Composing is bench/composition.py's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import MISSING, DictConfig
+from omegaconf import MISSING
 
 from bench.errors import ConfigError
 from bench.platforms import NATIVE
 from bench.vocabulary import BuilderName, CacheSource, ChangeKind, Pairing, prefix_problem
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-#: Where conf/ and scenarios/ are: the checkout's top level, or the package itself when installed from a
-#: wheel (setup.py maps the top-level folders into bench/ there).
-DATA_ROOT = Path(__file__).resolve().parent if (Path(__file__).parent / "conf").is_dir() else PROJECT_ROOT
-CONF_DIR = DATA_ROOT / "conf"
-SCENARIOS_DIR = DATA_ROOT / "scenarios"
+Schema = TypeVar("Schema")
+
+#: config group (a folder of conf/) -> its schema, each recorded by `@group` on its dataclass below.
+#: crossbuild/ (`@package scenario`) and experiment/ (`@package _global_`) have none of their own: their
+#: keys land in the scenario and the top level, which ScenarioConfig and BenchConfig check.
+GROUP_SCHEMAS: dict[str, type] = {}
 
 
+def group(name: str) -> Callable[[type[Schema]], type[Schema]]:
+    """Make a dataclass the schema of config group `name`: stored as `NAME/base_NAME` (`schema_name`)."""
+
+    def record(schema: type[Schema]) -> type[Schema]:
+        GROUP_SCHEMAS[name] = schema
+        return schema
+
+    return record
+
+
+def schema_name(group_name: str) -> str:
+    """The option a group's schema is stored as, and which each file of the group names in `defaults`."""
+    return f"base_{group_name}"
+
+
+@group("scenario")
 @dataclass
 class ScenarioConfig:
     """A scenario is a directory with a Dockerfile; everything else has defaults or comes from bench.yaml."""
@@ -42,21 +60,25 @@ class ScenarioConfig:
     variants: dict[str, str] = field(default_factory=dict)
 
 
+@group("builder")
 @dataclass
 class BuilderConfig:
     names: list[BuilderName] = field(default_factory=lambda: [BuilderName.legacy, BuilderName.buildkit])
 
 
+@group("cache")
 @dataclass
 class CacheConfig:
     sources: list[CacheSource] = field(default_factory=lambda: [CacheSource.none, CacheSource.local])
 
 
+@group("change")
 @dataclass
 class ChangeConfig:
     kind: ChangeKind = ChangeKind.source
 
 
+@group("platform")
 @dataclass
 class PlatformConfig:
     """Target platforms, each a cell dimension: `native` (the engine's own) or an OCI platform string.
@@ -67,6 +89,7 @@ class PlatformConfig:
     names: list[str] = field(default_factory=lambda: [NATIVE])
 
 
+@group("link")
 @dataclass
 class LinkConfig:
     """The link to the registry and package index: unshaped loopback, or a rate (and round-trip delay)
@@ -77,6 +100,7 @@ class LinkConfig:
     delay_ms: float = 0.0
 
 
+@group("engine")
 @dataclass
 class EngineConfig:
     """A docker context plus what the harness may do to it.
@@ -204,71 +228,9 @@ class BenchConfig:
 
 
 def register_configs() -> None:
-    """Register the schema; conf/config.yaml extends it, so every group file is checked against it."""
+    """Store the schemas in Hydra's ConfigStore (again is harmless: a store replaces): the whole config,
+    and each group's, so that each group file is checked against its own schema as it is loaded."""
     cs = ConfigStore.instance()
     cs.store(name="base_config", node=BenchConfig)
-
-
-def user_conf_dir() -> Path:
-    """Configs a user adds (`bench engine add` writes engine/NAME.yaml here), searched after the packaged
-    ones: never inside the package, which may be a read-only site-packages."""
-    import os
-
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "bench"
-
-
-def _searched_user_conf() -> str:
-    """The user's config directory, or the packaged one again while it does not exist (Hydra warns about a
-    search path that is not there on every command)."""
-    found = user_conf_dir()
-    return str(found if found.is_dir() else CONF_DIR)
-
-
-def bench_command() -> str:
-    """This bench, as a shell command that works in a batch job whatever its PATH: the interpreter that runs
-    bench now (the checkout's venv) with the CLI module."""
-    import shlex
-    import sys
-
-    return f"{shlex.quote(sys.executable)} -m bench.cli"
-
-
-def register() -> None:
-    """What composing needs, once per process: the schema and the resolvers conf/ uses."""
-    from omegaconf import OmegaConf
-
-    if not OmegaConf.has_resolver("bench_root"):  # where conf/ and scenarios/ are (recorded configs use it)
-        OmegaConf.register_new_resolver("bench_root", lambda: str(DATA_ROOT))
-    if not OmegaConf.has_resolver("bench_command"):  # how a SLURM job runs bench (launcher `setup` lines)
-        OmegaConf.register_new_resolver("bench_command", bench_command)
-    if not OmegaConf.has_resolver("bench_user_conf"):  # on hydra.searchpath (conf/config.yaml)
-        OmegaConf.register_new_resolver("bench_user_conf", _searched_user_conf)
-    register_configs()
-
-
-def composed(overrides: list[str] | tuple[str, ...] = (), return_hydra_config: bool = False) -> DictConfig:
-    """The config as `bench run` would compose it, untyped (its YAML is what run.json records).
-
-    The one place that composes outside `bench run`'s own `@hydra.main`: commands, tests and benchmarks.
-    """
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-
-    register()
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return hydra_compose(
-            config_name="config", overrides=list(overrides), return_hydra_config=return_hydra_config
-        )
-
-
-def typed(cfg: DictConfig) -> BenchConfig:
-    """Structured config -> dataclass instance; __post_init__ checks what the schema cannot."""
-    from omegaconf import OmegaConf
-
-    return OmegaConf.to_object(cfg)  # type: ignore[return-value]
-
-
-def compose(overrides: list[str] | tuple[str, ...] = ()) -> BenchConfig:
-    """The typed config of `bench run OVERRIDES...`."""
-    return typed(composed(overrides))
+    for name, schema in GROUP_SCHEMAS.items():
+        cs.store(group=name, name=schema_name(name), node=schema)

@@ -73,7 +73,7 @@ def _hydra_line(error: BaseException) -> str:
     return f"{line}: {cause}" if cause else line
 
 
-def say(error: BaseException) -> int:
+def print_error(error: BaseException) -> int:
     """Print a known error as `bench: ...` on stderr; the exit code of bad input or an unusable engine."""
     import sys
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from IPython.display import Image, Markdown, display
 
-from bench.config import PROJECT_ROOT
+from bench.composition import PROJECT_ROOT
 from bench.report.figures import draw_all
 from bench.report.model import build_report
 from bench.store.results import load

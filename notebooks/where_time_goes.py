@@ -27,7 +27,7 @@ import pandas as pd
 from IPython.display import Image
 from matplotlib.figure import Figure
 
-from bench.config import PROJECT_ROOT
+from bench.composition import PROJECT_ROOT
 from bench.report.cells import measured
 from bench.report.stage_overlap import concurrent_stage_seconds
 from bench.store.results import load

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.config import register
+from bench.composition import register
 
 
 @pytest.fixture(autouse=True, scope="session")

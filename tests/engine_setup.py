@@ -11,7 +11,8 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from bench.config import BenchConfig, EngineConfig, compose
+from bench.composition import compose
+from bench.config import BenchConfig, EngineConfig
 from bench.store.quality import MACHINE_BUSY
 
 

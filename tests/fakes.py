@@ -136,7 +136,7 @@ class ScriptedEngine:
     calls: list[str] = field(default_factory=list)
     engine: EngineConfig = field(default_factory=EngineConfig)
 
-    def __call__(self, config: BenchConfig, say: Callable[[str], None]) -> ScriptedEngine:
+    def __call__(self, config: BenchConfig, say: Callable[[str], object]) -> ScriptedEngine:
         """The engine factory bench/run/experiment.py takes."""
         self.engine = config.engine
         self.calls.append("made")

@@ -125,7 +125,7 @@ def missing_platforms(engine: EngineConfig, image: BaseImage) -> list[str]:
     return [p for p in image.wanted_platforms() if p not in served]
 
 
-def _archive(cache_dir: Path, image: BaseImage, platform: str, say) -> Path:
+def _archive(cache_dir: Path, image: BaseImage, platform: str, say: Callable[[str], object]) -> Path:
     """The image's root file system for `platform` as a tar, made once and kept."""
     name = f"{image.repository.replace('/', '_')}_{image.tag}"
     if platform != host_platform():  # the host's keeps the name it had before images were multi-platform
@@ -148,7 +148,7 @@ def _archive(cache_dir: Path, image: BaseImage, platform: str, say) -> Path:
 def seed(
     engine: EngineConfig,
     docker: DockerClient,
-    say=print,
+    say: Callable[[str], object] = print,
     wanted: dict[BaseImage, set[str]] | None = None,
     why: str = "",
 ) -> list[str]:

@@ -9,6 +9,7 @@ import io
 import shutil
 import tarfile
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from python_on_whales import DockerClient
@@ -39,7 +40,10 @@ def variant_archive(archive: Path, target: Path) -> Path:
 
 
 def seed_variants(
-    engine: EngineConfig, docker: DockerClient, archives: dict[str, tuple[Path, str]], say=print
+    engine: EngineConfig,
+    docker: DockerClient,
+    archives: dict[str, tuple[Path, str]],
+    say: Callable[[str], object] = print,
 ) -> list[str]:
     """Push `<tag>-variant` of each base image the registry lacks it for.
 
@@ -65,7 +69,9 @@ def seed_variants(
 VARIANT_BASES = ("bench/busybox", "bench/debian-gcc")
 
 
-def seed(engine: EngineConfig, docker: DockerClient, say=print, images=None) -> list[str]:
+def seed(
+    engine: EngineConfig, docker: DockerClient, say: Callable[[str], object] = print, images=None
+) -> list[str]:
     """Variants of `images` (default: every base image in VARIANT_BASES) from the archives
     `base_images.seed` keeps (it runs first)."""
     from bench.bases import images as base_images

@@ -52,7 +52,7 @@ def fraction(text: str) -> float:
 
 def composed(command: str, description: str, args: list[str]) -> BenchConfig:
     """The config a command's overrides compose, as `bench run` would (the parser answers --help)."""
-    from bench.config import compose
+    from bench.composition import compose
 
     found = parser(command, description)
     add_overrides(found)

@@ -44,7 +44,7 @@ def _check_run_input(args: list[str]) -> None:
     sweeping = any(arg in SWEEP_FLAGS for arg in args)
     if any(arg.startswith("-") and arg not in SWEEP_FLAGS for arg in args):
         return
-    from bench.config import compose
+    from bench.composition import compose
     from bench.run.input_checks import checked_input
     from bench.store.results import META_FILE, ResultsError
 
@@ -95,7 +95,7 @@ def _resume(args: list[str]) -> int:
     """
     from omegaconf import OmegaConf
 
-    from bench.config import composed, typed
+    from bench.composition import composed, typed
     from bench.run.experiment import run_experiment
     from bench.run.resume import recorded_overrides
 
@@ -114,7 +114,7 @@ def main(args: list[str]) -> int:
     from hydra.core.hydra_config import HydraConfig
     from omegaconf import OmegaConf
 
-    from bench.config import CONF_DIR, register
+    from bench.composition import CONF_DIR, register
     from bench.errors import known_errors, say
     from bench.sweep.jobs import RERUN_ENV, rerun_action
 
@@ -127,7 +127,7 @@ def main(args: list[str]) -> int:
     @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
     def task(cfg) -> None:
         result["started"] = 1
-        from bench.config import typed
+        from bench.composition import typed
         from bench.run.experiment import run_experiment
 
         try:

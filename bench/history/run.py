@@ -79,7 +79,7 @@ def _run_one(
     """One commit's run; its outcome goes into `point`. Errors a user can act on fail the commit only."""
     from omegaconf import OmegaConf
 
-    from bench.config import composed, typed
+    from bench.composition import composed, typed
     from bench.errors import known_errors, one_line
     from bench.run.experiment import run_experiment
 
@@ -150,6 +150,6 @@ def run_history(
 
 def _check_config(overrides: list[str], directory: Path) -> None:
     """Bad overrides are refused before any worktree is made: composed once against DIR as it is now."""
-    from bench.config import compose
+    from bench.composition import compose
 
     compose([*overrides, f"scenario.path={Path(directory).resolve()}"])

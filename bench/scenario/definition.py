@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from bench.config import DATA_ROOT, ScenarioConfig
+from bench.composition import DATA_ROOT
+from bench.config import ScenarioConfig
 from bench.errors import BenchError
 from bench.safe.contained import escapes, escaping_links, links_named
 

@@ -15,7 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.config import SCENARIOS_DIR, EngineConfig
+from bench.composition import SCENARIOS_DIR
+from bench.config import EngineConfig
 from bench.errors import EngineError
 from bench.services import service
 

@@ -8,6 +8,7 @@ package index are made by the run that needs them (bench/bases/provision.py), or
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.bases import images as base_images
@@ -19,7 +20,7 @@ from bench.host import binfmt, created, layout
 from bench.services import package_index, registry, ssh_server
 
 
-def up(engine: EngineConfig, say=print, everything: bool = False) -> None:
+def up(engine: EngineConfig, say: Callable[[str], object] = print, everything: bool = False) -> None:
     if not engine.owned:
         raise EngineError(
             f"engine {engine.name!r} is not owned by bench; `bench engine up` sets up only the "
@@ -43,7 +44,7 @@ def set_up_paths(engine: EngineConfig) -> list[Path]:
     return [*roots, *host, *map(Path, own)]
 
 
-def _up(engine: EngineConfig, say, everything: bool) -> None:
+def _up(engine: EngineConfig, say: Callable[[str], object], everything: bool) -> None:
     from bench.host import setup
 
     setup.install(everything, ssh=engine.ssh_port is not None, say=say)
@@ -106,7 +107,9 @@ def _check_shared_services(engine: EngineConfig) -> None:
         )
 
 
-def reset_cold(engine: EngineConfig, say=print, tag_prefix: str = "bench-run") -> None:
+def reset_cold(
+    engine: EngineConfig, say: Callable[[str], object] = print, tag_prefix: str = "bench-run"
+) -> None:
     """Empty the owned engine as a cold measurement starts; for replaying a row outside the harness. Owned
     is proven first (bench/engine/adoption.py); `tag_prefix` names the images bench's runs made."""
     from bench.engine.reset import make_cold
@@ -118,14 +121,14 @@ def reset_cold(engine: EngineConfig, say=print, tag_prefix: str = "bench-run") -
         raise EngineError(f"engine still holds content after the reset: {held}")
 
 
-def down(engine: EngineConfig, say=print) -> None:
+def down(engine: EngineConfig, say: Callable[[str], object] = print) -> None:
     if not engine.owned or not engine.started_by_bench:
         raise EngineError(f"engine {engine.name!r} was not started by bench; it will not be stopped")
     with daemon.exclusive(engine, say):
         _down(engine, say)
 
 
-def _down(engine: EngineConfig, say) -> None:
+def _down(engine: EngineConfig, say: Callable[[str], object]) -> None:
     say("stopped dockerd" if daemon.stop(engine) else "dockerd was not running")
     if engine.ssh_port is not None:
         say("stopped sshd" if ssh_server.stop(engine) else "sshd was not started by bench")

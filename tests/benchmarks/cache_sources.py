@@ -18,7 +18,7 @@ from omegaconf import OmegaConf
 from rich.console import Console
 
 from bench.analysis.pull_vs_rebuild import EXPLANATION, HEADERS, pull_vs_rebuild, table_rows
-from bench.config import composed
+from bench.composition import composed
 from bench.run.experiment import run_experiment
 from bench.store.results import load
 

@@ -12,7 +12,8 @@ from python_on_whales import DockerClient
 from bench.builders import make_builder
 from bench.builders.protocol import Builder
 from bench.cluster.environment import activate
-from bench.config import BenchConfig, compose
+from bench.composition import compose
+from bench.config import BenchConfig
 from bench.engine import reset
 from bench.engine.own_images import RunImages
 from bench.run.context import BuildTools, RunContext

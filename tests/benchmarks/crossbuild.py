@@ -28,7 +28,7 @@ from python_on_whales import DockerClient
 from bench.analysis.stats import Interval, median, ratio_of_medians_ci
 from bench.builders.buildkit import BuildKitBuilder
 from bench.builders.records import BuildRecord, BuildRequest, Outcome
-from bench.config import compose
+from bench.composition import compose
 from bench.engine import reset
 from bench.engine.image_platform import check_image
 from bench.engine.own_images import RunImages

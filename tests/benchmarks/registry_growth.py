@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.config import compose
+from bench.composition import compose
 from bench.machine.disk import human, tree_bytes
 
 ROOT = Path(__file__).resolve().parents[2]

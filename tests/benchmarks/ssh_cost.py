@@ -21,7 +21,8 @@ from omegaconf import OmegaConf
 from rich.console import Console
 
 from bench.analysis import stats
-from bench.config import BenchConfig, compose
+from bench.composition import compose
+from bench.config import BenchConfig
 from bench.report import cells as tables
 from bench.run.experiment import run_experiment
 from bench.store.results import load

@@ -21,7 +21,7 @@ from python_on_whales import DockerClient
 
 from bench.analysis.stats import ratio_of_medians_ci
 from bench.builders import make_builder
-from bench.config import compose
+from bench.composition import compose
 from bench.engine import reset
 from bench.engine.own_images import RunImages
 from bench.machine.lock import engine_lock

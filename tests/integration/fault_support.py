@@ -22,7 +22,8 @@ from pathlib import Path
 import psutil
 from omegaconf import OmegaConf
 
-from bench.config import EngineConfig, compose, composed
+from bench.composition import compose, composed
+from bench.config import EngineConfig
 from bench.engine import daemon
 
 BENCH = str(Path(sys.executable).with_name("bench"))

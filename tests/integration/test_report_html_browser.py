@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.report.exporter import write_report
 from browser import check_page
 
-from bench.config import PROJECT_ROOT
-from bench.report.exporter import write_report
+from bench.composition import PROJECT_ROOT
 from bench.report.model import build_report
 from bench.store.results import load
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from python_on_whales import DockerClient
 
-from bench.config import BenchConfig, EngineConfig, compose, composed
+from bench.composition import compose, composed
+from bench.config import BenchConfig, EngineConfig
 from bench.engine import daemon, fleet
 from bench.errors import EngineError
 from bench.machine import lock

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bench.bases.provision import needed_base_images, oci_platforms
-from bench.config import PROJECT_ROOT, ScenarioConfig
+from bench.composition import PROJECT_ROOT
+from bench.config import ScenarioConfig
 from bench.platforms import host_platform
 from bench.scenario.definition import load_scenario
 

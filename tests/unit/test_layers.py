@@ -18,7 +18,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "vocabulary"),
     ("platforms", "safe"),
-    ("config",),
+    ("config", "composition"),
     ("plan", "scenario"),
     ("machine",),
     ("host", "network", "builders"),

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bench.report.markdown import render_markdown
 
-from bench.config import PROJECT_ROOT
+from bench.composition import PROJECT_ROOT
 from bench.report.claims import registry as claims
 from bench.report.figures import draw_all
 from bench.report.figures.timeline import representative
-from bench.report.markdown import render_markdown
 from bench.report.model import build_report
 from bench.store.results import load
 

@@ -19,7 +19,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from bench.cli import main
-from bench.config import compose, composed
+from bench.composition import compose, composed
 from bench.run.input_checks import MAX_BUILDS
 from bench.store.results import SCHEMA_VERSION
 

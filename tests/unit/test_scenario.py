@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.config import PROJECT_ROOT, ScenarioConfig
+from bench.composition import PROJECT_ROOT
+from bench.config import ScenarioConfig
 from bench.scenario.changes import copy_scenario
 from bench.scenario.definition import ScenarioError, load_scenario
 

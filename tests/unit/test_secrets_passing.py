@@ -13,7 +13,7 @@ from fakes import ScriptedBuilder
 
 from bench.builders.dockerfile import read_dockerfile, read_instructions
 from bench.builders.records import BuildRecord, BuildRequest, Outcome, Step
-from bench.config import PROJECT_ROOT
+from bench.composition import PROJECT_ROOT
 from bench.secrets import server
 from bench.secrets.passing import TokenBuilder, TokenNeeds, given_token, redact_record, token_needs
 from bench.secrets.token import RunToken

@@ -16,7 +16,7 @@ from bench.audit.key_material import is_private_key, private_key_parts
 from bench.audit.leaks import Matcher, read_secret_file
 from bench.builders.dockerfile import read_dockerfile
 from bench.builders.records import BuildRecord, BuildRequest, Outcome, Step
-from bench.config import PROJECT_ROOT
+from bench.composition import PROJECT_ROOT
 from bench.report.claims.registry import CHECKS, CLAIMS
 from bench.report.claims.ssh import check_c6
 from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Evidence

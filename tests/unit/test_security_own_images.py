@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.config import compose
+from bench.composition import compose
 from bench.errors import ConfigError
 
 pytestmark = pytest.mark.security

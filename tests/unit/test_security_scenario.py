@@ -11,7 +11,8 @@ import pytest
 from fakes import ScriptedBuilder
 
 from bench.builders.records import BuildRequest
-from bench.config import ScenarioConfig, compose
+from bench.composition import compose
+from bench.config import ScenarioConfig
 from bench.errors import BenchError
 from bench.run.input_checks import checked_input
 from bench.scenario.changes import apply_change, break_test, copy_scenario
