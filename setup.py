@@ -1,5 +1,5 @@
 """Ships the top-level conf/ and scenarios/ inside the package, as bench/conf and bench/scenarios of the
-wheel, so that a non-editable install (pipx) has them; the checkout keeps its layout (README, Layout).
+wheel, so that a non-editable install (pipx) has them; the checkout keeps its layout (docs/architecture.md).
 
 bench/composition.py finds them in either place (DATA_ROOT). Everything else is in pyproject.toml.
 """

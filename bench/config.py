@@ -121,7 +121,7 @@ class EngineConfig:
     package_index: str = "127.0.0.1:5080"
     # the secrets scenario's token-protected artifact server, started per run (bench/secrets/server.py)
     token_server: str = "127.0.0.1:5081"
-    # Several engines (bench/engine/fleet.py, README "Several engines"): the context's docker endpoint
+    # Several engines (bench/engine/fleet.py, docs/engines.md): the context's docker endpoint
     # (None: the dedicated daemon's unix socket; or ssh://user@host, tcp://host:2376 with TLS)
     host: str | None = None
     # bench starts this engine's dockerd on this machine (`bench engine up`) and may wipe its data root;

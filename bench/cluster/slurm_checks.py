@@ -168,7 +168,7 @@ def probe(run: Command, name: str | None) -> ClusterFinding:
             "job on a node",
             "warn",
             f"ran on {node} as uid {uid}: `bench engine up` there needs root",
-            "give the nodes a root dockerd bench may own (README: What a real cluster must provide)",
+            "give the nodes a root dockerd bench may own (docs/cluster.md: What a real cluster must provide)",
         )
     return ClusterFinding("job on a node", "ok", f"ran on {node} as root")
 

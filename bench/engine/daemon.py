@@ -1,7 +1,7 @@
 """The dedicated dockerd: its own data root, exec root, socket and docker context.
 
 A dedicated daemon is what lets the harness wipe an engine to make a build truly cold without touching
-the user's own engine (ENGINE.md: two daemons with separate roots run side by side).
+the user's own engine (docs/install.md: two daemons with separate roots run side by side).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What a cell needs from the engine that not every engine has: such cells are *unsupported* there, with
 the reason, instead of failing in the middle of a sweep over engines.
 
-Facts from ENGINE.md: without the containerd image store, BuildKit's docker driver exports no cache but
+Facts from docs/install.md: without the containerd image store, BuildKit's docker driver exports no cache but
 inline ("Cache export is not supported for the docker driver") and builds no multi-platform image.
 The decision reads the run's recorded environment, so it is the engine that answered that decides.
 """

@@ -1,5 +1,6 @@
-"""Checks that what a row claims is what happened (DESIGN.md, "verify what you claim"): the quality flags
-(bench/store/quality.py) a measured build gets from its record and the engine's state before it."""
+"""Checks that what a row claims is what happened (docs/architecture.md, "Verify what you claim"): the
+quality flags (bench/store/quality.py) a measured build gets from its record and the engine's state before
+it."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
-"""The claims of the talk (/work/shared/CLAIMS.md) and the one place that assesses them all.
+"""The claims of the talk (docs/claims.md) and the one place that assesses them all.
 
 Each check takes the `Evidence` of a report and returns a `ClaimVerdict` (bench/report/verdicts.py):
 "supported", "not supported", "mixed" (supported under some conditions of its data, not under others) or
 "not measured" (the run has no cells that speak to it), with the numbers it rests on, a verdict per
 condition (link, scenario...) and a headline that says where it holds (bench/report/conditions.py).
-Checks live by topic in claims_<topic>.py (C1 claims_builders, C2-C3 claims_registry_caches, C4
-claims_caches, ...), importing the types from verdicts.py; each is registered in `CHECKS` here. A claim
-without a check is listed as not measured with what would measure it, never given a verdict.
+Checks live by topic in claims/<topic>.py (C1 builders, C2-C3 registry_caches, C4 caches, ...),
+importing the types from verdicts.py; each is registered in `CHECKS` here. A claim without a check is
+listed as not measured with what would measure it, never given a verdict.
 """
 
 from __future__ import annotations
