@@ -59,11 +59,11 @@ def composed(command: str, description: str, args: list[str]) -> BenchConfig:
     return compose(found.parse_args(args).overrides)
 
 
-def directory(command: str, description: str, args: list[str], metavar: str, example: str) -> Path:
-    """The one directory a command takes."""
+def directory_parser(command: str, description: str, metavar: str, example: str) -> argparse.ArgumentParser:
+    """The parser of a command that takes one directory (`directory`), for the command's own flags."""
     found = parser(command, description)
     found.add_argument("directory", type=Path, metavar=metavar, help=f"e.g. {example}")
-    return found.parse_args(args).directory
+    return found
 
 
 def runs(

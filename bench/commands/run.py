@@ -115,7 +115,7 @@ def main(args: list[str]) -> int:
     from omegaconf import OmegaConf
 
     from bench.composition import CONF_DIR, register
-    from bench.errors import known_errors, say
+    from bench.errors import known_errors, print_error
     from bench.sweep.jobs import RERUN_ENV, rerun_action
 
     if any(arg == "--resume" or arg.startswith("--resume=") for arg in args):
@@ -140,7 +140,7 @@ def main(args: list[str]) -> int:
             code = run_experiment(config, OmegaConf.to_yaml(cfg), run_dir, resuming=action == "resume")
             result["code"] = max(result["code"], code)
         except known_errors() as error:
-            result["code"] = say(error)
+            result["code"] = print_error(error)
             if not HydraConfig.get().mode.name == "MULTIRUN":
                 raise SystemExit(result["code"]) from None
 

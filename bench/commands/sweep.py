@@ -16,8 +16,7 @@ HELP = "which jobs of a multirun (-m) sweep are complete, failed, partial or mis
 def main(args: list[str]) -> int:
     from bench.sweep.jobs import print_sweep
 
-    parser = arguments.parser(NAME, HELP)
-    parser.add_argument("directory", type=Path, metavar="SWEEP_DIR", help="e.g. results/multirun/2026-...")
+    parser = arguments.directory_parser(NAME, HELP, "SWEEP_DIR", "results/multirun/2026-...")
     parser.add_argument(
         "--rerun",
         action="store_true",
