@@ -117,6 +117,23 @@ class Report:
     def has_ok_builds(self) -> bool:
         return bool(tables.ok_times(self.builds).size) if len(self.builds) else False
 
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables other tools read (--export-json, --export-csv), the main one first: one row per cell,
+        then the speedups. Built here only, so every export names and orders them alike."""
+        return {
+            "cells": self.cells,
+            "builder_speedups": self.builder_speedups,
+            "cache_speedups": self.cache_speedups,
+        }
+
+    @property
+    def about(self) -> dict[str, Any]:
+        """What the tables were computed from, written beside them (--export-json)."""
+        paths = [str(r.path) for r in self.runs]
+        where: dict[str, Any] = {"run_dir": paths[0]} if len(paths) == 1 else {"run_dirs": paths}
+        return {**where, "run_ids": self.run_ids, "speedup": "reference / candidate median"}
+
 
 def environment_differences(runs: Sequence[Run], keys: Sequence[str] = COMPARABLE_KEYS) -> list[str]:
     """Lines such as "kernel: 6.1 (run a) vs 6.8 (run b)" for every comparable field that differs."""

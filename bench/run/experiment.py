@@ -39,7 +39,7 @@ from bench.store.rows import EngineMeta, PlanMeta, RunMeta, ScenarioMeta
 from bench.vocabulary import Pairing
 
 if TYPE_CHECKING:
-    from bench.report.data_export import Exports
+    from bench.report.export import Exports
 
 EXIT_OK, EXIT_FAILED_BUILDS, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 #: (config, how to say a line) -> the engine side of a run
@@ -255,11 +255,11 @@ def _exit_code(tally: RunTally, point: ResumePoint | None, measured: int, planne
 
 def summarize(run_dir: Path, console: Console, exports: Exports | None = None) -> Path | None:
     """Terminal summary and summary.md (with its figure) from what is on disk, complete or not: the
-    summary sections of the one report model (bench.report), built once for both; `exports` also writes
-    its cells and speedups as JSON, CSV or Markdown."""
-    from bench.report.exporter import write_summary
+    summary sections of the one report model (bench.report), built once for both; `exports` writes the
+    summary's document in those formats too (its cells and speedups as JSON or CSV, summary.md's text)."""
+    from bench.report.export import write
+    from bench.report.files import SUMMARY_MD, print_report, summary_document
     from bench.report.model import build_report
-    from bench.report.terminal import print_report
 
     run = load(run_dir)
     if run.builds.empty:
@@ -270,20 +270,10 @@ def summarize(run_dir: Path, console: Console, exports: Exports | None = None) -
     resumed = resume_line(run.meta)
     if resumed:
         console.print(resumed, highlight=False)
-    written = write_summary(report, run_dir)
+    summary = summary_document(report, run_dir)
+    written = write(summary, "markdown", Path(run_dir) / SUMMARY_MD)
     if exports is not None and exports.wanted:
         from bench.report.commands import say_written
-        from bench.report.data_export import write_exports
 
-        tables = {
-            "cells": report.cells,
-            "builder_speedups": report.builder_speedups,
-            "cache_speedups": report.cache_speedups,
-        }
-        about = {
-            "run_dir": str(run_dir),
-            "run_ids": report.run_ids,
-            "speedup": "reference / candidate median",
-        }
-        say_written(console, write_exports(exports, tables, written.read_text(), about))
+        say_written(console, exports.write(summary))
     return written

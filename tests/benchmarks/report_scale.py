@@ -109,7 +109,7 @@ def main() -> None:
     print(f"run directory {run_dir}: {size:.0f} MB")
 
     from bench.report.compare import compare_runs
-    from bench.report.exporter import write_report
+    from bench.report.files import write_report
     from bench.report.model import build_report
     from bench.store.results import load
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.report.exporter import write_report
+from bench.report.files import write_report
 from browser import check_page
 
 from bench.composition import PROJECT_ROOT

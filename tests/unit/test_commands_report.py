@@ -112,7 +112,7 @@ def test_publish_writes_an_index_and_a_self_contained_page_per_run(tmp_path: Pat
 
 
 def test_a_report_of_two_scenarios_has_both_in_tables_figures_and_claims(tmp_path: Path) -> None:
-    from bench.report.exporter import write_report
+    from bench.report.files import write_report
     from bench.report.model import build_report
     from bench.store.results import load
 

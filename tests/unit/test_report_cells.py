@@ -20,12 +20,12 @@ from rich.console import Console
 from bench.analysis import error_lines, stats
 from bench.report import cells as tables
 from bench.report import comparisons
-from bench.report.exporter import write_summary
+from bench.report.export import render
+from bench.report.export.markdown import markdown_table
 from bench.report.figures import FigureFile
-from bench.report.markdown import markdown_table, render_markdown
+from bench.report.files import print_report, write_summary
 from bench.report.model import Report, build_report
-from bench.report.sections import SUMMARY_SECTIONS
-from bench.report.terminal import print_report
+from bench.report.sections import SUMMARY_SECTIONS, document
 from bench.store.results import Run
 
 N = 199  # resamples: the tables only need an interval, not a precise one
@@ -261,7 +261,7 @@ def test_markdown_table_escapes_pipes_and_newlines() -> None:
 
 def test_summary_md_has_every_section(report: Report) -> None:
     figure = FigureFile("summary.png", "Build times, every repetition", "points")
-    text = render_markdown(report, [figure], sections=SUMMARY_SECTIONS, kind="summary")
+    text = render(document(report, [figure], SUMMARY_SECTIONS, "summary"), "markdown")
     assert text.startswith("# Build benchmark summary: multistage, secrets")
     assert "### Scenario `multistage`" in text and "### Scenario `secrets`" in text
     assert "](summary.png)" in text
@@ -292,7 +292,8 @@ def test_write_summary_draws_the_figure_it_links(report: Report, tmp_path: Path)
 
 def test_summary_modules_do_not_load_matplotlib_until_a_figure_is_drawn() -> None:
     code = (
-        "import sys, bench.report.markdown, bench.report.terminal, bench.report.exporter\n"
+        "import sys, bench.report.files, bench.report.export\n"
+        "bench.report.export.formats()\n"
         "import bench.report.cells\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'\n"
     )
@@ -336,11 +337,11 @@ def test_cpu_and_parallelism_per_cell_from_the_successful_measured_builds(builds
 
 
 def test_the_summary_shows_cpu_beside_time_only_where_rows_have_it(builds: pd.DataFrame) -> None:
-    text = render_markdown(report_of(_with_cost(builds)), [], sections=SUMMARY_SECTIONS, kind="summary")
+    text = render(document(report_of(_with_cost(builds)), [], SUMMARY_SECTIONS, "summary"), "markdown")
     assert "| 95% CI (s) | CPU (s) | parallelism | outliers |" in text
     buildkit = next(ln for ln in text.splitlines() if ln.startswith("| none | none | buildkit | 6 |"))
     assert "| 20.3 | 2.00 |" in buildkit  # 2 x 10.15 s, 2 cores
     secrets = next(ln for ln in text.splitlines() if ln.startswith("| none | none | buildkit | 4 |"))
     assert "| - | - |" in secrets
-    plain = render_markdown(report_of(builds), [], sections=SUMMARY_SECTIONS, kind="summary")
+    plain = render(document(report_of(builds), [], SUMMARY_SECTIONS, "summary"), "markdown")
     assert "CPU (s)" not in plain and "parallelism" not in plain

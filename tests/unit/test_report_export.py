@@ -2,28 +2,32 @@
 
 A section missing from one exporter, or a ratio inverted in one format (0.50x where the others say
 2.00x), fails here: the same report is rendered as Markdown, HTML and on the terminal and read back.
+The registry (bench/report/export/) renders one document in every format it finds, and a format added as
+one file is found without being listed anywhere.
 """
 
 from __future__ import annotations
 
+import csv
 import html
 import io
+import json
 import re
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from rich.console import Console
 
-from bench.report import comparisons
+from bench.report import comparisons, export
 from bench.report.compare import compare_runs
 from bench.report.compare_terminal import print_comparison
-from bench.report.document import Heading
-from bench.report.exporter import write_report, write_summary
-from bench.report.markdown import render_markdown
+from bench.report.document import Document, Heading
+from bench.report.export import Exports, formats, render
+from bench.report.files import print_report, write_report, write_summary
 from bench.report.model import Report, build_report
-from bench.report.sections import REPORT_SECTIONS, SUMMARY_SECTIONS, TERMINAL_SECTIONS
-from bench.report.terminal import print_report
+from bench.report.sections import REPORT_SECTIONS, SUMMARY_SECTIONS, TERMINAL_SECTIONS, document
 from bench.store.results import Run
 
 N = 199
@@ -157,4 +161,79 @@ def test_the_terminal_leaves_out_count_columns_that_are_zero_everywhere(report: 
     print_report(report, console)
     header = next(ln for ln in console.file.getvalue().splitlines() if ln.startswith("cache"))
     assert "failed" in header and "unsupported" not in header
-    assert "| unsupported |" in render_markdown(report, [])
+    assert "| unsupported |" in render(document(report, []), "markdown")
+
+
+def _console() -> Console:
+    return Console(file=io.StringIO(), width=200, color_system=None)
+
+
+def test_every_format_renders_the_same_report(report: Report) -> None:
+    """One document in each registered format: BuildKit's cold median (10.0 s) and the cold speedup (2x)
+    reach the formats people read and those tools read alike."""
+    page = document(report, [], REPORT_SECTIONS)
+    options = {"terminal": {"console": _console()}}
+    out = {name: render(page, name, **options.get(name, {})) for name in formats()}
+    assert sorted(out) == ["csv", "html", "json", "markdown", "terminal"]
+    read = {**out, "html": html.unescape(re.sub(r"<[^>]+>", "", out["html"]))}  # the text a reader sees
+    for name in ("markdown", "html", "terminal"):
+        assert re.search(r"buildkit\W+5(\W+0)+\W+10\.0\b", read[name]), name  # ok, 0 warmups...failed, median
+        assert re.search(r"2\.00x\W+\[", read[name]), name
+    exported = json.loads(out["json"])
+    assert [t for t in exported if t in report.tables] == ["cells", "builder_speedups", "cache_speedups"]
+    cells = {(c["builder"], c["cache"]): c for c in exported["cells"]}
+    assert cells[("buildkit", "none")]["median_s"] == 10.0
+    cold = next(s for s in exported["builder_speedups"] if s["cache"] == "none")
+    assert cold["speedup"] == pytest.approx(2.0)
+    rows = list(csv.DictReader(io.StringIO(out["csv"])))
+    assert [(r["builder"], r["cache"], float(r["median_s"])) for r in rows] == [
+        (c["builder"], c["cache"], c["median_s"]) for c in exported["cells"]
+    ]
+    assert ("buildkit", "none", 10.0) in [(r["builder"], r["cache"], float(r["median_s"])) for r in rows]
+
+
+def test_each_format_is_the_module_of_its_name() -> None:
+    assert {name: f"bench.report.export.{name}" for name in formats()} == {
+        name: exporter.__module__ for name, exporter in formats().items()
+    }
+
+
+def test_the_terminal_renders_what_it_shows(report: Report) -> None:
+    page = document(report, [], TERMINAL_SECTIONS)
+    shown = _console()
+    formats()["terminal"](console=shown).show(page)
+    assert render(page, "terminal", console=_console()) == shown.file.getvalue()
+    assert "Build times per scenario" in shown.file.getvalue()
+
+
+NEW_FORMAT = """
+from bench.report.document import Document, Table
+
+
+class AsciidocExporter:
+    name = "asciidoc"
+
+    def render(self, document: Document) -> str:
+        tables = [block for block in document.blocks if isinstance(block, Table)]
+        rows = ["|" + " |".join(map(str, row)) for table in tables for row in table.rows]
+        return "|===\\n" + "\\n".join(rows) + "\\n|===\\n"
+
+
+EXPORTER = AsciidocExporter
+"""
+
+
+def test_a_new_format_is_one_file(
+    report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """A module dropped into the package's path is a format, for render and for --export-* alike."""
+    (tmp_path / "formats").mkdir()
+    (tmp_path / "formats" / "asciidoc.py").write_text(NEW_FORMAT)
+    monkeypatch.setattr(export, "__path__", [*export.__path__, str(tmp_path / "formats")])
+    request.addfinalizer(lambda: sys.modules.pop("bench.report.export.asciidoc", None))
+    assert "asciidoc" in formats()
+    page = Document(None, [*document(report, [], TERMINAL_SECTIONS).blocks])
+    written = Exports({"asciidoc": tmp_path / "cells.adoc", "markdown": tmp_path / "cells.md"}).write(page)
+    assert written == [tmp_path / "cells.adoc", tmp_path / "cells.md"]
+    text = written[0].read_text()
+    assert text.startswith("|===\n|") and "|buildkit |5 |0 |0 |0 |10.0 |" in text

@@ -104,8 +104,8 @@ def test_v1_rows_get_native_platform_and_summarize_without_work_step_columns(tmp
     """Runs from before platforms and work-step counts load with `native` and print a summary."""
     from rich.console import Console
 
+    from bench.report.files import print_report
     from bench.report.model import build_report
-    from bench.report.terminal import print_report
 
     RunWriter(tmp_path, {"run_id": "r1"})
     meta = json.loads((tmp_path / META_FILE).read_text())

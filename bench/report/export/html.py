@@ -1,4 +1,4 @@
-"""report.html: the Markdown report rendered to one self-contained page (images inlined, no network).
+"""HTML (report.html, a site's pages): the document's Markdown rendered to one self-contained page.
 
 Rendered with markdown-it-py (CommonMark plus GFM tables), which rich already brings in; figures are
 embedded as base64 data URIs so the file can be mailed, attached to CI or opened offline.
@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Sequence
 from pathlib import Path
 
-from bench.report.figures import FigureFile
-from bench.report.markdown import render_markdown
-from bench.report.model import Report
-
-REPORT_HTML = "report.html"
+from bench.report.document import Document
+from bench.report.export.markdown import markdown_text
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 70rem; margin: 2rem auto;
@@ -51,15 +47,17 @@ def data_uri(path: Path) -> str:
 
 
 class HtmlExporter:
-    """report.html with every figure embedded; `nav` is HTML put above the report (a site's links)."""
+    """Every figure embedded (from `Document.directory`); `nav`: HTML above the page (a site's links)."""
 
-    def __init__(self, file_name: str = REPORT_HTML, nav: str = "") -> None:
-        self.file_name = file_name
+    name = "html"
+
+    def __init__(self, nav: str = "") -> None:
         self.nav = nav
 
-    def export(self, report: Report, figures: Sequence[FigureFile], out_dir: Path) -> Path:
-        out_dir = Path(out_dir)
-        text = render_markdown(report, figures, src=lambda name: data_uri(out_dir / name))
-        path = out_dir / self.file_name
-        path.write_text(page(report.title, markdown_to_html(text), self.nav), encoding="utf-8")
-        return path
+    def render(self, document: Document) -> str:
+        directory = document.directory
+        src = str if directory is None else (lambda name: data_uri(directory / name))
+        return page(document.title or "", markdown_to_html(markdown_text(document, src)), self.nav)
+
+
+EXPORTER = HtmlExporter

@@ -1,7 +1,7 @@
-"""report.md and summary.md: the report's blocks (bench.report.sections) written as Markdown.
+"""Markdown (report.md, summary.md, --export-markdown): a document's blocks as GitHub-flavoured Markdown.
 
-The same text, with images inlined, is the body of report.html (`bench.report.html`), so the two formats
-cannot disagree. Deterministic for a given run (fixed bootstrap seed, no clock), hence golden-file tested.
+The same text, with images inlined, is the body of report.html (`html`), so the two formats cannot
+disagree. Deterministic for a given run (fixed bootstrap seed, no clock), hence golden-file tested.
 Markdown tables are written here (a dozen lines) rather than with `DataFrame.to_markdown`, which needs the
 extra `tabulate` dependency.
 """
@@ -9,14 +9,8 @@ extra `tabulate` dependency.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-from bench.report.document import Block, Bullets, Code, Heading, Image, Paragraph, Table
-from bench.report.figures import FigureFile
-from bench.report.model import Report
-from bench.report.sections import REPORT_SECTIONS, Section, blocks
-
-REPORT_MD = "report.md"
+from bench.report.document import Block, Bullets, Code, Document, Heading, Image, Paragraph, Table
 
 
 def _escape(value: object) -> str:
@@ -62,31 +56,21 @@ def block_lines(block: Block, src: Callable[[str], str] = str) -> list[str]:
     return [*lines, ""]
 
 
-def render_markdown(
-    report: Report,
-    figures: Sequence[FigureFile],
-    src: Callable[[str], str] = str,
-    *,
-    sections: Sequence[Section] = REPORT_SECTIONS,
-    kind: str = "report",
-) -> str:
+def markdown_text(document: Document, src: Callable[[str], str] = str) -> str:
     """The document's text; `src` maps a figure file name to the image reference (a path, or a data URI)."""
-    lines = block_lines(Heading(report.heading(kind), 1))
-    for block in blocks(report, figures, sections):
+    lines = block_lines(Heading(document.title, 1)) if document.title is not None else []
+    for block in document.blocks:
         lines += block_lines(block, src)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 class MarkdownExporter:
-    """report.md (or summary.md) beside its PNG figures."""
+    """Images linked by file name: the figures sit beside the file."""
 
-    def __init__(
-        self, file_name: str = REPORT_MD, sections: Sequence[Section] = REPORT_SECTIONS, kind: str = "report"
-    ) -> None:
-        self.file_name, self.sections, self.kind = file_name, sections, kind
+    name = "markdown"
 
-    def export(self, report: Report, figures: Sequence[FigureFile], out_dir: Path) -> Path:
-        path = Path(out_dir) / self.file_name
-        text = render_markdown(report, figures, sections=self.sections, kind=self.kind)
-        path.write_text(text, encoding="utf-8")
-        return path
+    def render(self, document: Document) -> str:
+        return markdown_text(document)
+
+
+EXPORTER = MarkdownExporter

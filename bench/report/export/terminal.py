@@ -1,9 +1,9 @@
-"""The report on a terminal (rich): the same blocks as report.md, as rich tables and plain lines.
+"""The terminal (rich): a document's blocks as rich tables and plain lines, the same blocks as report.md.
 
-What a run prints at its end is this exporter with TERMINAL_SECTIONS (the summary without environment
-and configuration); `bench compare` prints its table through `print_blocks` too. Inline Markdown marks
-(backticks, bold) are dropped, verdict cells are coloured, and count columns that are 0 in every row are
-left out (a terminal is narrow; the files keep them).
+What a run prints at its end is the report's TERMINAL_SECTIONS (the summary without environment and
+configuration); `bench compare` prints its table here too. Inline Markdown marks (backticks, bold) are
+dropped, verdict cells are coloured, and count columns that are 0 in every row are left out (a terminal
+is narrow; the files keep them). The level-1 title is left out: the command line said what this is.
 """
 
 from __future__ import annotations
@@ -16,10 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from bench.report.document import Block, Bullets, Code, Heading, Image, Paragraph, Table
-from bench.report.figures import FigureFile
-from bench.report.model import Report
-from bench.report.sections import TERMINAL_SECTIONS, Section, blocks
+from bench.report.document import Block, Bullets, Code, Document, Heading, Image, Paragraph, Table
 
 #: Width when the output is not a terminal (a CI log, a pipe), where rich would assume 80 columns and
 #: squeeze a twelve-column table into ellipses.
@@ -94,11 +91,21 @@ def print_blocks(console: Console, document: Sequence[Block]) -> None:
         console.print(f"[bold]{title}[/]")
 
 
-def print_report(
-    report: Report,
-    console: Console,
-    sections: Sequence[Section] = TERMINAL_SECTIONS,
-    figures: Sequence[FigureFile] = (),
-) -> None:
-    """Print the report's sections (by default the summary a run prints at its end)."""
-    print_blocks(console, blocks(report, figures, sections))
+class TerminalExporter:
+    """`show` prints on the console (its width, colours and recording are rich's); `render` is that text."""
+
+    name = "terminal"
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console if console is not None else Console()
+
+    def show(self, document: Document) -> None:
+        print_blocks(self.console, document.blocks)
+
+    def render(self, document: Document) -> str:
+        with self.console.capture() as captured:
+            self.show(document)
+        return captured.get()
+
+
+EXPORTER = TerminalExporter
