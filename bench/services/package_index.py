@@ -13,6 +13,7 @@ import html
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.composition import SCENARIOS_DIR
@@ -60,7 +61,7 @@ def write_simple_index(root: Path) -> int:
     return len(projects)
 
 
-def download(engine: EngineConfig, say=print) -> bool:
+def download(engine: EngineConfig, say: Callable[[str], object] = print) -> bool:
     """Download the wheels of REQUIREMENTS that are missing; returns True when pip ran."""
     root = index_root(engine)
     stamp = root / "requirements.stamp"
