@@ -1,7 +1,7 @@
 """Ships the top-level conf/ and scenarios/ inside the package, as bench/conf and bench/scenarios of the
-wheel, so that a non-editable install (pipx) has them; the checkout keeps its layout (README, Layout).
+wheel, so that a non-editable install (pipx) has them; the checkout keeps its layout (docs/architecture.md).
 
-bench/config.py finds them in either place (DATA_ROOT). Everything else is in pyproject.toml.
+bench/composition.py finds them in either place (DATA_ROOT). Everything else is in pyproject.toml.
 """
 
 from setuptools import find_packages, setup

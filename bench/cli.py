@@ -80,9 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         known = ", ".join(COMMANDS)
         print(f"bench: unknown command {args[0]!r}; known: {known} (bench --help)", file=sys.stderr)
         return 2
-    from bench.config import register
-    from bench.errors import known_errors, one_line, say
-    from bench.host.client import activate
+    from bench.cluster.environment import activate
+    from bench.composition import register
+    from bench.errors import known_errors, one_line, print_error
 
     register()
     activate()  # bench's DOCKER_CONFIG and engine binaries for every docker call (bench/host/client.py)
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         print("bench: interrupted", file=sys.stderr)
         return 130
     except known_errors() as error:
-        return say(error)
+        return print_error(error)
     except Exception as error:
         from hydra.errors import HydraException
         from omegaconf.errors import OmegaConfBaseException

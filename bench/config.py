@@ -1,74 +1,48 @@
-"""Structured configs for Hydra: the schema that `conf/` fills in and that rejects bad values.
+"""The schema of `bench run`'s config: the structured configs `conf/` fills in, which refuse bad values.
 
-Registered in Hydra's ConfigStore as `base_config` (and one schema per group) so that a misspelt key or a
-value outside an enum fails at composition time with Hydra's own message, before anything is built.
+Stored in Hydra's ConfigStore (`register_configs`) as `base_config`, which conf/config.yaml extends, and as
+`GROUP/base_GROUP` for each config group, which every file of conf/GROUP/ extends: `bench run --help`
+lists the schemas among the groups' options, and a misspelt key or a value outside an enum fails at
+composition time with Hydra's own message, before anything is built. Composing is bench/composition.py's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import MISSING, DictConfig
+from omegaconf import MISSING
 
 from bench.errors import ConfigError
 from bench.platforms import NATIVE
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind, Pairing, prefix_problem
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-#: Where conf/ and scenarios/ are: the checkout's top level, or the package itself when installed from a
-#: wheel (setup.py maps the top-level folders into bench/ there).
-DATA_ROOT = Path(__file__).resolve().parent if (Path(__file__).parent / "conf").is_dir() else PROJECT_ROOT
-CONF_DIR = DATA_ROOT / "conf"
-SCENARIOS_DIR = DATA_ROOT / "scenarios"
+Schema = TypeVar("Schema")
 
-
-class BuilderName(StrEnum):
-    """The two image builders of one Docker Engine."""
-
-    legacy = "legacy"
-    buildkit = "buildkit"
+#: config group (a folder of conf/) -> its schema, each recorded by `@group` on its dataclass below.
+#: crossbuild/ (`@package scenario`) and experiment/ (`@package _global_`) have none of their own: their
+#: keys land in the scenario and the top level, which ScenarioConfig and BenchConfig check.
+GROUP_SCHEMAS: dict[str, type] = {}
 
 
-class CacheSource(StrEnum):
-    """Where a measured build may take cached steps from (bench/caches/ says how each is primed).
+def group(name: str) -> Callable[[type[Schema]], type[Schema]]:
+    """Make a dataclass the schema of config group `name`: stored as `NAME/base_NAME` (`schema_name`)."""
 
-    `none` is a cold build on an empty engine; `local` is the engine's own cache left by a primed build
-    of the same scenario (the warm rebuild every developer knows). The registry sources (`inline`,
-    `registry_min`, `registry_max`) and `local_dir` are primed, exported, and then measured on an engine
-    emptied again: only the exported cache survives. `mounts` is `local` with the scenario's
-    `RUN --mount=type=cache` Dockerfile; `cross_builder` primes with the other builder (are caches shared?).
-    YAML names the members (`registry_max`); rows carry the values (`registry-max`).
-    """
+    def record(schema: type[Schema]) -> type[Schema]:
+        GROUP_SCHEMAS[name] = schema
+        return schema
 
-    none = "none"
-    local = "local"
-    inline = "inline"
-    registry_min = "registry-min"
-    registry_max = "registry-max"
-    local_dir = "local-dir"
-    mounts = "mounts"
-    cross_builder = "cross-builder"
+    return record
 
 
-class ChangeKind(StrEnum):
-    """What differs between the primed build and the measured one (only meaningful with a warm cache).
-
-    `source`: one application file edited; `deps`: the dependency manifest edited; `base`: the base
-    images swapped for their `-variant` tags (same rootfs plus one file: a new digest, a full pull).
-    `test`: one test deliberately broken (the scenario's `failing_test` in bench.yaml): the measured build
-    must fail at the test stage (claim C10).
-    """
-
-    none = "none"
-    source = "source"
-    deps = "deps"
-    base = "base"
-    test = "test"
+def schema_name(group_name: str) -> str:
+    """The option a group's schema is stored as, and which each file of the group names in `defaults`."""
+    return f"base_{group_name}"
 
 
+@group("scenario")
 @dataclass
 class ScenarioConfig:
     """A scenario is a directory with a Dockerfile; everything else has defaults or comes from bench.yaml."""
@@ -86,21 +60,25 @@ class ScenarioConfig:
     variants: dict[str, str] = field(default_factory=dict)
 
 
+@group("builder")
 @dataclass
 class BuilderConfig:
     names: list[BuilderName] = field(default_factory=lambda: [BuilderName.legacy, BuilderName.buildkit])
 
 
+@group("cache")
 @dataclass
 class CacheConfig:
     sources: list[CacheSource] = field(default_factory=lambda: [CacheSource.none, CacheSource.local])
 
 
+@group("change")
 @dataclass
 class ChangeConfig:
     kind: ChangeKind = ChangeKind.source
 
 
+@group("platform")
 @dataclass
 class PlatformConfig:
     """Target platforms, each a cell dimension: `native` (the engine's own) or an OCI platform string.
@@ -111,6 +89,7 @@ class PlatformConfig:
     names: list[str] = field(default_factory=lambda: [NATIVE])
 
 
+@group("link")
 @dataclass
 class LinkConfig:
     """The link to the registry and package index: unshaped loopback, or a rate (and round-trip delay)
@@ -121,6 +100,7 @@ class LinkConfig:
     delay_ms: float = 0.0
 
 
+@group("engine")
 @dataclass
 class EngineConfig:
     """A docker context plus what the harness may do to it.
@@ -141,7 +121,7 @@ class EngineConfig:
     package_index: str = "127.0.0.1:5080"
     # the secrets scenario's token-protected artifact server, started per run (bench/secrets/server.py)
     token_server: str = "127.0.0.1:5081"
-    # Several engines (bench/engine/fleet.py, README "Several engines"): the context's docker endpoint
+    # Several engines (bench/engine/fleet.py, docs/engines.md): the context's docker endpoint
     # (None: the dedicated daemon's unix socket; or ssh://user@host, tcp://host:2376 with TLS)
     host: str | None = None
     # bench starts this engine's dockerd on this machine (`bench engine up`) and may wipe its data root;
@@ -153,19 +133,10 @@ class EngineConfig:
     # this engine uses those that `bench engine up` of the default engine started)
     provisions_services: bool = True
     # Runs on one machine never overlap, whichever engines they use (concurrent builds distort timings): a
-    # run waits this long for the machine's lock (bench/engine/lock.py), then gives up; 0 refuses at once.
+    # run waits this long for the machine's lock (bench/machine/lock.py), then gives up; 0 refuses at once.
     # true allows overlapping runs.
     lock_wait_s: float = 3600.0
     concurrent_runs: bool = False
-
-
-class Pairing(StrEnum):
-    """How a warm (cache=local) build gets its prime: `paired` takes the state the same builder's cold
-    measured build left (reset -> cold -> change -> warm: no priming build of its own); `independent`
-    resets and primes before every warm build, as before pairing existed (bench/plan.py)."""
-
-    paired = "paired"
-    independent = "independent"
 
 
 #: `repetitions=auto`: each cell is measured until its intervals are narrow enough (PrecisionConfig)
@@ -174,7 +145,7 @@ AUTO = "auto"
 
 @dataclass
 class PrecisionConfig:
-    """When `repetitions=auto` stops a cell (bench/stopping.py): once the 95% interval of its median, and
+    """When `repetitions=auto` stops a cell (bench/run/stopping.py): once the 95% interval of its median, and
     of every speedup it takes part in, is within +-`target` of the estimate (relative half-width), after
     at least `min` and at most `max` measured builds."""
 
@@ -215,7 +186,7 @@ class BenchConfig:
 
     @property
     def auto(self) -> bool:
-        """Repetitions are decided by precision (bench/stopping.py), not fixed."""
+        """Repetitions are decided by precision (bench/run/stopping.py), not fixed."""
         return self.repetitions == AUTO
 
     @property
@@ -251,79 +222,15 @@ class BenchConfig:
             raise ConfigError(bad_platform)
         if not self.cache.sources:
             raise ConfigError("cache.sources is empty: name at least one of none, local")
-        from bench.engine.own_images import prefix_problem
-
         bad_prefix = prefix_problem(self.tag_prefix)
         if bad_prefix:
             raise ConfigError(bad_prefix)
 
 
 def register_configs() -> None:
-    """Register the schema; conf/config.yaml extends it, so every group file is checked against it."""
+    """Store the schemas in Hydra's ConfigStore (again is harmless: a store replaces): the whole config,
+    and each group's, so that each group file is checked against its own schema as it is loaded."""
     cs = ConfigStore.instance()
     cs.store(name="base_config", node=BenchConfig)
-
-
-def user_conf_dir() -> Path:
-    """Configs a user adds (`bench engine add` writes engine/NAME.yaml here), searched after the packaged
-    ones: never inside the package, which may be a read-only site-packages."""
-    import os
-
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "bench"
-
-
-def _searched_user_conf() -> str:
-    """The user's config directory, or the packaged one again while it does not exist (Hydra warns about a
-    search path that is not there on every command)."""
-    found = user_conf_dir()
-    return str(found if found.is_dir() else CONF_DIR)
-
-
-def bench_command() -> str:
-    """This bench, as a shell command that works in a batch job whatever its PATH: the interpreter that runs
-    bench now (the checkout's venv) with the CLI module."""
-    import shlex
-    import sys
-
-    return f"{shlex.quote(sys.executable)} -m bench.cli"
-
-
-def register() -> None:
-    """What composing needs, once per process: the schema and the resolvers conf/ uses."""
-    from omegaconf import OmegaConf
-
-    if not OmegaConf.has_resolver("bench_root"):  # where conf/ and scenarios/ are (recorded configs use it)
-        OmegaConf.register_new_resolver("bench_root", lambda: str(DATA_ROOT))
-    if not OmegaConf.has_resolver("bench_command"):  # how a SLURM job runs bench (launcher `setup` lines)
-        OmegaConf.register_new_resolver("bench_command", bench_command)
-    if not OmegaConf.has_resolver("bench_user_conf"):  # on hydra.searchpath (conf/config.yaml)
-        OmegaConf.register_new_resolver("bench_user_conf", _searched_user_conf)
-    register_configs()
-
-
-def composed(overrides: list[str] | tuple[str, ...] = (), return_hydra_config: bool = False) -> DictConfig:
-    """The config as `bench run` would compose it, untyped (its YAML is what run.json records).
-
-    The one place that composes outside `bench run`'s own `@hydra.main`: commands, tests and benchmarks.
-    """
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-
-    register()
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return hydra_compose(
-            config_name="config", overrides=list(overrides), return_hydra_config=return_hydra_config
-        )
-
-
-def typed(cfg: DictConfig) -> BenchConfig:
-    """Structured config -> dataclass instance; __post_init__ checks what the schema cannot."""
-    from omegaconf import OmegaConf
-
-    return OmegaConf.to_object(cfg)  # type: ignore[return-value]
-
-
-def compose(overrides: list[str] | tuple[str, ...] = ()) -> BenchConfig:
-    """The typed config of `bench run OVERRIDES...`."""
-    return typed(composed(overrides))
+    for name, schema in GROUP_SCHEMAS.items():
+        cs.store(group=name, name=schema_name(name), node=schema)

@@ -22,6 +22,15 @@ class ConfigError(BenchError):
     """A composed config has a value its schema allows but bench cannot use (BenchConfig.__post_init__)."""
 
 
+class EngineError(BenchError):
+    """Something about the engine, the host set-up or a service bench runs is missing or broken; `fix` says
+    what to run. Every layer raises it, so it lives here, below all of them."""
+
+
+class HistoryError(BenchError):
+    """A history cannot be made as asked (not a git checkout, a bad range); the message says what to fix."""
+
+
 def known_errors() -> tuple[type[BaseException], ...]:
     """What a command may raise for a user to act on: BenchError, and python-on-whales' DockerException."""
     from python_on_whales.exceptions import DockerException
@@ -64,7 +73,7 @@ def _hydra_line(error: BaseException) -> str:
     return f"{line}: {cause}" if cause else line
 
 
-def say(error: BaseException) -> int:
+def print_error(error: BaseException) -> int:
     """Print a known error as `bench: ...` on stderr; the exit code of bad input or an unusable engine."""
     import sys
 

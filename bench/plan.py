@@ -17,8 +17,9 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bench.config import BenchConfig, BuilderName, CacheSource, ChangeKind
+from bench.config import BenchConfig
 from bench.platforms import NATIVE
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def make_plan(
     plan_cells: list[Cell], repetitions: int, warmup: int, seed: int, *, paired: bool = False
 ) -> list[Measurement]:
     """All measurements in execution order; the same arguments always give the same order. With
-    `repetitions=auto` this is the most the run may measure (bench/stopping.py skips what it need not)."""
+    `repetitions=auto` this is the most the run may measure (bench/run/stopping.py skips what it need not)."""
     plan: list[Measurement] = []
     units = blocks(plan_cells, paired)
     for round_ in range(warmup + repetitions):

@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Review a run
 #
-# Loads one run directory through `bench.results`, then shows what `bench report` shows: the claims with
+# Loads one run directory through `bench.store.results`, then shows what `bench report` shows: the claims with
 # their verdicts, the tables, and the same figures (drawn by the same code). Set `BENCH_RUN_DIR` to review
 # another run; by default it opens the committed reference run.
 
@@ -24,10 +24,10 @@ from pathlib import Path
 
 from IPython.display import Image, Markdown, display
 
-from bench.config import PROJECT_ROOT
+from bench.composition import PROJECT_ROOT
 from bench.report.figures import draw_all
 from bench.report.model import build_report
-from bench.results import load
+from bench.store.results import load
 
 RUN_DIR = Path(os.environ.get("BENCH_RUN_DIR", PROJECT_ROOT / "results" / "reference" / "multistage"))
 FIGURES = Path(os.environ.get("BENCH_FIGURE_DIR", "notebook-figures"))

@@ -27,10 +27,10 @@ import pandas as pd
 from IPython.display import Image
 from matplotlib.figure import Figure
 
-from bench.config import PROJECT_ROOT
+from bench.composition import PROJECT_ROOT
 from bench.report.cells import measured
 from bench.report.stage_overlap import concurrent_stage_seconds
-from bench.results import load
+from bench.store.results import load
 
 RUN_DIR = Path(os.environ.get("BENCH_RUN_DIR", PROJECT_ROOT / "results" / "reference" / "multistage"))
 run = load(RUN_DIR)

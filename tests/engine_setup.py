@@ -11,8 +11,9 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from bench.config import BenchConfig, EngineConfig, compose
-from bench.quality import MACHINE_BUSY
+from bench.composition import compose
+from bench.config import BenchConfig, EngineConfig
+from bench.store.quality import MACHINE_BUSY
 
 
 def engine_overrides() -> list[str]:
@@ -34,7 +35,7 @@ def registry_engine() -> EngineConfig:
     does not answer or a run uses it (a collection would pull the run's cache from under it)."""
     import pytest
 
-    from bench.engine.lock import engines_busy
+    from bench.machine.lock import engines_busy
     from bench.services import registry
 
     config = compose_config().engine

@@ -3,7 +3,8 @@ engine.
 
 Like hyperfine's MockExecutor: the builder implements the Builder protocol and returns records whose wall
 times come from a script, and it remembers every request it got, in order. The engine implements
-bench/run_engine.py's RunEngine around such builders, so a whole `bench run` runs through bench/app.py.
+bench/run/engine.py's RunEngine around such builders, so a whole `bench run` runs through
+bench/run/experiment.py.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.builders.records import BuildRecord, BuildRequest, Outcome, Step
 from bench.config import BenchConfig, EngineConfig
 from bench.engine.contents import EngineContents
-from bench.records import BuildRecord, BuildRequest, Outcome, Step
-from bench.rows import BuildRow
-from bench.run_context import Equipment, RunContext
-from bench.scenario import Scenario
+from bench.run.context import BuildTools, RunContext
+from bench.scenario.definition import Scenario
+from bench.store.rows import BuildRow
 
 #: What an emptied engine holds: nothing.
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
@@ -99,21 +100,25 @@ def scripted_context(
     scenario: Scenario,
     builders: Mapping[str, Any],
     *,
+    workroot: Path,
     reset: Callable[[], EngineContents] = lambda: EMPTY,
     engine: EngineConfig | None = None,
     run_id: str = "r",
     link: Any = None,
     resumed: bool = False,
-    **equipment: Any,
+    **tools: Any,
 ) -> RunContext:
-    """A run context around scripted builders: no observer, no image checks unless given."""
+    """A run context around scripted builders: no observer, no image checks unless given; the builds'
+    copies of the scenario go below `workroot` (made here when missing)."""
+    workroot.mkdir(parents=True, exist_ok=True)
     return RunContext(
         run_id=run_id,
         scenario=scenario,
         engine=engine or EngineConfig(),
-        equipment=Equipment(builders=builders, reset=reset, environment={}, **equipment),
+        tools=BuildTools(builders=builders, reset=reset, environment={}, **tools),
         tag_prefix="bench-run",
         network="none",
+        workroot=workroot,
         link=link,
         resumed=resumed,
     )
@@ -121,7 +126,7 @@ def scripted_context(
 
 @dataclass
 class ScriptedEngine:
-    """A RunEngine (bench/run_engine.py) whose builds are scripted: what `bench run` does, minus Docker.
+    """A RunEngine (bench/run/engine.py) whose builds are scripted: what `bench run` does, minus Docker.
 
     `problem` makes the engine unusable with that line; the calls the run made are kept in `calls`."""
 
@@ -131,8 +136,8 @@ class ScriptedEngine:
     calls: list[str] = field(default_factory=list)
     engine: EngineConfig = field(default_factory=EngineConfig)
 
-    def __call__(self, config: BenchConfig, say: Callable[[str], None]) -> ScriptedEngine:
-        """The engine factory bench/app.py takes."""
+    def __call__(self, config: BenchConfig, say: Callable[[str], object]) -> ScriptedEngine:
+        """The engine factory bench/run/experiment.py takes."""
         self.engine = config.engine
         self.calls.append("made")
         return self
@@ -141,13 +146,13 @@ class ScriptedEngine:
         self.calls.append("unusable")
         return self.problem
 
-    def equip(self, scenario: Scenario, run_dir: Path, run_id: str) -> Equipment:
-        self.calls.append("equip")
-        return Equipment(builders=self.builders, reset=lambda: EMPTY, environment={"docker": "scripted"})
+    def prepare(self, scenario: Scenario, run_dir: Path, run_id: str) -> BuildTools:
+        self.calls.append("prepare")
+        return BuildTools(builders=self.builders, reset=lambda: EMPTY, environment={"docker": "scripted"})
 
     @contextmanager
-    def reached(self) -> Iterator[tuple[None, EngineConfig]]:
-        self.calls.append("reached")
+    def link_up(self) -> Iterator[tuple[None, EngineConfig]]:
+        self.calls.append("link_up")
         yield None, self.engine
 
     def after_run(self, run_dir: Path, stopped: bool) -> None:

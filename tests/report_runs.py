@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.results import RunWriter
-from bench.rows import BuildRow, StepRow
+from bench.store.results import RunWriter
+from bench.store.rows import BuildRow, StepRow
 
 ENVIRONMENT = {"engine_version": "26.1.5", "kernel": "6.1.0", "cpu_model": "Test CPU", "cpu_count": 2}
 

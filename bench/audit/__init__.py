@@ -1,1 +1,4 @@
-"""Image checks after a build, outside its timed span: goss specs, equivalence of images, secret leaks."""
+"""Image checks after a build, outside its timed span: goss specs, equivalence of the images both builders
+made, secrets and key material left in layers.
+May import: engine, store, builders, scenario, plan and below.
+"""

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from bench.audit import goss
 from bench.audit.image_files import read_image
+from bench.builders.records import BuildRecord, Outcome
 from bench.plan import Measurement
-from bench.records import BuildRecord, Outcome
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient
 
-    from bench.scenario import Scenario
+    from bench.scenario.definition import Scenario
 
 IMAGES_DIR = "images"  # in the run directory: one JSON of files and config per image kept for comparison
 

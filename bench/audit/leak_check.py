@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from bench.audit.image_leaks import audit_images, images_created_since
 from bench.audit.leaks import Finding, Matcher, scan_directory
+from bench.builders.records import BuildRecord, Outcome
 from bench.plan import Measurement
-from bench.records import BuildRecord, Outcome
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient

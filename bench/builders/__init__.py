@@ -1,4 +1,7 @@
-"""Builders: one interface (`Builder`), two implementations (legacy, BuildKit), chosen by name."""
+"""The two builders behind one interface (`Builder`): legacy and BuildKit (and compose), each run as a timed
+process whose output is parsed into steps as it arrives; the request and record types (records).
+May import: errors, platforms, safe, config, plan, scenario, machine.
+"""
 
 from __future__ import annotations
 

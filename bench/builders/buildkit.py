@@ -10,8 +10,8 @@ from bench.builders.flags import add_request_flags, flag_values, read_iidfile
 from bench.builders.metadata import PROVENANCE_ENV, read_metadata
 from bench.builders.process import ProcessRun, Runner, run_timed, tail
 from bench.builders.rawjson import RawJsonParser
-from bench.output_cap import bounded
-from bench.records import BuildRecord, BuildRequest, Outcome
+from bench.builders.records import BuildRecord, BuildRequest, Outcome
+from bench.safe.output_cap import bounded
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient
@@ -107,7 +107,7 @@ def buildkit_record(
 
 def _failure_tail(parser: RawJsonParser, run: ProcessRun) -> str:
     """The failing vertex's error and last log lines, then buildx's own error summary (bounded: the error
-    alone may be a long chain: bench/output_cap.py)."""
+    alone may be a long chain: bench/safe/output_cap.py)."""
     parts: list[str] = []
     failure = parser.failure()
     if failure is not None:

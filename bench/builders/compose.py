@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench.builders.process import OutputLine, ProcessRun, Runner, run_timed, tail
-from bench.records import BuildRecord, BuildRequest, Outcome, Step
+from bench.builders.records import BuildRecord, BuildRequest, Outcome, Step
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient

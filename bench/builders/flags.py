@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench.records import BuildRequest
+from bench.builders.records import BuildRequest
 
 if TYPE_CHECKING:
     from python_on_whales.client_config import Command

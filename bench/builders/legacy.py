@@ -10,7 +10,7 @@ from bench.builders.dockerfile import FromLine, buildkit_only_features, from_lin
 from bench.builders.flags import add_request_flags, flag_values, read_iidfile
 from bench.builders.legacy_log import LegacyLog, LegacyLogParser, parse_legacy_log
 from bench.builders.process import ProcessRun, Runner, run_timed, tail
-from bench.records import BuildRecord, BuildRequest, Outcome
+from bench.builders.records import BuildRecord, BuildRequest, Outcome
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from bench.builders.dockerfile import FromLine, stage_label
 from bench.builders.process import STDERR, OutputLine
-from bench.output_cap import LineTail
-from bench.records import Step
+from bench.builders.records import Step
+from bench.safe.output_cap import LineTail
 
 #: ASCII digits, at most 9: a container may print anything, and int() refuses 4,300 digits and more
 _STEP = re.compile(r"^Step ([0-9]{1,9})/([0-9]{1,9}) : (.*)$")
@@ -55,7 +55,7 @@ class LegacyLogParser:
     """Incremental parser: `feed()` each output line as it arrives (run_timed's on_line), then `finish()`.
 
     What it keeps is bounded by the build's steps and a tail of LineTail's size, never by its output: a
-    step may print millions of lines (bench/output_cap.py).
+    step may print millions of lines (bench/safe/output_cap.py).
     """
 
     def __init__(self, stages: Sequence[FromLine] | None = None) -> None:

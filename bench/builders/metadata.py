@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.output_cap import LINE_BYTES, TAIL_LINES
+from bench.safe.output_cap import LINE_BYTES, TAIL_LINES
 
 #: The environment variable that stops newer buildx from asking BuildKit for the provenance it would
 #: write into the metadata file: that request would fall inside the timed build process. buildx 0.13
@@ -19,7 +19,7 @@ from bench.output_cap import LINE_BYTES, TAIL_LINES
 PROVENANCE_ENV = {"BUILDX_METADATA_PROVENANCE": "disabled"}
 #: Keys never kept, whatever buildx writes: they can quote build args.
 DROPPED_KEYS = ("buildx.build.provenance",)
-#: The most metadata kept with a row, as much as any field of tool output (bench/output_cap.py): buildx's
+#: The most metadata kept with a row, as much as any field of tool output (bench/safe/output_cap.py): buildx's
 #: warnings (`buildx.build.warnings`, one entry per warning) can make the file grow without bound.
 METADATA_BYTES = TAIL_LINES * LINE_BYTES
 #: The key that lists what was dropped to keep the metadata within METADATA_BYTES.

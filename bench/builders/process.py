@@ -6,7 +6,7 @@ each line as it arrives; this thread hands the lines, in arrival order, to the c
 (`on_line`: its parser's `feed`), so the parser's own time neither shifts a line's time nor, unless it lags
 more than QUEUE_BYTES behind the build, the end of the span.
 
-Memory stays bounded whatever the build prints (issue 21 item 12, bench/output_cap.py): a line is cut to
+Memory stays bounded whatever the build prints (issue 21 item 12, bench/safe/output_cap.py): a line is cut to
 READ_LINE_BYTES while it is read, lines waiting for the consumer hold at most QUEUE_BYTES (a lagging parser
 makes the readers wait, and the build once its pipe is full, rather than memory grow), and the run keeps
 only its last TAIL_LINES non-blank lines (`ProcessRun.lines`), for the error text. A parser keeps what it
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from bench.output_cap import LINE_BYTES, READ_LINE_BYTES, TAIL_LINES, LineCutter, cut_line, last_lines
+from bench.safe.output_cap import LINE_BYTES, READ_LINE_BYTES, TAIL_LINES, LineCutter, cut_line, last_lines
 
 STDOUT = "stdout"
 STDERR = "stderr"
@@ -287,7 +287,8 @@ def replay_run(
 
 def tail(texts: Iterable[str], count: int = 20) -> str:
     """The last `count` non-blank lines, joined: the part of a failed build's output worth keeping, bounded
-    as every row field of tool output is (at most TAIL_LINES lines of LINE_BYTES: bench/output_cap.py)."""
+    as every row field of tool output is (at most TAIL_LINES lines of LINE_BYTES:
+    bench/safe/output_cap.py)."""
     return "\n".join(last_lines((text for text in texts if text.strip()), count))
 
 

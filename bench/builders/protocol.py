@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bench.records import BuildRecord, BuildRequest
+from bench.builders.records import BuildRecord, BuildRequest
 
 
 class Builder(Protocol):

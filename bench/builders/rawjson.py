@@ -27,8 +27,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bench.builders.process import STDERR, OutputLine
-from bench.output_cap import LineTail
-from bench.records import Step
+from bench.builders.records import Step
+from bench.safe.output_cap import LineTail
 
 _RFC3339 = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:([Zz])|([+-])(\d\d):(\d\d))$"

@@ -1,6 +1,6 @@
 """Cache sources: how each is reset, primed and exported, and which flags the measured build gets.
-
 `strategy_for(source)` is the only entry point the runner needs; base.py says what a strategy answers.
+May import: builders, scenario, config and below.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from bench.caches.base import CacheJob, CacheStrategy, ImageTransfer, PreBuild, 
 from bench.caches.directory import LocalDirCache
 from bench.caches.engine_cache import CacheMounts, Cold, EngineCache, OtherBuilderCache
 from bench.caches.registry import InlineCache, RegistryMaxCache, RegistryMinCache
-from bench.config import CacheSource
+from bench.vocabulary import CacheSource
 
 STRATEGIES: dict[CacheSource, CacheStrategy] = {
     strategy.source: strategy

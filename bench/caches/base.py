@@ -21,9 +21,9 @@ from typing import ClassVar, Protocol
 
 from bench.builders.process import ProcessRun, tail
 from bench.builders.protocol import Builder
-from bench.config import CacheSource
-from bench.records import BuildRecord, BuildRequest, Outcome
-from bench.scenario import Scenario
+from bench.builders.records import BuildRecord, BuildRequest, Outcome
+from bench.scenario.definition import Scenario
+from bench.vocabulary import CacheSource
 
 #: Vertex names of BuildKit's cache export (rawjson), whose span is the export's cost inside a build.
 EXPORT_VERTEX_PREFIXES = ("exporting cache", "preparing build cache for export", "writing cache")

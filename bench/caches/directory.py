@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.builders.records import BuildRequest
 from bench.caches.base import CacheJob, CacheStrategy, Primed, priming_build, with_flags
-from bench.config import BuilderName, CacheSource
-from bench.records import BuildRequest
-from bench.scenario import Scenario
+from bench.scenario.definition import Scenario
+from bench.vocabulary import BuilderName, CacheSource
 
 
 class LocalDirCache(CacheStrategy):

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
+from bench.builders.records import BuildRequest
 from bench.caches.base import CacheJob, CacheStrategy, Primed, priming_build
-from bench.config import BuilderName, CacheSource
-from bench.records import BuildRequest
-from bench.scenario import Scenario
+from bench.scenario.definition import Scenario
+from bench.vocabulary import BuilderName, CacheSource
 
 
 class Cold(CacheStrategy):

@@ -11,6 +11,7 @@ import time
 from typing import ClassVar
 
 from bench.builders.process import tail
+from bench.builders.records import BuildRequest
 from bench.caches.base import (
     CacheJob,
     CacheStrategy,
@@ -20,9 +21,8 @@ from bench.caches.base import (
     push_export,
     with_flags,
 )
-from bench.config import BuilderName, CacheSource
-from bench.records import BuildRequest
-from bench.scenario import Scenario
+from bench.scenario.definition import Scenario
+from bench.vocabulary import BuilderName, CacheSource
 
 
 class InlineCache(CacheStrategy):

@@ -15,8 +15,8 @@ import psutil
 
 from bench.cluster import munge
 from bench.cluster.layout import DAEMONS, ClusterPaths
-from bench.engine import process_identity
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
+from bench.machine import process_identity
 from bench.services import service
 
 STOP_TIMEOUT_S = 30.0  # slurmctld saves its state on SIGTERM

@@ -1,7 +1,7 @@
 """What SLURM's clients (sbatch, squeue, scancel, sinfo, sacct) need to reach the bench cluster: SLURM_CONF
 naming its slurm.conf, and its bin directory first on PATH, where the stand-in sacct is (sacct_shim.py).
 
-Every bench command adds them to its own environment (bench/host/client.py, activate) once the bench
+Every bench command adds them to its own environment (`activate` here, at its start) once the bench
 cluster has a config, so that `bench run -m hydra/launcher=bench_slurm` submits to it with nothing to set.
 A real cluster's settings win: nothing is added when the user has set SLURM_CONF to another file, or when
 the machine has a SLURM configuration of its own (/etc/slurm/slurm.conf, which the packages do not install).
@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from bench.cluster.layout import PATHS, ClusterPaths
+from bench.host import client
 from bench.host.client import path_first
 
 MACHINE_CONF = Path("/etc/slurm/slurm.conf")
@@ -40,11 +41,25 @@ def applies(base: Mapping[str, str], paths: ClusterPaths, machine_conf: Path) ->
 def for_clients(
     base: Mapping[str, str], paths: ClusterPaths | None = None, machine_conf: Path | None = None
 ) -> dict[str, str]:
-    """The settings bench adds to `base` (bench/host/client.py): all of them, or none. Paths default to
+    """The settings bench adds to `base` (client_environment): all of them, or none. Paths default to
     this module's PATHS and MACHINE_CONF, read at each call."""
     paths = PATHS if paths is None else paths
     machine_conf = MACHINE_CONF if machine_conf is None else machine_conf
     return settings(base, paths) if applies(base, paths, machine_conf) else {}
+
+
+def client_environment(base: dict[str, str] | None = None) -> dict[str, str]:
+    """`base` (default: this process's) with bench's docker client settings (bench/host/client.py) and,
+    when they apply, the bench cluster's SLURM_CONF and sacct first on PATH."""
+    env = client.environment(base)
+    env.update(for_clients(env))
+    return env
+
+
+def activate() -> None:
+    """Point this process (and every docker and SLURM subprocess it starts) at bench's client settings."""
+    wanted = ("DOCKER_CONFIG", "PATH", "SLURM_CONF")
+    os.environ.update({key: value for key, value in client_environment().items() if key in wanted})
 
 
 def exports(paths: ClusterPaths = PATHS) -> str:

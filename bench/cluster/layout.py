@@ -79,7 +79,7 @@ class ClusterPaths:
         return self.run / f"{daemon}.log"
 
     def pidfile(self, daemon: str) -> Path:
-        """bench's pid file, with the process's identity beside it (bench/engine/process_identity.py)."""
+        """bench's pid file, with the process's identity beside it (bench/machine/process_identity.py)."""
         return self.run / f"{daemon}.pid"
 
     def own_pidfile(self, daemon: str) -> Path:

@@ -20,7 +20,7 @@ import psutil
 
 from bench.cluster import clients, daemons, machine, munge, sacct_shim, slurm_conf
 from bench.cluster.layout import DAEMONS, PARTITION, PATHS, ClusterPaths
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.host import created, host_packages, system
 from bench.host.layout import MANIFEST, RUN_ROOT, STATE_ROOT
 from bench.host.setup_lock import setup_lock

@@ -11,7 +11,7 @@ from __future__ import annotations
 import subprocess
 
 from bench.cluster.layout import ClusterPaths
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 
 KEY_BITS = 1024
 

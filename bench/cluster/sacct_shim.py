@@ -1,8 +1,8 @@
 """A stand-in `sacct` for the bench cluster, which keeps no accounting (slurm_conf.py).
 
-The real sacct exits 1 there ("accounting storage is disabled"); submitit then reads every job as UNKNOWN,
-and `job.result()` of a job that died or was cancelled before writing its result waits forever (CLUSTER.md,
-"THE TRAP"). submitit 1.5.4 asks exactly `sacct -o JobID,State,NodeList --parsable2 -j ID [-j ID...]` and
+The real sacct exits 1 there ("accounting storage is disabled"); submitit then reads every job as UNKNOWN, and
+`job.result()` of a job that died or was cancelled before writing its result waits forever (docs/cluster.md,
+"The trap"). submitit 1.5.4 asks exactly `sacct -o JobID,State,NodeList --parsable2 -j ID [-j ID...]` and
 reads a `|`-separated header then one line per job (array tasks as ID_N). This script answers that call
 from squeue, which still knows each finished job for MinJobAge: the header, then squeue's lines of the
 jobs asked for. A job squeue does not list comes from slurmctld's job completion log (jobcomp/filetxt):
@@ -22,8 +22,8 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from bench import atomic_file
 from bench.cluster.layout import ClusterPaths
+from bench.safe import atomic_file
 
 FIELDS = "JobID,State,NodeList"
 #: SLURM's default MaxArraySize: array task ids run from 0 to 1000

@@ -1,5 +1,5 @@
 """slurm.conf of the bench cluster, made from the machine's facts: one node, everything as root, every
-file private (CLUSTER.md lists the settings that were checked by hand).
+file private (docs/cluster.md lists the settings that were checked by hand).
 
 - Every address is 127.0.0.1 (SlurmctldHost=NAME(127.0.0.1), NodeAddr): the host name need not resolve.
   Checked in a UTS namespace whose host name /etc/hosts does not know: the node went idle, and a batch job
@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench import atomic_file
 from bench.cluster.layout import CLUSTER_NAME, PARTITION, ClusterPaths
 from bench.cluster.machine import MachineFacts
+from bench.safe import atomic_file
 
-#: finished jobs stay in slurmctld's memory (and squeue) this long; submitit needs >= 600 (CLUSTER.md)
+#: finished jobs stay in slurmctld's memory (and squeue) this long; submitit needs >= 600 (docs/cluster.md)
 MIN_JOB_AGE_S = 3600
 KILL_WAIT_S = 10
 LOOPBACK = "127.0.0.1"

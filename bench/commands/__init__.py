@@ -6,7 +6,7 @@
     main(args: list[str]) -> int   the exit code; bad input raises a BenchError (bench/errors.py)
 
 Modules import only argparse at start-up; what a command needs is imported inside its main, so that
-`bench --help` and tab completion stay fast.
+`bench --help` and tab completion stay fast. May import: every package (this is the top layer but cli).
 """
 
 from __future__ import annotations

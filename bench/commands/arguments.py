@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bench.config import BenchConfig
-    from bench.report.data_export import Exports
+    from bench.report.export import Exports
 
 
 def parser(command: str, description: str, epilog: str | None = None) -> argparse.ArgumentParser:
@@ -52,18 +52,18 @@ def fraction(text: str) -> float:
 
 def composed(command: str, description: str, args: list[str]) -> BenchConfig:
     """The config a command's overrides compose, as `bench run` would (the parser answers --help)."""
-    from bench.config import compose
+    from bench.composition import compose
 
     found = parser(command, description)
     add_overrides(found)
     return compose(found.parse_args(args).overrides)
 
 
-def directory(command: str, description: str, args: list[str], metavar: str, example: str) -> Path:
-    """The one directory a command takes."""
+def directory_parser(command: str, description: str, metavar: str, example: str) -> argparse.ArgumentParser:
+    """The parser of a command that takes one directory (`directory`), for the command's own flags."""
     found = parser(command, description)
     found.add_argument("directory", type=Path, metavar=metavar, help=f"e.g. {example}")
-    return found.parse_args(args).directory
+    return found
 
 
 def runs(
@@ -77,14 +77,19 @@ def runs(
     return found.parse_args(args)
 
 
+#: (format, flag) of the exports a command offers, in the order they are written
+EXPORT_FLAGS = (("json", "--export-json"), ("csv", "--export-csv"), ("markdown", "--export-markdown"))
+
+
 def add_exports(parser: argparse.ArgumentParser) -> None:
-    """--export-json/--export-csv/--export-markdown F (bench/report/data_export.py)."""
-    for kind, flag in (("json", "--export-json"), ("csv", "--export-csv"), ("markdown", "--export-markdown")):
+    """--export-json/--export-csv/--export-markdown F: formats of bench/report/export/ a command writes."""
+    for kind, flag in EXPORT_FLAGS:
         parser.add_argument(flag, type=Path, metavar="FILE", help=f"also write the tables as {kind} to FILE")
 
 
 def exports(ns: argparse.Namespace) -> Exports:
-    """The exports an argument namespace asks for."""
-    from bench.report.data_export import Exports
+    """The exports an argument namespace asks for, in the order of the flags."""
+    from bench.report.export import Exports
 
-    return Exports(ns.export_json, ns.export_csv, ns.export_markdown)
+    paths = {kind: getattr(ns, flag[2:].replace("-", "_")) for kind, flag in EXPORT_FLAGS}
+    return Exports({kind: path for kind, path in paths.items() if path is not None})

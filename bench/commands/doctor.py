@@ -37,11 +37,11 @@ def print_doctor(engine: EngineConfig) -> int:
 
 
 def print_machine(config: BenchConfig) -> None:
-    """What makes timings noisy now (bench/machine/noise.py): warnings only, never the exit code."""
+    """What makes timings noisy now (bench/engine/noise.py): warnings only, never the exit code."""
     from rich.console import Console
     from rich.table import Table
 
-    from bench.machine.noise import findings
+    from bench.engine.noise import findings
 
     table = Table(title="this machine: what makes timings noisy")
     for column in ("what", "", "detail"):
@@ -53,14 +53,14 @@ def print_machine(config: BenchConfig) -> None:
 
 
 def print_cluster(partition: str | None, probe: bool) -> int:
-    """The SLURM checks (bench/slurm_checks.py); 0 when nothing is missing, else 2."""
+    """The SLURM checks (bench/cluster/slurm_checks.py); 0 when nothing is missing, else 2."""
     import os
     import shutil
 
     from rich.console import Console
     from rich.table import Table
 
-    from bench import slurm_checks
+    from bench.cluster import slurm_checks
     from bench.cluster.layout import PATHS
 
     bench_sacct = shutil.which("sacct") == str(PATHS.sacct)  # the stand-in of `bench cluster up`

@@ -44,9 +44,9 @@ def _check_run_input(args: list[str]) -> None:
     sweeping = any(arg in SWEEP_FLAGS for arg in args)
     if any(arg.startswith("-") and arg not in SWEEP_FLAGS for arg in args):
         return
-    from bench.config import compose
-    from bench.results import META_FILE, ResultsError
-    from bench.run_input import checked_input
+    from bench.composition import compose
+    from bench.run.input_checks import checked_input
+    from bench.store.results import META_FILE, ResultsError
 
     overrides = [arg for arg in args if arg not in SWEEP_FLAGS]
     jobs = _sweep_jobs(overrides) if sweeping else [overrides]
@@ -83,7 +83,7 @@ def _resume_args(args: list[str]) -> tuple[Path, list[str]] | str:
 
 
 def _resume(args: list[str]) -> int:
-    """`bench run --resume RUN_DIR [OVERRIDES]`: continue an interrupted run (bench/resume.py).
+    """`bench run --resume RUN_DIR [OVERRIDES]`: continue an interrupted run (bench/run/resume.py).
 
     A flag read here, before Hydra, rather than a `resume=RUN_DIR` key of the structured config: the key
     would be part of the config that run.json records, so the resumed config would differ from the run's
@@ -95,9 +95,9 @@ def _resume(args: list[str]) -> int:
     """
     from omegaconf import OmegaConf
 
-    from bench.app import run_experiment
-    from bench.config import composed, typed
-    from bench.resume import recorded_overrides
+    from bench.composition import composed, typed
+    from bench.run.experiment import run_experiment
+    from bench.run.resume import recorded_overrides
 
     parsed = _resume_args(args)
     if isinstance(parsed, str):
@@ -114,9 +114,9 @@ def main(args: list[str]) -> int:
     from hydra.core.hydra_config import HydraConfig
     from omegaconf import OmegaConf
 
-    from bench.config import CONF_DIR, register
-    from bench.errors import known_errors, say
-    from bench.report.sweep import RERUN_ENV, rerun_action
+    from bench.composition import CONF_DIR, register
+    from bench.errors import known_errors, print_error
+    from bench.sweep.jobs import RERUN_ENV, rerun_action
 
     if any(arg == "--resume" or arg.startswith("--resume=") for arg in args):
         return _resume(args)
@@ -127,8 +127,8 @@ def main(args: list[str]) -> int:
     @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
     def task(cfg) -> None:
         result["started"] = 1
-        from bench.app import run_experiment
-        from bench.config import typed
+        from bench.composition import typed
+        from bench.run.experiment import run_experiment
 
         try:
             config = typed(cfg)
@@ -140,11 +140,11 @@ def main(args: list[str]) -> int:
             code = run_experiment(config, OmegaConf.to_yaml(cfg), run_dir, resuming=action == "resume")
             result["code"] = max(result["code"], code)
         except known_errors() as error:
-            result["code"] = say(error)
+            result["code"] = print_error(error)
             if not HydraConfig.get().mode.name == "MULTIRUN":
                 raise SystemExit(result["code"]) from None
 
-    from bench.report.sweep import LAST_SWEEP
+    from bench.sweep.jobs import LAST_SWEEP
 
     # Hydra reads its flags from sys.argv, and its shell completion registers for argv[0]'s name: `bench`,
     # whose top level hands `bench -sc query=bash` back here (bench/commands/completion.py).
@@ -192,8 +192,8 @@ def _lost_job(error: BaseException) -> bool:
 def _after_lost_job(error: BaseException) -> int:
     """The launcher gave up at a lost job: wait for the jobs the scheduler still runs, then say which jobs
     of the sweep are complete and which are not, and why; exit 1."""
-    from bench.report.sweep import LAST_SWEEP, print_sweep
-    from bench.report.sweep_scheduler import submitted_jobs, wait_for
+    from bench.sweep.jobs import LAST_SWEEP, print_sweep
+    from bench.sweep.scheduler import submitted_jobs, wait_for
 
     first = next((line for line in str(error).splitlines() if line.strip()), type(error).__name__)
     print(f"bench: a job of the sweep did not finish: {first}", file=sys.stderr)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bench.commands import arguments
 
 NAME = "summary"
@@ -14,10 +12,9 @@ HELP = "the terminal table and summary.md of a run directory again"
 def main(args: list[str]) -> int:
     from rich.console import Console
 
-    from bench.app import summarize
+    from bench.run.experiment import summarize
 
-    parser = arguments.parser(NAME, HELP)
-    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="e.g. results/2026-...")
+    parser = arguments.directory_parser(NAME, HELP, "RUN_DIR", "results/2026-...")
     arguments.add_exports(parser)
     ns = parser.parse_args(args)
-    return 0 if summarize(ns.run_dir, Console(), arguments.exports(ns)) else 1
+    return 0 if summarize(ns.directory, Console(), arguments.exports(ns)) else 1

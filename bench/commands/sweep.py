@@ -14,10 +14,9 @@ HELP = "which jobs of a multirun (-m) sweep are complete, failed, partial or mis
 
 
 def main(args: list[str]) -> int:
-    from bench.report.sweep import print_sweep
+    from bench.sweep.jobs import print_sweep
 
-    parser = arguments.parser(NAME, HELP)
-    parser.add_argument("directory", type=Path, metavar="SWEEP_DIR", help="e.g. results/multirun/2026-...")
+    parser = arguments.directory_parser(NAME, HELP, "SWEEP_DIR", "results/multirun/2026-...")
     parser.add_argument(
         "--rerun",
         action="store_true",
@@ -34,7 +33,7 @@ def rerun(sweep_dir: Path) -> int:
     """Set the failed attempts aside, then `bench run -m` with the sweep's launcher, sweep directory and
     overrides; every job of the sweep starts, and those already complete keep their run at once."""
     from bench.commands import run
-    from bench.report.sweep import COMPLETE, RERUN_ENV, rerun_args, set_aside, sweep_jobs
+    from bench.sweep.jobs import COMPLETE, RERUN_ENV, rerun_args, set_aside, sweep_jobs
 
     jobs = sweep_jobs(sweep_dir)
     todo = [job for job in jobs if job.state != COMPLETE]

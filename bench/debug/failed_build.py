@@ -26,12 +26,13 @@ from bench.builders import make_builder
 from bench.builders.dockerfile import from_lines, read_dockerfile
 from bench.builders.flags import flag_values
 from bench.builders.process import OutputLine, run_timed
-from bench.changes import apply_change, copy_scenario
-from bench.config import ChangeKind, ScenarioConfig
+from bench.builders.records import BuildRequest
+from bench.config import ScenarioConfig
 from bench.engine import ownership
 from bench.errors import BenchError
-from bench.records import BuildRequest
-from bench.scenario import load_scenario
+from bench.scenario.changes import apply_change, copy_scenario
+from bench.scenario.definition import load_scenario
+from bench.vocabulary import ChangeKind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,7 +52,7 @@ class StageImage:
 
 def failed_row(run_dir: Path, seq: int) -> tuple[dict[str, Any], pd.DataFrame, dict[str, Any]]:
     """(build row, its steps, run meta) of a failed build; BenchError with what to do otherwise."""
-    from bench.results import load
+    from bench.store.results import load
 
     run = load(run_dir)
     rows = run.builds[run.builds["seq"] == seq]

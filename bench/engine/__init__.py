@@ -1,5 +1,5 @@
-"""Engine state: the dedicated daemon, what an engine can do (probe, capabilities), what it holds and how
-it is emptied before a measurement (contents, reset, ownership), whether a run can go on (health, the
-machine's lock), and what is measured around a build (observer, transfer, image platform; its cost: cost,
-the engine's own cgroup and its counters, per-process usage where there is none). Set-up is bench/host/, the
-servers beside the engine bench/services/, the link to the registry bench/network/."""
+"""The dedicated engine: its daemon, what it can do (probe), what it holds and how it is emptied before a
+measurement (contents, reset, ownership, own_images), whether a run can go on (health, noise), and what is
+measured around a build (observer, transfer, image platform, cost, the engine's cgroup and its counters).
+May import: bases, services, host, network, builders, machine and below; never run/ or stack/.
+"""

@@ -23,8 +23,8 @@ import psutil
 
 from bench.config import EngineConfig
 from bench.engine import ownership
-from bench.engine.errors import EngineError
 from bench.engine.own_images import repository_of
+from bench.errors import EngineError
 from bench.host import created
 from bench.host.layout import STATE_ROOT
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 ADOPTED = STATE_ROOT / "adopted-engines.json"  # read at each call: tests point it elsewhere
 #: what bench's runs name their images by default (config.BenchConfig.tag_prefix)
 DEFAULT_PREFIX = "bench-run"
-#: a run id as image names carry it (bench/app.py, lower-cased by bench/engine/own_images.py)
+#: a run id as image names carry it (bench/run/experiment.py, lower-cased by bench/engine/own_images.py)
 RUN_ID = r"\d{8}t\d{6}-[0-9a-f]{6}"
 
 

@@ -1,7 +1,7 @@
 """What an engine holds: images, build cache, and containerd's content blobs, snapshots and leases.
 
 `docker images` being empty is not enough on the containerd image store: pull leases keep blobs and
-unpacked snapshots alive for an hour after a prune (ENGINE.md, "Cold is harder than it looks"). A cold
+unpacked snapshots alive for an hour after a prune (docs/install.md, "Cold is harder than it looks"). A cold
 measurement checks these numbers before it builds.
 """
 

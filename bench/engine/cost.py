@@ -26,10 +26,10 @@ from typing import Any
 import psutil
 
 from bench.config import EngineConfig, QuietConfig
-from bench.engine import cgroup, cgroup_usage, daemon, process_identity, process_usage
+from bench.engine import cgroup, cgroup_usage, daemon, process_usage
 from bench.engine.cgroup_usage import CgroupUsage
 from bench.engine.process_usage import ProcessSnapshot
-from bench.machine import cpu
+from bench.machine import cpu, process_identity
 
 SERVER_PIDS = "*/*.pid"  # beside the engine's run dir: /run/bench/<engine>/<server>.pid
 
@@ -57,7 +57,7 @@ def _servers(engine: EngineConfig) -> list[psutil.Process]:
 
 
 class EngineMeter:
-    """The BuildMeter of an engine bench starts (bench/run_context.py): read right before and after the
+    """The BuildMeter of an engine bench starts (bench/run/context.py): read right before and after the
     timed build, outside its span."""
 
     def __init__(

@@ -1,7 +1,7 @@
 """The dedicated dockerd: its own data root, exec root, socket and docker context.
 
 A dedicated daemon is what lets the harness wipe an engine to make a build truly cold without touching
-the user's own engine (ENGINE.md: two daemons with separate roots run side by side).
+the user's own engine (docs/install.md: two daemons with separate roots run side by side).
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from bench.config import EngineConfig
-from bench.engine import cgroup, process_identity
-from bench.engine.errors import EngineError
+from bench.engine import cgroup
+from bench.errors import EngineError
 from bench.host import mounts
 from bench.host.setup_lock import setup_lock
+from bench.machine import process_identity
 from bench.services import log_rotation
 
 IMAGE_STORES = ("containerd", "overlay2")

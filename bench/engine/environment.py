@@ -11,7 +11,7 @@ from typing import Any
 from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
-from bench.config import PROJECT_ROOT
+from bench.composition import PROJECT_ROOT
 from bench.host import binfmt
 
 

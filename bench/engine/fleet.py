@@ -21,9 +21,9 @@ from urllib.parse import urlparse
 from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
-from bench.config import CONF_DIR, EngineConfig, user_conf_dir
-from bench.engine.errors import EngineError
-from bench.errors import docker_said
+from bench.composition import CONF_DIR, user_conf_dir
+from bench.config import EngineConfig
+from bench.errors import EngineError, docker_said
 
 #: docker's own rule for context names, lower-cased so a config file name is the engine's name
 ENGINE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
@@ -126,7 +126,7 @@ def add_engine(
     inspect: Callable[[str, Tls | None], DockerClient] = client_for,
 ) -> Path:
     """Create the docker context NAME for HOST and write engine/NAME.yaml under `conf_dir` (default the user's
-    config directory, on Hydra's search path: bench/config.py user_conf_dir); returns the file.
+    config directory, on Hydra's search path: bench/composition.py user_conf_dir); returns the file.
 
     Shared unless `owned`; an engine is owned only when it is empty now (adopted, with its engine ID:
     bench/engine/adoption.py), whatever `force` says. An existing context or config of that name that says

@@ -21,9 +21,10 @@ from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from bench.config import EngineConfig
-from bench.engine import daemon, probe, process_identity
+from bench.engine import daemon, probe
 from bench.engine.fleet import unreachable_fix
 from bench.errors import docker_said
+from bench.machine import process_identity
 
 #: what the kernel says (ENOSPC) in every layer's error text: dockerd, containerd, BuildKit, the registry
 NO_SPACE = "no space left on device"

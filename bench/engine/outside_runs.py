@@ -1,4 +1,4 @@
-"""Commands that change an engine or the machine under a run hold the machine's lock (bench/engine/lock.py)
+"""Commands that change an engine or the machine under a run hold the machine's lock (bench/machine/lock.py)
 while they work, and refuse at once, naming the run, when a run holds it.
 
 `bench engine reset` between a paired cold and warm build turns the warm build cold, `down` or `purge`
@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from bench.config import EngineConfig
-from bench.engine import lock
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
+from bench.machine import lock
 
 
 @contextlib.contextmanager

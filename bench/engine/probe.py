@@ -18,8 +18,9 @@ from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 from python_on_whales.utils import run as run_docker
 
+from bench.bases import images as base_images
 from bench.config import EngineConfig
-from bench.host import base_images, binfmt
+from bench.host import binfmt
 from bench.services import registry
 
 UP = "bench engine up"
@@ -203,7 +204,7 @@ def registry_reachable(engine: EngineConfig) -> Capability:
 
 
 def seeded_base_images(engine: EngineConfig) -> Capability:
-    """Informational: a run makes the base images it needs (bench/host/provision.py)."""
+    """Informational: a run makes the base images it needs (bench/bases/provision.py)."""
     missing = []
     for image in base_images.BASE_IMAGES:
         lacking = base_images.missing_platforms(engine, image)
@@ -256,7 +257,7 @@ def doctor(engine: EngineConfig) -> list[Capability]:
 
 def preflight(engine: EngineConfig, cell_platforms: Sequence[str] = ()) -> Capability | None:
     """The cheap checks `bench run` needs; returns the first missing capability, or None. Base images are
-    not among them: the run makes those it lacks (bench/host/provision.py)."""
+    not among them: the run makes those it lacks (bench/bases/provision.py)."""
     emulation = platform_emulation(cell_platforms, binfmt.emulators())
     if not emulation.ok:
         return emulation

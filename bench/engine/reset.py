@@ -21,8 +21,8 @@ from python_on_whales.exceptions import DockerException
 from bench.config import EngineConfig
 from bench.engine import adoption, contents, daemon
 from bench.engine.contents import EngineContents
-from bench.engine.errors import EngineError
 from bench.engine.own_images import RunImages
+from bench.errors import EngineError
 
 
 def remove_own_images(docker: DockerClient, run: RunImages) -> list[str]:

@@ -5,11 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from bench.errors import BenchError
-
-
-class HistoryError(BenchError):
-    """A history cannot be made as asked (not a git checkout, a bad range); the message says what to fix."""
+from bench.errors import HistoryError
 
 
 def git(repo: Path, *args: str) -> str:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.history.git import HistoryError, git
+from bench.errors import HistoryError
+from bench.history.git import git
 
 #: git's fields of one commit, separated by a byte no subject holds.
 _FORMAT = "%H%x1f%h%x1f%cI%x1f%s"

@@ -1,8 +1,8 @@
 """Build a scenario at each commit of a range: one `bench run` per commit, each in a worktree of its own.
 
-The runs are the normal path (bench/app.py run_experiment with the config `bench run OVERRIDES` composes),
-with `scenario.path` pointed at the scenario's place inside the commit's worktree. A commit whose run
-fails (the build breaks, the Dockerfile is missing at that commit) is recorded as failed and the next one
+The runs are the normal path (bench/run/experiment.py run_experiment with the config `bench run OVERRIDES`
+composes), with `scenario.path` pointed at the scenario's place inside the commit's worktree. A commit whose
+run fails (the build breaks, the Dockerfile is missing at that commit) is recorded as failed and the next one
 is built; Ctrl-C stops the history with the index saying where, and the worktrees are removed either way.
 """
 
@@ -15,11 +15,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from bench.app import EXIT_FAILED_BUILDS, EXIT_OK, EngineFactory, docker_engine
-from bench.history.git import HistoryError
-from bench.history.model import HistoryIndex, HistoryPoint, is_history
+from bench.errors import HistoryError
 from bench.history.revs import Commit, ScenarioPlace, resolve, scenario_place
 from bench.history.worktrees import checked_out, worktrees
+from bench.run.experiment import EXIT_FAILED_BUILDS, EXIT_OK, EngineFactory, docker_engine
+from bench.store.history_index import HistoryIndex, HistoryPoint, is_history
 
 #: Where a history goes without --out: beside the runs `bench run` writes (results/ of the working dir).
 DEFAULT_PARENT = Path("results") / "history"
@@ -79,9 +79,9 @@ def _run_one(
     """One commit's run; its outcome goes into `point`. Errors a user can act on fail the commit only."""
     from omegaconf import OmegaConf
 
-    from bench.app import run_experiment
-    from bench.config import composed, typed
+    from bench.composition import composed, typed
     from bench.errors import known_errors, one_line
+    from bench.run.experiment import run_experiment
 
     try:
         cfg = composed([*overrides, f"scenario.path={scenario_dir}"])
@@ -150,6 +150,6 @@ def run_history(
 
 def _check_config(overrides: list[str], directory: Path) -> None:
     """Bad overrides are refused before any worktree is made: composed once against DIR as it is now."""
-    from bench.config import compose
+    from bench.composition import compose
 
     compose([*overrides, f"scenario.path={Path(directory).resolve()}"])

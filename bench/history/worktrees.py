@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import scratch
-from bench.history.git import HistoryError, git
+from bench.errors import HistoryError
+from bench.history.git import git
+from bench.safe import scratch
 
 PREFIX = "bench-history-"
 
@@ -38,7 +39,7 @@ class Worktrees:
         try:
             git(self.repo, "worktree", "remove", "--force", "--force", str(path))
         except HistoryError:
-            scratch.remove(path)  # never through a symlink (bench/scratch.py)
+            scratch.remove(path)  # never through a symlink (bench/safe/scratch.py)
         finally:
             if path in self.open:
                 self.open.remove(path)

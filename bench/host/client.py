@@ -4,7 +4,7 @@ Every docker call bench makes (python-on-whales, subprocesses) runs with a bench
 config.json names the plugin directory that holds buildx and compose (`cliPluginsExtraDirs`), and with the
 prefix's binaries first on PATH. The user's ~/.docker (contexts, credentials) is never edited; bench's
 contexts live in its own config. `bench engine env` prints the same settings for a shell. SLURM's clients
-get the bench cluster's settings the same way (`bench cluster env`).
+get the bench cluster's settings on top (bench/cluster/environment.py, `bench cluster env`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import json
 import os
 from pathlib import Path
 
-from bench import atomic_file
 from bench.host.layout import DOCKER_CONFIG, PREFIX, PREFIX_BIN_DIRS
+from bench.safe import atomic_file
 
 
 def write_config(plugin_dir: Path, config_dir: Path = DOCKER_CONFIG) -> Path:
@@ -46,22 +46,18 @@ def path_with_prefix(path: str, prefix: Path = PREFIX) -> str:
 
 
 def environment(base: dict[str, str] | None = None) -> dict[str, str]:
-    """`base` (default: this process's) with bench's DOCKER_CONFIG and PATH, and the bench cluster's
-    SLURM_CONF and sacct first on PATH once it has a config, unless another SLURM is configured
-    (bench/cluster/environment.py)."""
-    from bench.cluster import environment as cluster
-
+    """`base` (default: this process's) with bench's DOCKER_CONFIG and the prefix first on PATH. The bench
+    cluster's SLURM settings are added above this layer (bench/cluster/environment.py, client_environment)."""
     env = dict(os.environ if base is None else base)
     env["DOCKER_CONFIG"] = str(DOCKER_CONFIG)
     env["PATH"] = path_with_prefix(env.get("PATH", os.defpath))
-    env.update(cluster.for_clients(env))
     return env
 
 
 def activate() -> None:
-    """Point this process (and every docker and SLURM subprocess it starts) at bench's client settings."""
+    """Point this process (and every docker subprocess it starts) at bench's docker client settings."""
     os.environ.update(
-        {key: value for key, value in environment().items() if key in ("DOCKER_CONFIG", "PATH", "SLURM_CONF")}
+        {key: value for key, value in environment().items() if key in ("DOCKER_CONFIG", "PATH")}
     )
 
 

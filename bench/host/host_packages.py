@@ -2,7 +2,7 @@
 never upgrading anything, and recorded in the manifest so that `bench engine purge` can remove them.
 
 An earlier set-up wrote a Debian 13 apt source and pin and upgraded 108 packages of a Debian 12 machine
-(ENGINE.md). `remove_legacy_apt_source` takes that source and pin away; it cannot undo the upgrade.
+(docs/install.md). `remove_legacy_apt_source` takes that source and pin away; it cannot undo the upgrade.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.host import manifest, version_alignment
 
 LEGACY_APT_FILES = (
@@ -57,8 +57,8 @@ def remove_legacy_apt_source(say: Callable[[str], object] = print) -> list[Path]
     if removed:
         say(
             "removed the Debian 13 apt source and pin an earlier bench wrote "
-            f"({', '.join(map(str, removed))}); packages it upgraded stay upgraded (README: 'Machines set up "
-            "by an earlier bench')"
+            f"({', '.join(map(str, removed))}); packages it upgraded stay upgraded (docs/install.md: "
+            "'Machines set up by an earlier bench')"
         )
     return removed
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench import atomic_file
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.host.layout import MANIFEST
+from bench.safe import atomic_file
 
 #: host_packages: what dpkg gained; binfmt_entries: entries registered; paths: files and directories set-up
 #: created outside bench's own roots or as separate units inside them (purge removes exactly these)
@@ -38,7 +38,7 @@ def read(path: Path = MANIFEST) -> dict[str, list[str]]:
 
 def add(key: str, items: list[str], path: Path = MANIFEST) -> None:
     """Append `items` to the record under `key` (once each), atomically: a kill or a power cut never leaves
-    half a file (bench/atomic_file.py)."""
+    half a file (bench/safe/atomic_file.py)."""
     if key not in KEYS:
         raise KeyError(f"unknown manifest key {key!r}")
     data = read(path)

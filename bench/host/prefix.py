@@ -1,6 +1,6 @@
 """The engine in a private prefix: Debian 13's docker.io, docker-cli, buildx, compose, containerd, tini,
 docker-registry and goss, downloaded with apt pointed at a private configuration and state (no apt source
-or pin of the machine is written) and unpacked with `dpkg-deb -x` under the prefix (ENGINE.md).
+or pin of the machine is written) and unpacked with `dpkg-deb -x` under the prefix (docs/install.md).
 
 Unpacked into a temporary directory beside the prefix and renamed into place, so an interrupted download
 or unpack never leaves a half prefix; a second `bench engine up` starts again from what was downloaded.
@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.host.host_packages import debian_mirror
 from bench.host.layout import APT_DIR, PREFIX
 

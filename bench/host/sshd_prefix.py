@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.host import dpkg_status, host_packages, manifest, prefix
 from bench.host.layout import SSHD_PREFIX
 

@@ -12,7 +12,7 @@ import platform
 import subprocess
 from pathlib import Path
 
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 
 MIN_GLIBC = (2, 34)
 # Debian 13's architectures that have docker.io, containerd and docker-buildx

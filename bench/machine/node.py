@@ -38,5 +38,5 @@ def batch_job(env: Mapping[str, str] | None = None) -> dict[str, str] | None:
 
 
 def in_batch_job(env: Mapping[str, str] | None = None) -> bool:
-    """True inside a SLURM job: it holds an allocation, so it must not sit waiting (bench/engine/lock.py)."""
+    """True inside a SLURM job: it holds an allocation, so it must not sit waiting (bench/machine/lock.py)."""
     return batch_job(env) is not None

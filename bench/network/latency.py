@@ -18,7 +18,7 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from bench.config import EngineConfig
@@ -136,7 +136,7 @@ def relays(upstreams: list[str], rtt_ms: float) -> Iterator[dict[str, str]]:
 
 @contextlib.contextmanager
 def relayed(
-    applied: AppliedLink, engine: EngineConfig, say=print
+    applied: AppliedLink, engine: EngineConfig, say: Callable[[str], object] = print
 ) -> Iterator[tuple[AppliedLink, EngineConfig]]:
     """When tc could not apply the profile's delay, relays in front of the registry and the package index
     add it; yields the link as applied and the engine config whose addresses go through the relays

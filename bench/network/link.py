@@ -18,12 +18,12 @@ import json
 import os
 import signal
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.engine import process_identity
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
+from bench.machine import process_identity
 
 DEVICE = "lo"
 HANDLE = "b3e"  # the root qdisc's major number (hex): how bench recognises its own shaping
@@ -121,7 +121,7 @@ def owner_running(owner: dict) -> bool:
     return recorded.same_process(current)
 
 
-def clear_leftover(run_dir: str | Path, say=print) -> bool:
+def clear_leftover(run_dir: str | Path, say: Callable[[str], object] = print) -> bool:
     """Remove bench's shaping when the run that applied it is gone; refuse when it is not bench's."""
     line = root_qdisc()
     if not line or line.split()[1] == "noqueue":
@@ -151,7 +151,7 @@ def remove(run_dir: str | Path) -> None:
 
 @contextlib.contextmanager
 def shaped(
-    profile: LinkProfile, ports: Sequence[int], run_dir: str | Path, say=print
+    profile: LinkProfile, ports: Sequence[int], run_dir: str | Path, say: Callable[[str], object] = print
 ) -> Iterator[AppliedLink]:
     """Shape the link for the duration of the block; loopback profiles change nothing."""
     if profile.rate_mbit is None:

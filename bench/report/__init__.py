@@ -6,14 +6,18 @@ per format (as hyperfine's src/export/).
   intervals, ratios and p-values as text, the same in every format
 - `comparisons`: the one function behind every comparison table; speedup = reference / candidate median
 - `document`, `sections/`: the report's sections as blocks, one module per subject; REPORT, SUMMARY and
-  TERMINAL lists of them
-- `exporter`: the Exporter protocol, write_report (report.md, report.html) and write_summary (summary.md)
-- `markdown`, `html`, `terminal`: the formats; the summary a run prints and writes (terminal, summary.md)
-  is not a second implementation but a subset of the report's sections (sections.SUMMARY_SECTIONS)
+  TERMINAL lists of them; `sections.document` makes them, with the model's tables, the one Document
+- `export/`: the Exporter interface and one module per format (terminal, markdown, html, json, csv),
+  found by name; `Exports` writes a command's --export-* files
+- `files`: which document goes where: write_report (report.md, report.html), write_summary (summary.md),
+  print_report (the terminal); the summary is not a second implementation but a subset of the report's
+  sections (sections.SUMMARY_SECTIONS)
 - `figures/`: medians, speedups, heatmap, per-step timeline (matplotlib, imported when drawn)
-- `claims`: the talk's claims as small functions returning a verdict and the numbers behind it
-- `compare`, `compare_terminal`: `bench compare BASE NEW`, per-cell speedup, regressions gate CI
+- `claims/`: the talk's claims (docs/claims.md), small functions returning a verdict and its numbers
+- `compare`, `compare_terminal`: `bench compare BASE NEW`, per-cell speedup, regressions gate CI; its
+  table as a Document
 - `publish`: a static site of several runs
 
-Nothing is imported here, so `import bench.report` stays cheap.
+Nothing is imported here, so `import bench.report` stays cheap. May import: sweep, analysis, audit, debug,
+store and the layers below; never run/ (a run imports report/ to write its summary).
 """

@@ -1,8 +1,8 @@
 """Cell tables as data: one row per cell, and the cells that failed (comparisons: bench.report.comparisons).
 
 Every report section and figure reads these frames, so a number shown in two places is the
-same number. Statistics come from `bench.stats`; nothing here drops a measured row: warmups are counted
-apart, failed and unsupported builds are counted, outliers and quality-flagged rows stay in the times.
+same number. Statistics come from `bench.analysis.stats`; nothing here drops a measured row: warmups are
+counted apart, failed and unsupported builds are counted, outliers and quality-flagged rows stay in the times.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from bench import stats
+from bench.analysis import stats
+from bench.analysis.error_lines import first_error_line
 
 #: Columns that identify a cell, in display order; optional ones are used when the frame has them.
 DIMENSIONS: tuple[str, ...] = (
@@ -57,7 +58,6 @@ CELL_COLUMNS: tuple[str, ...] = (
     "parallelism",
 )
 FAILED_COLUMNS: tuple[str, ...] = ("cell", "outcome", "n", "first_error")
-ERROR_LINE_MAX = 160
 
 
 def cell_keys(builds: pd.DataFrame) -> list[str]:
@@ -115,42 +115,6 @@ def flag_list(value: object) -> list[str]:
     if isinstance(value, Iterable):
         return [str(v) for v in value if v]
     return []
-
-
-#: causes that tell more than Docker's summary line: the machine failed the build, not the project (a
-#: full disk makes the project's own step fail, e.g. "mkdir: can't create directory '/out': No space ...")
-ENGINE_CAUSES = ("no space left on device",)
-
-
-def first_error_line(tail: object) -> str:
-    """The most telling line of an error tail: one naming an engine cause (a full disk), else the first
-    one mentioning an error, else the last line.
-
-    Docker's own summary line ("ERROR: failed to solve: ...", "The command ... returned a non-zero code")
-    is what a reader needs first; the full tail stays in the results store.
-    """
-    if not isinstance(tail, str):
-        return ""
-    lines = [ln.strip() for ln in tail.splitlines() if ln.strip()]
-    if not lines:
-        return ""
-    for line in lines:
-        cause = next((c for c in ENGINE_CAUSES if c in line.lower()), None)
-        if cause:
-            return _shortened(line, keep=cause)
-    return _shortened(next((ln for ln in lines if "error" in ln.lower()), lines[-1]), keep=None)
-
-
-def _shortened(line: str, keep: str | None) -> str:
-    """`line` cut to ERROR_LINE_MAX characters, eliding its middle when the cause to `keep` sits at its
-    end: BuildKit's error chains name the step first and the cause last ("COPY ...: failed to prepare
-    ...: mkdir /var/lib/...: no space left on device: unknown")."""
-    if len(line) <= ERROR_LINE_MAX:
-        return line
-    tail = line[line.lower().find(keep) :] if keep else ""
-    if tail and len(tail) <= ERROR_LINE_MAX // 2:
-        return line[: ERROR_LINE_MAX - len(tail) - 3] + " … " + tail
-    return line[: ERROR_LINE_MAX - 1] + "…"
 
 
 def _sort_key(column: pd.Series) -> pd.Series:

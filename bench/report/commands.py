@@ -11,9 +11,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from bench import stats
-from bench.report.data_export import Exports
-from bench.results import ResultsError, Run, load
+from bench.analysis import stats
+from bench.report.export import Exports
+from bench.store.results import ResultsError, Run, load
 
 EXIT_OK, EXIT_REGRESSION, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -29,7 +29,7 @@ def load_runs(paths: Sequence[Path]) -> list[Run]:
 
 
 def _say_partial(runs: Sequence[Run], console: Console) -> None:
-    from bench.report.completeness import completeness
+    from bench.analysis.completeness import completeness
 
     for run in runs:
         c = completeness(run)
@@ -46,11 +46,11 @@ def report(
     A history directory (`bench history`) gets its own report (bench/report/history.py), and a sweep
     directory (`bench run -m`) one merged report of its jobs' runs (node and engine as dimensions), into it
     or out/<its name>."""
-    from bench.history.model import is_history
-    from bench.report.exporter import write_report
+    from bench.report.files import write_report
     from bench.report.history import write_history_report
     from bench.report.model import build_report
-    from bench.report.sweep import is_sweep, job_run_dirs
+    from bench.store.history_index import is_history
+    from bench.sweep.jobs import is_sweep, job_run_dirs
 
     for history in [p for p in paths if is_history(p)]:
         where = None if out is None else Path(out) / Path(history).resolve().name
@@ -86,7 +86,7 @@ def compare(
 ) -> int:
     """Exit 1 when any cell regressed beyond the threshold, so CI can gate on it."""
     from bench.report.compare import compare_runs
-    from bench.report.compare_terminal import print_comparison
+    from bench.report.compare_terminal import comparison_document, print_comparison
 
     base_run, new_run = load_runs([base, new])
     _say_partial([base_run, new_run], console)
@@ -95,7 +95,7 @@ def compare(
     )
     print_comparison(result, console, str(base), str(new))
     if exports is not None and exports.wanted:
-        say_written(console, export_comparison(result, exports, str(base), str(new)))
+        say_written(console, exports.write(comparison_document(result, str(base), str(new))))
     return EXIT_REGRESSION if len(result.regressions) else EXIT_OK
 
 
@@ -104,30 +104,11 @@ def say_written(console: Console, written: Sequence[Path]) -> None:
     console.print("wrote " + ", ".join(escape(str(p)) for p in written), highlight=False)
 
 
-def export_comparison(result, exports: Exports, base: str, new: str) -> list[Path]:
-    """`bench compare`'s table as files: the cells with their speedup (base / new) and status."""
-    from bench.report.compare_terminal import comparison_table
-    from bench.report.data_export import write_exports
-    from bench.report.markdown import block_lines
-
-    about = {
-        "base": base,
-        "new": new,
-        "speedup": "base median / new median; above 1: NEW is faster",
-        "threshold": result.threshold,
-        "environment_differences": result.environment_differences,
-        "regressions": len(result.regressions),
-        "improvements": len(result.improvements),
-    }
-    markdown = "\n".join(block_lines(comparison_table(result)))
-    return write_exports(exports, {"cells": result.cells}, markdown, about)
-
-
 def publish(
     paths: Sequence[Path], out: Path, console: Console, n_resamples: int = stats.DEFAULT_RESAMPLES
 ) -> int:
-    from bench.history.model import is_history
     from bench.report.publish import publish as publish_site
+    from bench.store.history_index import is_history
 
     histories = [Path(p) for p in paths if is_history(p)]
     runs = load_runs([p for p in paths if not is_history(p)])

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from bench import stats
+from bench.analysis import stats
 from bench.report import cells as tables
 from bench.report.comparisons import run_comparisons
 from bench.report.model import effective_resamples, environment_differences
-from bench.results import ResultsError, Run
+from bench.store.results import ResultsError, Run
 
 REGRESSION, IMPROVEMENT, UNCHANGED = "regression", "improvement", "unchanged"
 INSUFFICIENT, ONLY_BASE, ONLY_NEW = "insufficient data", "only in base", "only in new"

@@ -1,4 +1,5 @@
-"""The terminal view of `bench compare`: the run comparison as one table, warnings, the regressions counted.
+"""`bench compare` as a document: the run comparison as one table, on the terminal (with warnings, notes
+and the regressions counted) and in every --export-* format.
 
 The table is `sections.speedups.comparison_blocks`, the same as the report's speedup tables (speedup =
 base median / new median), with the run comparison's status in place of the verdict.
@@ -11,9 +12,9 @@ from rich.markup import escape
 
 from bench.report import compare as cmp
 from bench.report.comparisons import RUNS, SPEEDUP_RULE
-from bench.report.document import Heading, Table
+from bench.report.document import Document, Heading, Table
+from bench.report.export.terminal import TerminalExporter
 from bench.report.sections.speedups import comparison_blocks
-from bench.report.terminal import print_blocks
 
 
 def _with_status(table: Table, result: cmp.RunComparison) -> Table:
@@ -29,11 +30,27 @@ def comparison_table(result: cmp.RunComparison) -> Table:
     return _with_status(table, result)
 
 
+def comparison_document(result: cmp.RunComparison, base: str, new: str) -> Document:
+    """What --export-* of `bench compare` write: the table, and for JSON and CSV the cells with their
+    speedup (base / new) and status."""
+    about = {
+        "base": base,
+        "new": new,
+        "speedup": "base median / new median; above 1: NEW is faster",
+        "threshold": result.threshold,
+        "environment_differences": result.environment_differences,
+        "regressions": len(result.regressions),
+        "improvements": len(result.improvements),
+    }
+    return Document(None, [comparison_table(result)], {"cells": result.cells}, about)
+
+
 def print_comparison(result: cmp.RunComparison, console: Console, base: str, new: str) -> None:
     for line in result.environment_differences:
         console.print(f"[yellow]warning: environments differ[/] {escape(line)}", highlight=False)
     notes = comparison_blocks(result.cells, RUNS, "new")[1:]
-    print_blocks(console, [Heading(f"{base} -> {new}", 3), comparison_table(result), *notes])
+    shown = Document(None, [Heading(f"{base} -> {new}", 3), comparison_table(result), *notes])
+    TerminalExporter(console).show(shown)
     console.print(
         f"[dim]{SPEEDUP_RULE} Here the reference is BASE and the candidate NEW: a regression needs the whole"
         f" interval below 1 and NEW slower by more than {result.threshold:.0%}.[/]"

@@ -2,7 +2,7 @@
 against a cold build, and one run against another (`bench compare`).
 
 One direction everywhere: **speedup = reference median / candidate median**, so above 1 the candidate
-is faster and below 1 slower (`bench.stats.compare`). The reference is legacy against BuildKit, the
+is faster and below 1 slower (`bench.analysis.stats.compare`). The reference is legacy against BuildKit, the
 cold build against a cached one, BASE against NEW. Every table names its column with `speedup_header`
 and states the rule with SPEEDUP_RULE, so a reader never has to guess which way a ratio goes.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from bench import stats
+from bench.analysis import stats
 from bench.report import cells as tables
 
 SPEEDUP_RULE = (

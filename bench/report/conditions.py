@@ -19,8 +19,9 @@ from itertools import pairwise
 
 import pandas as pd
 
-from bench import stats
+from bench.analysis import stats
 from bench.report import formatting as fmt
+from bench.report.cells import DIMENSIONS
 from bench.report.verdicts import (
     MIXED,
     NOT_MEASURED,
@@ -29,22 +30,14 @@ from bench.report.verdicts import (
     ConditionVerdict,
     Verdict,
     interval_text,
+    supported_if,
 )
 
 LINK = "link"
 LOOPBACK = "loopback"
-#: What a condition may be split by, in the order a label names them.
-CONDITION_DIMENSIONS: tuple[str, ...] = (
-    "scenario",
-    "variant",
-    "node",
-    "engine",
-    "link",
-    "platform",
-    "builder",
-    "cache",
-    "change",
-)
+#: What a condition may be split by, in the order a label names them: a cell's dimensions, the builder
+#: named before the cache and the change ("buildkit, cache=registry").
+CONDITION_DIMENSIONS: tuple[str, ...] = tuple(sorted(DIMENSIONS, key=lambda d: d in ("cache", "change")))
 CROSSOVER_RULE = (
     "crossover: the link rate where the speedup's point estimate crosses 1 between two measured links,"
     " interpolated linearly in 1/rate (the time a bit takes on the link; unshaped loopback is 1/rate = 0)"
@@ -122,7 +115,7 @@ def speedup_verdict(row: pd.Series) -> Verdict:
     """A speedup row as a condition's verdict: faster (interval above 1) supports a "faster" claim."""
     if row["verdict"] == stats.INSUFFICIENT_DATA:
         return NOT_MEASURED
-    return SUPPORTED if row["verdict"] == stats.FASTER else NOT_SUPPORTED
+    return supported_if(row["verdict"] == stats.FASTER)
 
 
 def speedup_figure(row: pd.Series) -> str:

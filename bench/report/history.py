@@ -3,19 +3,17 @@ directory or another; the published site's page of a history is the same documen
 
 Its own small model (the index and the series across commits): a run's Report is about cells of one
 run; a history is about one cell across many runs. The blocks are written once in
-bench/report/sections/history.py and rendered with the report's own Markdown and HTML writers.
+bench/report/sections/history.py and rendered by the report's own exporters (bench/report/export/).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import stats
-from bench.history.model import HistoryIndex, read_index
-from bench.history.series import CommitCell, point_builds, series
-from bench.report.figures import FigureFile
+from bench.analysis import stats
+from bench.analysis.history_series import CommitCell, point_builds, series
+from bench.store.history_index import HistoryIndex, read_index
 
 HISTORY_MD = "history.md"
 HISTORY_HTML = "history.html"
@@ -42,17 +40,6 @@ def history_report(directory: Path, n_resamples: int = stats.DEFAULT_RESAMPLES) 
     return HistoryReport(Path(directory), index, series(index, builds, n_resamples=n_resamples))
 
 
-def render_markdown(report: HistoryReport, figures: Sequence[FigureFile], src=str) -> str:
-    from bench.report.document import Heading
-    from bench.report.markdown import block_lines
-    from bench.report.sections.history import history_blocks
-
-    lines = block_lines(Heading(report.title, 1))
-    for block in history_blocks(report, figures):
-        lines += block_lines(block, src)
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
 def write_history_report(
     directory: Path,
     out: Path | None = None,
@@ -62,16 +49,14 @@ def write_history_report(
     nav: str = "",
 ) -> list[Path]:
     """history.md and a self-contained history.html (and the figure) into `out` (default: the history)."""
+    from bench.report.document import Document
+    from bench.report.export import write
     from bench.report.figures import history as history_figure
-    from bench.report.html import data_uri, markdown_to_html, page
+    from bench.report.sections.history import history_blocks
 
     report = history_report(directory, n_resamples)
     target = Path(out) if out is not None else Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     figures = history_figure.draw(report, target)
-    markdown = target / HISTORY_MD
-    markdown.write_text(render_markdown(report, figures), encoding="utf-8")
-    text = render_markdown(report, figures, src=lambda name: data_uri(target / name))
-    html_path = target / html_name
-    html_path.write_text(page(report.title, markdown_to_html(text), nav), encoding="utf-8")
-    return [markdown, html_path]
+    page = Document(report.title, history_blocks(report, figures), directory=target)
+    return [write(page, "markdown", target / HISTORY_MD), write(page, "html", target / html_name, nav=nav)]

@@ -13,16 +13,16 @@ from typing import Any
 
 import pandas as pd
 
-from bench import stats
+from bench.analysis import stats
+from bench.analysis.completeness import Completeness, completeness
+from bench.analysis.pull_vs_rebuild import PullVsRebuild, pull_vs_rebuild
+from bench.analysis.shared_caches import SharedCacheEvidence, shared_cache_evidence
 from bench.platforms import NATIVE
-from bench.pull_vs_rebuild import PullVsRebuild, pull_vs_rebuild
 from bench.report import cells as tables
-from bench.report import claims as claim_checks
+from bench.report.claims import registry as claim_checks
 from bench.report.comparisons import builder_comparisons, cache_comparisons
-from bench.report.completeness import Completeness, completeness
 from bench.report.platform_steps import platform_step_table
-from bench.results import Run
-from bench.shared_caches import SharedCacheEvidence, shared_cache_evidence
+from bench.store.results import Run
 
 #: Environment fields a reader needs first, in this order; the rest follow as recorded.
 ENVIRONMENT_KEYS: tuple[str, ...] = (
@@ -116,6 +116,23 @@ class Report:
     @property
     def has_ok_builds(self) -> bool:
         return bool(tables.ok_times(self.builds).size) if len(self.builds) else False
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables other tools read (--export-json, --export-csv), the main one first: one row per cell,
+        then the speedups. Built here only, so every export names and orders them alike."""
+        return {
+            "cells": self.cells,
+            "builder_speedups": self.builder_speedups,
+            "cache_speedups": self.cache_speedups,
+        }
+
+    @property
+    def about(self) -> dict[str, Any]:
+        """What the tables were computed from, written beside them (--export-json)."""
+        paths = [str(r.path) for r in self.runs]
+        where: dict[str, Any] = {"run_dir": paths[0]} if len(paths) == 1 else {"run_dirs": paths}
+        return {**where, "run_ids": self.run_ids, "speedup": "reference / candidate median"}
 
 
 def environment_differences(runs: Sequence[Run], keys: Sequence[str] = COMPARABLE_KEYS) -> list[str]:

@@ -11,12 +11,11 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import stats
-from bench.report.figures import draw_all
-from bench.report.html import HtmlExporter, page
-from bench.report.markdown import MarkdownExporter
+from bench.analysis import stats
+from bench.report.export.html import page
+from bench.report.files import write_report
 from bench.report.model import build_report
-from bench.results import Run
+from bench.store.results import Run
 
 INDEX = "index.html"
 NAV = '<nav><a href="../../index.html">all runs</a></nav>\n'
@@ -55,9 +54,7 @@ def publish(
         run_slug = slug(str(run.meta.get("run_id", run.path.name)))
         report = build_report([run], n_resamples=n_resamples, seed=seed)
         target = out_dir / "runs" / run_slug
-        figures = draw_all(report, target)
-        MarkdownExporter().export(report, figures, target)
-        HtmlExporter(INDEX, nav=NAV).export(report, figures, target)
+        write_report(report, target, html_name=INDEX, nav=NAV)
         c1 = next((v.verdict for v in report.claims if v.claim.id == "C1"), "-")
         rows.append(_index_row(run, f"runs/{run_slug}/{INDEX}", c1))
     body = (
@@ -75,8 +72,8 @@ def publish(
 
 def _histories_html(histories: Sequence[Path], out_dir: Path, n_resamples: int) -> str:
     """Each history's page (bench/report/history.py) and the index's table of them; "" without any."""
-    from bench.history.model import read_index
     from bench.report.history import write_history_report
+    from bench.store.history_index import read_index
 
     rows = []
     for directory in histories:

@@ -1,4 +1,4 @@
-"""What a claim check is: the claim, the evidence it reads and the verdict it gives (bench/report/claims.py).
+"""What a claim check is: the claim, the evidence it reads and the verdict it gives (bench/report/claims/).
 
 Kept apart from the checks so that each feature's checks live in their own module (claims_<topic>.py)
 and claims.py can import and register them without an import cycle.
@@ -22,6 +22,11 @@ NOT_SUPPORTED: Verdict = "not supported"
 #: `conditions` say which
 MIXED: Verdict = "mixed"
 NOT_MEASURED: Verdict = "not measured"
+
+
+def supported_if(held: bool) -> Verdict:
+    """The verdict of a claim (or of one condition) whose check came out `held` or not."""
+    return SUPPORTED if held else NOT_SUPPORTED
 
 
 @dataclass(frozen=True)

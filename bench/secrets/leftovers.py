@@ -3,14 +3,14 @@
 A run stops its token server, git sshd, git daemon and ssh-agent and removes its private directory when it
 ends; a SIGKILL skips that. The servers run in their own sessions with their pid files (and identities) in
 the engine's run dir (bench/services/service.py), so purge stops them by those, never by name; the private
-directories (a token, a key, the agent's socket) whose run is gone are swept (bench/scratch.py).
+directories (a token, a key, the agent's socket) whose run is gone are swept (bench/safe/scratch.py).
 """
 
 from __future__ import annotations
 
-from bench import scratch
 from bench.config import EngineConfig
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
+from bench.safe import scratch
 from bench.secrets import git_server, server, ssh_agent
 from bench.services import service
 

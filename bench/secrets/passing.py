@@ -19,8 +19,8 @@ from pathlib import Path
 from bench.audit.leaks import Secret
 from bench.builders.dockerfile import Instruction, read_dockerfile
 from bench.builders.protocol import Builder
-from bench.contained import open_in
-from bench.records import BuildRecord, BuildRequest
+from bench.builders.records import BuildRecord, BuildRequest
+from bench.safe.contained import open_in
 from bench.secrets.token import RunToken
 
 SECRET_ID = "token"
@@ -120,7 +120,7 @@ class TokenBuilder:
         copied = Path(request.context_dir) / CONTEXT_FILE if needs.context_file else None
         written = False
         try:
-            if copied is not None:  # never through a link the scenario shipped (bench/contained.py)
+            if copied is not None:  # never through a link the scenario shipped (bench/safe/contained.py)
                 fd = open_in(copied.parent, CONTEXT_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 written = True
                 with os.fdopen(fd, "w") as out:

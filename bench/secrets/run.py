@@ -1,6 +1,6 @@
 """One run of a secrets scenario: make the token, serve the artifact, wrap the builders, audit, clean up.
 
-`SecretRun.open` (for a scenario whose bench.yaml has a `secret` section; bench/run_engine.py opens it)
+`SecretRun.open` (for a scenario whose bench.yaml has a `secret` section; bench/run/engine.py opens it)
 makes the run's token and starts the token server; `wrap` gives the builders the token; `chain` adds the
 leak audit after every build; `finish` audits the run directory and the harness's own logs (the engine's
 run dir: service and daemon logs) and then `close`s: server stopped, token directory removed. `close` also
@@ -18,17 +18,15 @@ from typing import TYPE_CHECKING, Any
 from bench.audit.leak_check import LeakCheck
 from bench.audit.leaks import Finding, Matcher, scan_directory, scan_files
 from bench.builders.protocol import Builder
+from bench.builders.records import BuildRecord
 from bench.config import EngineConfig
 from bench.plan import Measurement
-from bench.records import BuildRecord
 from bench.secrets import server
 from bench.secrets.passing import TokenBuilder, redact_text
 from bench.secrets.token import RunToken
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient
-
-    from bench.scenario import Scenario
 
 AfterBuild = Callable[[Measurement, BuildRecord], dict[str, Any]]
 DAEMON_LOG = "dockerd.log"  # bench/engine/daemon.py writes it in the engine's run dir
@@ -47,16 +45,9 @@ class SecretRun:
         atexit.register(self.close)
 
     @classmethod
-    def open(
-        cls,
-        scenario: Scenario,
-        engine: EngineConfig,
-        docker: DockerClient,
-        run_dir: Path,
-        say: Callable[[str], None] = print,
-    ) -> SecretRun:
+    def open(cls, engine: EngineConfig, docker: DockerClient, run_dir: Path) -> SecretRun:
         """The token made and its server answering (the ssh scenario has SshRun, bench/secrets/ssh_run.py;
-        bench/run_engine.py picks by the scenario's `secret` section)."""
+        bench/run/engine.py picks by the scenario's `secret` section)."""
         token = RunToken()
         try:
             address = server.start(engine.token_server, token.path, engine.run_dir, fallback=True)
@@ -105,7 +96,7 @@ class SecretRun:
         scan = scan_directory(self.matcher, run_dir)
         return scan_files(self.matcher, self.log_files(), scan).findings
 
-    def finish(self, run_dir: Path, say: Callable[[str], None] = print) -> list[Finding]:
+    def finish(self, run_dir: Path, say: Callable[[str], object] = print) -> list[Finding]:
         """Audit the outputs, say each finding and a verdict line, then close; returns the findings."""
         try:
             found = self.audit_outputs(run_dir)

@@ -10,7 +10,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.services import service
 
 NAME = "ssh-agent"

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bench.builders.dockerfile import Instruction, read_dockerfile
 from bench.builders.protocol import Builder
-from bench.contained import open_in
-from bench.records import BuildRecord, BuildRequest, Outcome
+from bench.builders.records import BuildRecord, BuildRequest, Outcome
+from bench.safe.contained import open_in
 from bench.secrets.passing import redact_record, token_needs
 from bench.secrets.ssh_keys import CLIENT_KEY, RunKeys
 
@@ -122,7 +122,7 @@ class KeyBuilder:
         try:
             if copied is not None:  # 0600 like the original: ssh refuses a key others can read
                 fd = open_in(copied.parent, CLIENT_KEY, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                written = True  # never through a link the scenario shipped (bench/contained.py)
+                written = True  # never through a link the scenario shipped (bench/safe/contained.py)
                 with os.fdopen(fd, "wb") as out:
                     out.write(self.keys.key_path.read_bytes())
             record = self.inner.build(given)

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.builders.protocol import Builder
+from bench.builders.records import BuildRecord, Outcome
 from bench.config import EngineConfig
 from bench.engine import ownership
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.plan import Measurement
-from bench.records import BuildRecord, Outcome
 from bench.secrets import git_server, ssh_agent
 from bench.secrets.git_repo import CLONED_TO, README, Repository, make_repository
 from bench.secrets.run import AfterBuild, SecretRun
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from python_on_whales import DockerClient
-
-    from bench.scenario import Scenario
 
 
 def _one_line(error: Exception) -> str:
@@ -59,12 +57,13 @@ class SshRun(SecretRun):
     @classmethod
     def open(
         cls,
-        scenario: Scenario,
         engine: EngineConfig,
         docker: DockerClient,
         run_dir: Path,
-        say: Callable[[str], None] = print,
+        say: Callable[[str], object] = print,
     ) -> SshRun:
+        """The keys, repository and servers made; a server that did not start, or an agent without the
+        key, is said in one line and fails only the builds that need it."""
         keys = RunKeys()
         faults: dict[str, str | None] = {"sshd": None, "agent": None}
         try:

@@ -3,7 +3,7 @@
 The directory is on a memory file system when the machine has one (/dev/shm), mode 0700, and is removed
 by `remove()`, at interpreter exit, and on SIGTERM (turned into KeyboardInterrupt, which the runner
 already treats as Ctrl-C). Only a SIGKILL can leave it behind: its name carries the run's pid, and the next
-run's start sweeps it once that pid is gone (bench/scratch.py).
+run's start sweeps it once that pid is gone (bench/safe/scratch.py).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import signal
 import threading
 from pathlib import Path
 
-from bench import scratch
 from bench.audit.leaks import Secret
+from bench.safe import scratch
 
 TOKEN_FILE = "token"
 PREFIX = scratch.SECRET_PREFIX

@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.host import created
 from bench.host.layout import STATE_ROOT
 

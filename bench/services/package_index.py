@@ -13,10 +13,12 @@ import html
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from bench.config import SCENARIOS_DIR, EngineConfig
-from bench.engine.errors import EngineError
+from bench.composition import SCENARIOS_DIR
+from bench.config import EngineConfig
+from bench.errors import EngineError
 from bench.services import service
 
 #: Requirements whose wheels the index serves (every shipped scenario that installs Python packages).
@@ -59,7 +61,7 @@ def write_simple_index(root: Path) -> int:
     return len(projects)
 
 
-def download(engine: EngineConfig, say=print) -> bool:
+def download(engine: EngineConfig, say: Callable[[str], object] = print) -> bool:
     """Download the wheels of REQUIREMENTS that are missing; returns True when pip ran."""
     root = index_root(engine)
     stamp = root / "requirements.stamp"

@@ -28,9 +28,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.config import EngineConfig
-from bench.engine.disk_usage import human, tree_bytes
-from bench.engine.errors import EngineError
-from bench.engine.lock import engine_lock, engines_busy
+from bench.errors import EngineError
+from bench.machine.disk import human, tree_bytes
+from bench.machine.lock import engine_lock, engines_busy
 from bench.services import known_runs, registry, registry_manifests, registry_refs
 
 #: the record of run directories (bench/services/known_runs.py), read when collect runs (tests point it away)

@@ -2,7 +2,7 @@
 
 Each outlives the `bench` process that started it (its own session, its log and pid file in the engine's
 run dir), so that `bench engine up` once serves many runs. The pid file comes with the process's identity
-(bench/engine/process_identity.py): a later `stop` signals that process, never whatever reused its pid.
+(bench/machine/process_identity.py): a later `stop` signals that process, never whatever reused its pid.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.engine import process_identity
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
+from bench.machine import process_identity
 from bench.services import log_rotation
 
 

@@ -11,7 +11,7 @@ The user's ~/.ssh/config gets one marked `Include STATE_DIR/ssh/client_config` l
 (issue 21, item 10): ssh reads an included file in place and restores the Host/Match state after it, so the
 user's global directives (IdentityFile, ServerAliveInterval, their own Include) still apply to every host,
 where a `Host` block put on top made every line after it apply to bench's host alone. The file is replaced
-atomically (bench/atomic_file.py) with its mode and owner kept (a symlinked config is written at its
+atomically (bench/safe/atomic_file.py) with its mode and owner kept (a symlinked config is written at its
 target), and `bench engine purge` takes out exactly the bytes bench put in (remove_client_config); a file
 bench created is deleted when nothing else is left in it.
 """
@@ -24,9 +24,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bench import atomic_file
 from bench.config import EngineConfig
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
+from bench.safe import atomic_file
 from bench.services import service, sshd
 
 

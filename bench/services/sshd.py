@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.host import created, sshd_prefix
 from bench.host.layout import RUN_ROOT, SSHD_PREFIX
 from bench.services import service, sshd_privsep

@@ -16,7 +16,7 @@ import pwd
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import atomic_file
+from bench.safe import atomic_file
 
 USER = "sshd"
 PASSWD = Path("/etc/passwd")

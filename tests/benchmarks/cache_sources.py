@@ -1,5 +1,5 @@
 """Registry cache import against a full rebuild: prints import/cold ratios with 95% intervals per source,
-and the crossover bandwidth below which rebuilding wins (bench.pull_vs_rebuild), from a real run.
+and the crossover bandwidth below which rebuilding wins (bench.analysis.pull_vs_rebuild), from a real run.
 
 Runs `experiment=pull-vs-rebuild` (cold, inline, registry-max after a source change, BuildKit and legacy)
 on the given scenario, or reads a run directory that has such cells:
@@ -17,10 +17,10 @@ from pathlib import Path
 from omegaconf import OmegaConf
 from rich.console import Console
 
-from bench.app import run_experiment
-from bench.config import composed
-from bench.pull_vs_rebuild import EXPLANATION, HEADERS, pull_vs_rebuild, table_rows
-from bench.results import load
+from bench.analysis.pull_vs_rebuild import EXPLANATION, HEADERS, pull_vs_rebuild, table_rows
+from bench.composition import composed
+from bench.run.experiment import run_experiment
+from bench.store.results import load
 
 
 def measure(overrides: list[str]) -> Path:

@@ -11,14 +11,15 @@ from python_on_whales import DockerClient
 
 from bench.builders import make_builder
 from bench.builders.protocol import Builder
-from bench.config import BenchConfig, compose
+from bench.cluster.environment import activate
+from bench.composition import compose
+from bench.config import BenchConfig
 from bench.engine import reset
 from bench.engine.own_images import RunImages
-from bench.host.client import activate
-from bench.results import RunWriter
-from bench.run_context import Equipment, RunContext
-from bench.runner import Runner
-from bench.scenario import Scenario, load_scenario
+from bench.run.context import BuildTools, RunContext
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario, load_scenario
+from bench.store.results import RunWriter
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,14 @@ def cold_harness(overrides: list[str], run_id: str) -> ColdHarness:
         run_id=run_id,
         scenario=scenario,
         engine=config.engine,
-        equipment=Equipment(
+        tools=BuildTools(
             builders=builders,
             reset=lambda: reset.make_cold(docker, config.engine, RunImages(config.tag_prefix, run_id)),
             environment={},
         ),
         tag_prefix=config.tag_prefix,
         network=config.network,
+        workroot=workdir,
     )
     runner = Runner(context, RunWriter(workdir / "run", {"run_id": run_id}))
     return ColdHarness(config, scenario, builders, runner, workdir)

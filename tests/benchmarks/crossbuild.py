@@ -25,15 +25,15 @@ from pathlib import Path
 
 from python_on_whales import DockerClient
 
+from bench.analysis.stats import Interval, median, ratio_of_medians_ci
 from bench.builders.buildkit import BuildKitBuilder
-from bench.changes import copy_scenario
-from bench.config import compose
+from bench.builders.records import BuildRecord, BuildRequest, Outcome
+from bench.composition import compose
 from bench.engine import reset
 from bench.engine.image_platform import check_image
 from bench.engine.own_images import RunImages
-from bench.records import BuildRecord, BuildRequest, Outcome
-from bench.scenario import load_scenario
-from bench.stats import Interval, median, ratio_of_medians_ci
+from bench.scenario.changes import copy_scenario
+from bench.scenario.definition import load_scenario
 
 RUN = RunImages("bench-run", "crossbuild-bench")  # this benchmark's images, removed before each build
 

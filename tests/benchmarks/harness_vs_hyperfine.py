@@ -5,7 +5,7 @@ harness (`Runner.measure`, monotonic clock around the docker subprocess) and onc
 the identical argv (`-N`, no shell) after `bench engine reset` as its --prepare step. Target: the ratio of
 medians within 1.00 +/- 0.03.
 
-The harness's builds run under the live progress bar `bench run` shows on a terminal (bench/run_progress.py,
+The harness's builds run under the live progress bar `bench run` shows on a terminal (bench/run/progress.py,
 drawn to stderr, forced on even when stderr is not a terminal), and hyperfine's without it, so the ratio
 also says whether the bar disturbs timing. BENCH_HF_PROGRESS=none leaves the bar out.
 
@@ -27,12 +27,12 @@ from pathlib import Path
 from cold_harness import cold_harness
 from rich.console import Console
 
-from bench.changes import copy_scenario
-from bench.config import BuilderName, CacheSource, ChangeKind
+from bench.analysis.stats import ratio_of_medians_ci
+from bench.builders.records import BuildRequest
 from bench.plan import Cell, Measurement
-from bench.records import BuildRequest
-from bench.run_progress import run_progress
-from bench.stats import ratio_of_medians_ci
+from bench.run.progress import run_progress
+from bench.scenario.changes import copy_scenario
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 BENCH = str(Path(sys.executable).with_name("bench"))
 

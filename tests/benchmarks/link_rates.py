@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.config import register
+from bench.composition import register
 from bench.network import link
 
 PROFILES = (("lan", 1000.0), ("cloud", 200.0), ("wan", 50.0))

@@ -1,7 +1,7 @@
 """Does the live progress bar slow the builds it shows? Prints bar-on/bar-off ratios per builder.
 
 Each round times every builder's cold build twice through the harness (`Runner.measure`, as `bench run`
-does): once under the live bar (bench/run_progress.py, forced onto stderr as on a terminal, at its own
+does): once under the live bar (bench/run/progress.py, forced onto stderr as on a terminal, at its own
 REFRESH_HZ) and once with plain progress lines; the order of builders and of on/off is shuffled per
 round. Besides wall seconds it reports the CPU seconds the bench process itself spent per build (all its
 threads: output readers, the bar's refresh thread, the cost meter), which is what the bar could add.
@@ -21,10 +21,10 @@ import sys
 from cold_harness import cold_harness
 from rich.console import Console
 
-from bench.config import BuilderName, CacheSource, ChangeKind
+from bench.analysis.stats import ratio_of_medians_ci
 from bench.plan import Cell, Measurement
-from bench.run_progress import REFRESH_HZ, run_progress
-from bench.stats import ratio_of_medians_ci
+from bench.run.progress import REFRESH_HZ, run_progress
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 MODES = ("on", "off")
 

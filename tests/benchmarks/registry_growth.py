@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.config import compose
-from bench.engine.disk_usage import human, tree_bytes
+from bench.composition import compose
+from bench.machine.disk import human, tree_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN = ["scenario=tiny", "cache=registry-max", "builder=buildkit", "repetitions=1", "warmup=0"]

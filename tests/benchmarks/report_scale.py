@@ -1,5 +1,5 @@
 """Does the report scale? Generates a run of 100,000 build rows and 1,000,000 step rows, then times
-`bench.results.load` (the first load reads the JSON lines and makes the Parquet copies, later loads
+`bench.store.results.load` (the first load reads the JSON lines and makes the Parquet copies, later loads
 read the copies; `bench run` loads its run once for the summary, so users see the later kind), the whole
 report (tables, claims, figures, Markdown, HTML) and `compare`.
 
@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.results import BUILDS_FILE, META_FILE, SCHEMA_VERSION, STEPS_FILE
+from bench.store.results import BUILDS_FILE, META_FILE, SCHEMA_VERSION, STEPS_FILE
 
 CELLS = [
     ("legacy", "none", "none", 20.0),
@@ -109,12 +109,12 @@ def main() -> None:
     print(f"run directory {run_dir}: {size:.0f} MB")
 
     from bench.report.compare import compare_runs
-    from bench.report.exporter import write_report
+    from bench.report.files import write_report
     from bench.report.model import build_report
-    from bench.results import load
+    from bench.store.results import load
 
     timed("first load (JSON lines; makes the Parquet copies)", lambda: load(run_dir))
-    run = timed("load (bench.results.load, from the copies)", lambda: load(run_dir))
+    run = timed("load (bench.store.results.load, from the copies)", lambda: load(run_dir))
     print(f"  {len(run.builds)} build rows, {len(run.steps)} step rows")
     report = timed("build_report (tables, claims)", lambda: build_report([run]))
     timed("write_report (figures, md, html)", lambda: write_report(report, base / "report"))

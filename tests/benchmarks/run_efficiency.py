@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench import stats
-from bench.results import load
-from bench.stopping import relative_half_width
+from bench.analysis import stats
+from bench.run.stopping import relative_half_width
+from bench.store.results import load
 
 BENCH = Path(sys.executable).with_name("bench")
 PLANS = {

@@ -3,7 +3,7 @@
 1. The BuildKit secret mount against the same build without it: scenarios/secrets' `buildkit-secret`
    variant (RUN --mount=type=secret, the artifact behind the token) against `no-secret` (the same download
    from the server's public path), BuildKit, cold, interleaved; the ratio of medians with its 95% bootstrap
-   interval (bench.stats.ratio_of_medians_ci).
+   interval (bench.analysis.stats.ratio_of_medians_ci).
 2. Audit time per GB of image: `docker save` plus the search of every layer and config, on images of
    several sizes (the engine's base images), split into save and search.
 
@@ -22,12 +22,13 @@ from pathlib import Path
 from omegaconf import OmegaConf
 from rich.console import Console
 
-from bench import stats
-from bench.app import run_experiment
+from bench.analysis import stats
 from bench.audit.leaks import Matcher, Secret, scan_saved
-from bench.config import BenchConfig, compose
+from bench.composition import compose
+from bench.config import BenchConfig
 from bench.report import cells as tables
-from bench.results import load
+from bench.run.experiment import run_experiment
+from bench.store.results import load
 
 MOUNTED, BASELINE = "buildkit-secret", "no-secret"
 AUDITED_IMAGES = ("bench/busybox:latest", "bench/debian-gcc:bookworm", "bench/debian-python:bookworm")

@@ -5,7 +5,7 @@ the run's ssh-agent) against
 - `no-ssh`: the same clone of the same repository over git:// (no SSH at all): the mount plus the SSH
   transport;
 - `copy-key`: the same clone over SSH with the key copied in (the legacy pattern): the mount alone.
-Each as the ratio of medians with its 95% bootstrap interval (bench.stats.ratio_of_medians_ci).
+Each as the ratio of medians with its 95% bootstrap interval (bench.analysis.stats.ratio_of_medians_ci).
 
     .venv/bin/python tests/benchmarks/ssh_cost.py [HYDRA OVERRIDES...] [--repetitions N]
     .venv/bin/python tests/benchmarks/ssh_cost.py --run RUN_DIR     # figures of an existing run
@@ -20,11 +20,12 @@ from pathlib import Path
 from omegaconf import OmegaConf
 from rich.console import Console
 
-from bench import stats
-from bench.app import run_experiment
-from bench.config import BenchConfig, compose
+from bench.analysis import stats
+from bench.composition import compose
+from bench.config import BenchConfig
 from bench.report import cells as tables
-from bench.results import load
+from bench.run.experiment import run_experiment
+from bench.store.results import load
 
 MOUNTED = "buildkit-ssh"
 BASELINES = {"no-ssh": "Dockerfile.no-ssh", "copy-key": "Dockerfile.copy-key"}

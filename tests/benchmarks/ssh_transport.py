@@ -19,17 +19,18 @@ from pathlib import Path
 
 from python_on_whales import DockerClient
 
+from bench.analysis.stats import ratio_of_medians_ci
 from bench.builders import make_builder
-from bench.config import BuilderName, CacheSource, ChangeKind, compose
+from bench.composition import compose
 from bench.engine import reset
-from bench.engine.lock import engine_lock
 from bench.engine.own_images import RunImages
+from bench.machine.lock import engine_lock
 from bench.plan import Cell, Measurement
-from bench.results import RunWriter
-from bench.run_context import Equipment, RunContext
-from bench.runner import Runner
-from bench.scenario import load_scenario
-from bench.stats import ratio_of_medians_ci
+from bench.run.context import BuildTools, RunContext
+from bench.run.runner import Runner
+from bench.scenario.definition import load_scenario
+from bench.store.results import RunWriter
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 SOCKET_CONTEXT = "bench-ssh-local-socket"
 
@@ -60,7 +61,7 @@ def main() -> None:
             run_id=f"transport-{name}",
             scenario=scenario,
             engine=config.engine,
-            equipment=Equipment(
+            tools=BuildTools(
                 builders={builder.value: make_builder(builder.value, docker)},
                 reset=lambda docker=docker, name=name: reset.make_cold(
                     docker, config.engine, RunImages(config.tag_prefix, f"transport-{name}")
@@ -69,6 +70,7 @@ def main() -> None:
             ),
             tag_prefix=config.tag_prefix,
             network=config.network,
+            workroot=workdir,
         )
         runners[name] = Runner(context, RunWriter(workdir / name, {"run_id": f"transport-{name}"}))
     times: dict[str, list[float]] = {name: [] for name in contexts}

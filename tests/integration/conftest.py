@@ -16,7 +16,7 @@ from fault_leftovers import Leftovers, engine_mounts, engine_processes, record
 from fault_support import FAULTS, faults_engine_config, next_run_works, run_bench
 
 from bench.config import EngineConfig
-from bench.engine import lifecycle
+from bench.stack import lifecycle
 
 
 @pytest.fixture(scope="session")

@@ -77,7 +77,7 @@ def engine_processes(engine: EngineConfig) -> list[psutil.Process]:
 
 def services_of(engine: EngineConfig) -> set[int]:
     """Registry and package index started by `bench engine up` (by their pid files)."""
-    from bench.engine import process_identity
+    from bench.machine import process_identity
 
     pids = set()
     for name in ("registry", "package-index"):

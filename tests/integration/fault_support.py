@@ -22,7 +22,8 @@ from pathlib import Path
 import psutil
 from omegaconf import OmegaConf
 
-from bench.config import EngineConfig, compose, composed
+from bench.composition import compose, composed
+from bench.config import EngineConfig
 from bench.engine import daemon
 
 BENCH = str(Path(sys.executable).with_name("bench"))
@@ -169,7 +170,7 @@ def next_run_works(work: Path) -> None:
 
 def seed_where(fits: Callable[[list[str]], bool], *overrides: str) -> int:
     """A seed whose planned order (cell ids) fits, e.g. a cache cell that is not measured first."""
-    from bench.run_input import checked_input
+    from bench.run.input_checks import checked_input
 
     base = composed([FAULTS, *overrides])
     for seed in range(100):

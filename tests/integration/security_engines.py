@@ -29,7 +29,8 @@ import psutil
 from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
-from bench.config import EngineConfig, compose
+from bench.composition import compose
+from bench.config import EngineConfig
 from bench.engine import cgroup, daemon
 from bench.host import mounts
 

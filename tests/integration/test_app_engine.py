@@ -15,8 +15,8 @@ from engine_setup import build_flags, compose_config
 from omegaconf import OmegaConf
 from rich.console import Console
 
-from bench.app import EXIT_OK, run_experiment
-from bench.results import Run, load
+from bench.run.experiment import EXIT_OK, run_experiment
+from bench.store.results import Run, load
 
 pytestmark = pytest.mark.engine
 INDEPENDENT_STAGES = ("build-a", "build-b")

@@ -17,12 +17,12 @@ from omegaconf import OmegaConf
 from python_on_whales import DockerClient
 from rich.console import Console
 
-from bench.app import EXIT_FAILED_BUILDS, run_experiment
 from bench.audit.goss import check_image
 from bench.debug.failed_build import debug_failed_build
-from bench.report import claims
+from bench.report.claims import registry as claims
 from bench.report.model import build_report
-from bench.results import Run, load
+from bench.run.experiment import EXIT_FAILED_BUILDS, run_experiment
+from bench.store.results import Run, load
 
 pytestmark = pytest.mark.engine
 

@@ -11,10 +11,10 @@ from omegaconf import OmegaConf
 from python_on_whales import DockerClient
 from rich.console import Console
 
-from bench.app import EXIT_OK, run_experiment
-from bench.report import claims
+from bench.report.claims import registry as claims
 from bench.report.model import build_report
-from bench.results import load
+from bench.run.experiment import EXIT_OK, run_experiment
+from bench.store.results import load
 
 pytestmark = pytest.mark.engine
 

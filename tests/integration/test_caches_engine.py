@@ -16,16 +16,16 @@ from omegaconf import OmegaConf
 from python_on_whales import DockerClient
 from rich.console import Console
 
-from bench.app import EXIT_OK, run_experiment
 from bench.builders.buildkit import BuildKitBuilder
-from bench.config import BuilderName, CacheSource, ChangeKind
+from bench.builders.records import BuildRequest
 from bench.engine.contents import EngineContents
 from bench.engine.reset import make_cold
 from bench.plan import Cell, Measurement
-from bench.quality import CACHE_IMPORT_MISSED
-from bench.quality_checks import quality_flags
-from bench.records import BuildRequest
-from bench.results import Run, load
+from bench.run.experiment import EXIT_OK, run_experiment
+from bench.run.quality_checks import quality_flags
+from bench.store.quality import CACHE_IMPORT_MISSED
+from bench.store.results import Run, load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 pytestmark = pytest.mark.engine
 SOURCES = "[none,local,inline,registry_min,registry_max,local_dir,cross_builder]"

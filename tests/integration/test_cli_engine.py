@@ -15,7 +15,7 @@ import pytest
 from engine_setup import compose_config, engine_overrides
 from python_on_whales import DockerClient
 
-from bench.results import load
+from bench.store.results import load
 
 pytestmark = pytest.mark.engine
 BENCH = str(Path(sys.executable).with_name("bench"))

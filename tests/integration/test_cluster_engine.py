@@ -1,6 +1,6 @@
 """The bench cluster for real: `bench cluster up` brings an idle node, submitit (as Hydra's submitit_slurm
 launcher uses it) gets both results of a 2-job array, a job cancelled with scancel makes `job.result()`
-raise instead of waiting forever (the stand-in sacct; CLUSTER.md, "THE TRAP"), and `bench cluster down`
+raise instead of waiting forever (the stand-in sacct; docs/cluster.md, "The trap"), and `bench cluster down`
 leaves no daemon, socket, spool or pid file. About a minute, most of it the cancelled job's wait."""
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from python_on_whales import DockerClient
 
 from bench.cli import main
 from bench.debug.check import _state, verify
-from bench.report import claims
-from bench.report.claims_debug import check_c13
+from bench.report.claims import registry as claims
+from bench.report.claims.debug import check_c13
 from bench.report.verdicts import Evidence
 
 pytestmark = pytest.mark.engine

@@ -17,10 +17,10 @@ from engine_setup import compose_config
 from omegaconf import OmegaConf
 from rich.console import Console
 
-from bench.app import EXIT_OK, run_experiment
 from bench.engine import cgroup, daemon
 from bench.engine.cost import EngineMeter
-from bench.results import Run, load
+from bench.run.experiment import EXIT_OK, run_experiment
+from bench.store.results import Run, load
 
 pytestmark = pytest.mark.engine
 

@@ -16,11 +16,12 @@ import pytest
 from engine_setup import build_flags
 from python_on_whales import DockerClient
 
-from bench.config import EngineConfig, compose
+from bench.composition import compose
+from bench.config import EngineConfig
 from bench.engine import daemon
-from bench.engine.lock import engine_lock
-from bench.results import load
+from bench.machine.lock import engine_lock
 from bench.services import ssh_server
+from bench.store.results import load
 
 pytestmark = pytest.mark.engine
 BENCH = str(Path(sys.executable).with_name("bench"))

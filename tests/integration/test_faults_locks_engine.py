@@ -13,7 +13,7 @@ from fault_support import FAULTS, TINY, next_run_works, one_clear_line, rows, st
 
 from bench.config import EngineConfig
 from bench.engine import daemon
-from bench.engine.lock import lock_path
+from bench.machine.lock import lock_path
 
 pytestmark = [pytest.mark.engine, pytest.mark.faults]
 

@@ -12,8 +12,8 @@ from engine_setup import engine_overrides
 from history_repos import checkout_state, git, tiny_repo
 
 from bench.cli import main as bench
-from bench.history.model import read_index
-from bench.results import load
+from bench.store.history_index import read_index
+from bench.store.results import load
 
 pytestmark = pytest.mark.engine
 

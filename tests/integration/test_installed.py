@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.config import PROJECT_ROOT
+from bench.composition import PROJECT_ROOT
 
 SHIPPED = ("pyproject.toml", "setup.py", "README.md", "bench", "conf", "scenarios")
 NO_ENGINE = "bench-test-no-such-context"

@@ -8,7 +8,7 @@ import jupytext
 import nbclient
 import pytest
 
-from bench.config import PROJECT_ROOT
+from bench.composition import PROJECT_ROOT
 
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.py"))
 RECORDED_RUN = PROJECT_ROOT / "tests" / "fixtures" / "runs" / "tiny"

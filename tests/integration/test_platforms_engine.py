@@ -16,15 +16,15 @@ from omegaconf import OmegaConf
 from python_on_whales import DockerClient
 from rich.console import Console
 
-from bench.app import EXIT_FAILED_BUILDS, EXIT_OK, run_experiment
 from bench.builders.buildkit import BuildKitBuilder
 from bench.builders.legacy import LegacyBuilder
-from bench.changes import copy_scenario
+from bench.builders.records import BuildRequest, Outcome
 from bench.engine.image_platform import check_image
-from bench.records import BuildRequest, Outcome
-from bench.results import Run, load
-from bench.scenario import load_scenario
+from bench.run.experiment import EXIT_FAILED_BUILDS, EXIT_OK, run_experiment
+from bench.scenario.changes import copy_scenario
+from bench.scenario.definition import load_scenario
 from bench.services import registry
+from bench.store.results import Run, load
 
 pytestmark = pytest.mark.engine
 

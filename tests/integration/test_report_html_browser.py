@@ -6,10 +6,10 @@ from pathlib import Path
 
 from browser import check_page
 
-from bench.config import PROJECT_ROOT
-from bench.report.exporter import write_report
+from bench.composition import PROJECT_ROOT
+from bench.report.files import write_report
 from bench.report.model import build_report
-from bench.results import load
+from bench.store.results import load
 
 RECORDED_RUN = PROJECT_ROOT / "tests" / "fixtures" / "runs" / "tiny"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from engine_setup import engine_overrides
 
-from bench.results import load, read_meta
+from bench.store.results import load, read_meta
 
 pytestmark = pytest.mark.engine
 BENCH = str(Path(sys.executable).with_name("bench"))

@@ -23,11 +23,11 @@ from engine_setup import compose_config, engine_overrides
 from omegaconf import OmegaConf
 from rich.console import Console
 
-from bench.app import EXIT_OK, run_experiment
 from bench.audit.leaks import Matcher, Secret, scan_directory
-from bench.results import Run, load
+from bench.run.experiment import EXIT_OK, run_experiment
 from bench.secrets import server
 from bench.secrets.token import MEMORY_TMP, PREFIX
+from bench.store.results import Run, load
 
 pytestmark = pytest.mark.engine
 BENCH = str(Path(sys.executable).with_name("bench"))

@@ -24,12 +24,12 @@ from engine_setup import compose_config, engine_overrides
 from omegaconf import OmegaConf
 from rich.console import Console
 
-from bench.app import EXIT_FAILED_BUILDS, EXIT_OK, run_experiment
 from bench.audit.leaks import Matcher, Secret, scan_directory
-from bench.results import Run, load
+from bench.run.experiment import EXIT_FAILED_BUILDS, EXIT_OK, run_experiment
 from bench.secrets import git_server, ssh_agent
 from bench.secrets.ssh_keys import RunKeys
 from bench.secrets.token import MEMORY_TMP, PREFIX
+from bench.store.results import Run, load
 
 pytestmark = pytest.mark.engine
 BENCH = str(Path(sys.executable).with_name("bench"))

@@ -20,10 +20,11 @@ from engine_setup import compose_config
 from python_on_whales import DockerClient
 
 from bench.config import EngineConfig
-from bench.engine import daemon, probe, process_identity
+from bench.engine import daemon, probe
 from bench.engine.fleet import context_endpoint
-from bench.engine.lock import engine_lock
 from bench.host.layout import DOCKER_CONFIG
+from bench.machine import process_identity
+from bench.machine.lock import engine_lock
 from bench.secrets import server
 from bench.secrets.ssh_keys import RunKeys
 from bench.secrets.token import RunToken

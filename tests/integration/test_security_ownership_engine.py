@@ -29,7 +29,7 @@ BENCH_S = "bench-run/20261201t101010-aaaaaa/tiny:legacy-0"  # an image a run of 
 def _a_lock_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The commands run with a machine lock of their own (BENCH_MACHINE_LOCK): what they may do to an engine
     is the question here, not whether another run on this machine holds the lock (item 7)."""
-    from bench.engine.lock import ENV
+    from bench.machine.lock import ENV
 
     monkeypatch.setenv(ENV, str(tmp_path / "machine.lock"))
 

@@ -15,7 +15,7 @@ from engine_setup import registry_engine
 from test_services_registry_gc_engine import _push
 
 from bench.config import EngineConfig
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.services import known_runs, registry, registry_gc
 
 pytestmark = [pytest.mark.security, pytest.mark.engine]

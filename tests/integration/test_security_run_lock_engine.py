@@ -14,7 +14,7 @@ from security_engines import OwnEngine, bench, bench_started, image, tags
 
 from bench.config import EngineConfig
 from bench.engine import daemon
-from bench.engine.lock import engine_lock, held
+from bench.machine.lock import engine_lock, held
 
 pytestmark = [pytest.mark.security, pytest.mark.engine]
 RUN = "results/2026-12-01_a-run-in-progress"

@@ -16,7 +16,7 @@ import pytest
 from engine_setup import registry_engine
 
 from bench.config import EngineConfig
-from bench.engine.disk_usage import tree_bytes
+from bench.machine.disk import tree_bytes
 from bench.services import registry, registry_gc
 
 pytestmark = pytest.mark.engine

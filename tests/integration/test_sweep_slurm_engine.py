@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from cluster_support import SlurmCluster
 
-from bench.results import load
+from bench.store.results import load
 
 pytestmark = [pytest.mark.engine, pytest.mark.cluster]
 BENCH = str(Path(sys.executable).with_name("bench"))

@@ -1,4 +1,5 @@
-"""A whole `bench run` through bench/app.py on a scripted engine: plan, rows, run.json, summary, exit code."""
+"""A whole `bench run` through bench/run/experiment.py on a scripted engine: plan, rows, run.json, summary,
+exit code."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from pathlib import Path
 from fakes import ScriptedBuilder, ScriptedEngine, interrupting_builders
 from rich.console import Console
 
-from bench.app import EXIT_FAILED_BUILDS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, run_experiment
-from bench.config import BenchConfig, BuilderName, CacheConfig, CacheSource, EngineConfig, ScenarioConfig
-from bench.results import BUILDS_FILE, load
-from bench.rows import BUILD_COLUMNS
+from bench.config import BenchConfig, CacheConfig, EngineConfig, ScenarioConfig
+from bench.run.experiment import EXIT_FAILED_BUILDS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, run_experiment
+from bench.store.results import BUILDS_FILE, load
+from bench.store.rows import BUILD_COLUMNS
+from bench.vocabulary import BuilderName, CacheSource
 
 TINY = Path(__file__).parents[1] / "fixtures" / "scenarios" / "tiny"
 
@@ -39,7 +41,7 @@ def test_a_whole_run_writes_its_rows_metadata_and_summary(tmp_path: Path) -> Non
     engine, run_dir = _engine(), tmp_path / "run"
     code = run_experiment(_config(tmp_path), "seed: 0\n", run_dir, Console(quiet=True), engine)
     assert code == EXIT_OK
-    assert engine.calls == ["made", "unusable", "equip", "reached", "after_run", "leaked"]
+    assert engine.calls == ["made", "unusable", "prepare", "link_up", "after_run", "leaked"]
     run = load(run_dir)
     assert len(run.builds) == 6, "2 builders x (1 warmup + 2 repetitions)"
     assert sorted(run.builds["wall_s"]) == [1.0, 1.0, 1.0, 2.0, 2.0, 2.0]

@@ -15,10 +15,10 @@ from bench.audit.equivalence import classify_field, compare_files, compare_image
 from bench.audit.goss import parse_results
 from bench.audit.image_files import FileEntry, ImageFiles, apply_layer
 from bench.audit.run_equivalence import write_equivalence
-from bench.report import claims
-from bench.report.claims_compose import check_c11
-from bench.report.claims_debug import check_c13
-from bench.report.claims_images import check_c8, check_c9, check_c10
+from bench.report.claims import registry as claims
+from bench.report.claims.compose import check_c11
+from bench.report.claims.debug import check_c13
+from bench.report.claims.images import check_c8, check_c9, check_c10
 from bench.report.verdicts import Evidence
 
 CLAIM = {c.id: c for c in claims.CLAIMS}

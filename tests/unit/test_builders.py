@@ -25,7 +25,7 @@ from bench.builders.process import (
     run_timed,
     save_run,
 )
-from bench.records import BuildRequest, Outcome
+from bench.builders.records import BuildRequest, Outcome
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "builds"
 TWOSTAGE = FIXTURES / "twostage"

@@ -9,13 +9,14 @@ from python_on_whales import DockerClient
 
 from bench.builders.compose import ComposeBuilder, compose_record, project_name
 from bench.builders.process import OutputLine, ProcessRun
-from bench.changes import apply_change, unsupported_change
-from bench.config import ChangeKind, ScenarioConfig
+from bench.builders.records import BuildRequest, Outcome
+from bench.config import ScenarioConfig
 from bench.debug.check import listening_ports, netstat_ports
 from bench.debug.toolbox import toolbox_argv
 from bench.errors import BenchError
-from bench.records import BuildRequest, Outcome
-from bench.scenario import ScenarioError, load_scenario
+from bench.scenario.changes import apply_change, unsupported_change
+from bench.scenario.definition import ScenarioError, load_scenario
+from bench.vocabulary import ChangeKind
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "compose"
 

@@ -9,7 +9,7 @@ from bench.builders.dockerfile import from_lines, read_instructions
 from bench.builders.legacy import EVIDENCE, legacy_record
 from bench.builders.legacy_log import parse_legacy_log
 from bench.builders.process import STDERR, STDOUT, OutputLine, load_run
-from bench.records import BuildRecord, Outcome
+from bench.builders.records import BuildRecord, Outcome
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "builds"
 TWOSTAGE = FIXTURES / "twostage"

@@ -15,12 +15,12 @@ import pytest
 from python_on_whales import DockerClient
 
 from bench.audit.leaks import Secret
-from bench.build_rows import RowSource, build_row
 from bench.builders import BuildKitBuilder
 from bench.builders.metadata import PROVENANCE_ENV, read_metadata
 from bench.builders.process import LineConsumer, ProcessRun, load_run, replay_run
+from bench.builders.records import BuildRecord, BuildRequest, Outcome
 from bench.plan import BuilderName, CacheSource, Cell, ChangeKind, Measurement
-from bench.records import BuildRecord, BuildRequest, Outcome
+from bench.run.build_rows import RowSource, build_row
 from bench.secrets.passing import redact_record
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "builds"

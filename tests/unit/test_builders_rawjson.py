@@ -10,7 +10,7 @@ import pytest
 from bench.builders.buildkit import EVIDENCE, buildkit_record
 from bench.builders.process import STDERR, OutputLine, ProcessRun, load_run
 from bench.builders.rawjson import RawJsonParser, parse_rfc3339, split_vertex_name
-from bench.records import BuildRecord, Outcome, Step
+from bench.builders.records import BuildRecord, Outcome, Step
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "builds"
 

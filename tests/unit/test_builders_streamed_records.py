@@ -24,7 +24,7 @@ from bench.builders.compose import ComposeBuilder, compose_record
 from bench.builders.dockerfile import from_lines, read_dockerfile
 from bench.builders.legacy import legacy_record
 from bench.builders.process import STDERR, LineConsumer, OutputLine, ProcessRun, load_run, replay_run
-from bench.records import BuildRecord, BuildRequest
+from bench.builders.records import BuildRecord, BuildRequest
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -9,13 +9,14 @@ from pathlib import Path
 from fakes import ScriptedBuilder, scripted_context
 
 from bench.builders.process import ProcessRun
-from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
+from bench.config import EngineConfig
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, make_plan
-from bench.quality import CACHE_IMPORT_MISSED, ENGINE_NOT_EMPTY, WARM_NO_CACHED_STEPS
-from bench.results import RunWriter, load
-from bench.runner import Runner
-from bench.scenario import Scenario
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario
+from bench.store.quality import CACHE_IMPORT_MISSED, ENGINE_NOT_EMPTY, WARM_NO_CACHED_STEPS
+from bench.store.results import RunWriter, load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 REGISTRY = "127.0.0.1:5999"
@@ -75,6 +76,7 @@ def _run(tmp_path: Path, builders: dict, cell: Cell, reset=None, transfer=None, 
         reset=reset,
         engine=EngineConfig(registry=REGISTRY),
         transfer=transfer,
+        workroot=tmp_path / "builds",
     )
     runner = Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
     runner.run(make_plan([cell], repetitions=1, warmup=0, seed=0))
@@ -233,7 +235,7 @@ def test_deps_change_edits_the_manifest_of_the_measured_copy(tmp_path: Path) -> 
 
 
 def test_a_change_the_scenario_cannot_take_is_unsupported() -> None:
-    from bench.changes import unsupported_change
+    from bench.scenario.changes import unsupported_change
 
     assert "deps_manifest" in unsupported_change(ChangeKind.deps, None, {})
     assert "IMAGE" in unsupported_change(ChangeKind.base, "r.txt", {"N": "1"})
@@ -242,7 +244,7 @@ def test_a_change_the_scenario_cannot_take_is_unsupported() -> None:
 
 def test_rows_over_a_link_whose_delay_was_not_emulated_are_flagged(tmp_path: Path) -> None:
     from bench.network.link import AppliedLink, LinkProfile
-    from bench.quality import LINK_DELAY_NOT_EMULATED
+    from bench.store.quality import LINK_DELAY_NOT_EMULATED
 
     context = scripted_context(
         _scenario(tmp_path),
@@ -250,6 +252,7 @@ def test_rows_over_a_link_whose_delay_was_not_emulated_are_flagged(tmp_path: Pat
         reset=CountingReset(),
         engine=EngineConfig(registry=REGISTRY),
         link=AppliedLink(LinkProfile("wan", 50, 40), 0.0, "no sch_netem"),
+        workroot=tmp_path / "builds",
     )
     runner = Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
     runner.run(make_plan([_cell(BuilderName.buildkit, CacheSource.none, ChangeKind.none)], 1, 0, 0))

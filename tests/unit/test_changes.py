@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.changes import GENERIC_CHANGE_FILE, ChangeError, apply_change, copy_scenario
-from bench.config import ChangeKind
+from bench.scenario.changes import GENERIC_CHANGE_FILE, ChangeError, apply_change, copy_scenario
+from bench.vocabulary import ChangeKind
 
 
 def _scenario(tmp_path: Path) -> Path:
@@ -53,7 +53,7 @@ def test_deps_change_edits_the_manifest_and_needs_one(tmp_path: Path) -> None:
 
 
 def test_base_change_names_variants_of_every_image_arg() -> None:
-    from bench.changes import changed_build_args, variant_ref
+    from bench.scenario.changes import changed_build_args, variant_ref
 
     args = {
         "BASE_IMAGE": "127.0.0.1:5000/bench/debian-gcc:bookworm",

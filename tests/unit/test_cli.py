@@ -12,7 +12,7 @@ from python_on_whales.exceptions import DockerException
 
 from bench import cli
 from bench.commands import engine
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 
 COMMANDS = [[name] for name in cli.COMMANDS if name != "run"]
 SUBCOMMANDS = [["engine", name] for name in engine.SUBCOMMANDS]

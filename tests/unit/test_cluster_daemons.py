@@ -14,7 +14,7 @@ import pytest
 
 from bench.cluster import clients, daemons
 from bench.cluster.layout import DAEMONS, ClusterPaths
-from bench.host import purge
+from bench.stack import purge
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pytest
 
 from bench.cluster import environment
 from bench.cluster.layout import ClusterPaths
-from bench.host import client
 
 
 @pytest.fixture
@@ -55,10 +54,10 @@ def test_every_bench_command_gets_them_through_the_client_environment(
 ) -> None:
     monkeypatch.setattr(environment, "PATHS", paths)
     monkeypatch.setattr(environment, "MACHINE_CONF", tmp_path / "no-machine-conf")
-    env = client.environment({"PATH": "/usr/bin:/bin"})
+    env = environment.client_environment({"PATH": "/usr/bin:/bin"})
     assert env["SLURM_CONF"] == str(paths.conf) and env["PATH"].split(":")[0] == str(paths.bin_dir)
     assert "DOCKER_CONFIG" in env
-    kept = client.environment({"PATH": "/usr/bin:/bin", "SLURM_CONF": "/real.conf"})
+    kept = environment.client_environment({"PATH": "/usr/bin:/bin", "SLURM_CONF": "/real.conf"})
     assert kept["SLURM_CONF"] == "/real.conf" and str(paths.bin_dir) not in kept["PATH"]
 
 
@@ -69,7 +68,7 @@ def test_activate_sets_them_in_this_process(
     monkeypatch.setattr(environment, "MACHINE_CONF", tmp_path / "no-machine-conf")
     monkeypatch.delenv("SLURM_CONF", raising=False)
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
-    client.activate()
+    environment.activate()
     assert os.environ["SLURM_CONF"] == str(paths.conf) and os.environ["PATH"].startswith(f"{paths.bin_dir}:")
 
 

@@ -14,7 +14,7 @@ from bench.cluster import clients, daemons, lifecycle, munge
 from bench.cluster.layout import ClusterPaths
 from bench.cluster.machine import MachineFacts
 from bench.commands.cluster import status as status_command
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 
 RECORDED_QUEUE = "12_0|COMPLETED|submitit\n13|CANCELLED|submitit\n14|RUNNING|sleeper\n"
 

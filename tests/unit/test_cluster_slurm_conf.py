@@ -1,4 +1,4 @@
-"""slurm.conf made from given machine facts: the settings CLUSTER.md checked, every path bench's own."""
+"""slurm.conf made from given machine facts: the settings docs/cluster.md lists, every path bench's own."""
 
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 from fakes import stored_row
 
-from bench import columnar
-from bench.results import BUILDS_FILE, STEPS_FILE, RunWriter, load
-from bench.rows import BuildRow, StepRow
+from bench.store import columnar
+from bench.store.results import BUILDS_FILE, STEPS_FILE, RunWriter, load
+from bench.store.rows import BuildRow, StepRow
 
 
 def _row(seq: int, env: dict, flags: list[str]) -> BuildRow:

@@ -13,7 +13,7 @@ from python_on_whales.exceptions import DockerException
 
 from bench.commands.engine.add import main as add
 from bench.engine import adoption, fleet, ownership
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 
 HOST = "ssh://builder@build1.invalid"
 
@@ -160,7 +160,7 @@ def test_an_added_engine_goes_to_the_user_s_config_dir_where_every_command_finds
 ) -> None:
     """Not into the package (a site-packages may be read-only): $XDG_CONFIG_HOME/bench/engine, on the
     search path of every compose."""
-    from bench.config import CONF_DIR, compose
+    from bench.composition import CONF_DIR, compose
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert add([context_name, "--host", HOST]) == 0

@@ -10,7 +10,7 @@ from rich.console import Console
 from bench.cli import main
 from bench.commands.engine import status
 from bench.config import EngineConfig
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.services import registry_gc
 
 

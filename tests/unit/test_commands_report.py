@@ -10,7 +10,7 @@ from pathlib import Path
 
 from report_runs import COLD_WIN, ENVIRONMENT, write_run
 
-from bench.results import META_FILE, SCHEMA_VERSION, RunWriter
+from bench.store.results import META_FILE, SCHEMA_VERSION, RunWriter
 
 N = "199"
 
@@ -112,9 +112,9 @@ def test_publish_writes_an_index_and_a_self_contained_page_per_run(tmp_path: Pat
 
 
 def test_a_report_of_two_scenarios_has_both_in_tables_figures_and_claims(tmp_path: Path) -> None:
-    from bench.report.exporter import write_report
+    from bench.report.files import write_report
     from bench.report.model import build_report
-    from bench.results import load
+    from bench.store.results import load
 
     a = load(write_run(tmp_path / "a", COLD_WIN))
     slower = {k: [t * 2 for t in v] if k[0] == "legacy" else v for k, v in COLD_WIN.items()}

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
-from hydra.errors import ConfigCompositionException
+import dataclasses
+from pathlib import Path
 
-from bench.config import PROJECT_ROOT, BenchConfig, BuilderName, CacheSource, ChangeKind, compose
+import pytest
+from hydra.core.config_store import ConfigStore
+from hydra.errors import ConfigCompositionException
+from omegaconf import OmegaConf
+
+from bench.composition import CONF_DIR, PROJECT_ROOT, compose, composed
+from bench.config import GROUP_SCHEMAS, BenchConfig, schema_name
 from bench.errors import ConfigError
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
+
+TINY = PROJECT_ROOT / "tests" / "fixtures" / "scenarios" / "tiny"
 
 
 def _compose(*overrides: str) -> BenchConfig:
@@ -75,3 +84,74 @@ def test_auto_repetitions_plan_the_most_precision_allows() -> None:
     assert config.auto and config.rounds == 7
     fixed = _compose("repetitions=4")
     assert not fixed.auto and fixed.rounds == 4
+
+
+def test_each_group_of_the_config_has_its_schema_in_the_config_store() -> None:
+    """Every group BenchConfig holds is stored as GROUP/base_GROUP with the field's own dataclass."""
+    fields = {f.name: f.type for f in dataclasses.fields(BenchConfig)}
+    assert sorted(GROUP_SCHEMAS) == ["builder", "cache", "change", "engine", "link", "platform", "scenario"]
+    for group, schema in GROUP_SCHEMAS.items():
+        assert fields[group] == schema.__name__
+        stored = ConfigStore.instance().load(f"{group}/{schema_name(group)}.yaml")
+        assert OmegaConf.get_type(stored.node) is schema
+
+
+def test_every_file_of_a_typed_group_extends_its_schema() -> None:
+    folders = {d.name for d in CONF_DIR.iterdir() if d.is_dir()}
+    assert sorted(folders - set(GROUP_SCHEMAS)) == ["crossbuild", "experiment", "hydra"]
+    for group in GROUP_SCHEMAS:
+        files = sorted((CONF_DIR / group).glob("*.yaml"))
+        assert files, group
+        for path in files:
+            assert OmegaConf.load(path).defaults == [schema_name(group), "_self_"], path
+
+
+def _options() -> list[tuple[str, str]]:
+    return [
+        (d.name, f.stem)
+        for d in sorted(CONF_DIR.iterdir())
+        if d.name != "hydra"
+        for f in sorted(d.glob("*.yaml"))
+    ]
+
+
+#: what an option needs besides itself to make a whole config
+NEEDS = {("scenario", "custom"): [f"scenario.path={TINY}"], ("crossbuild", "cross"): ["scenario=crossbuild"]}
+
+
+@pytest.mark.parametrize("group, option", _options(), ids=[f"{g}={o}" for g, o in _options()])
+def test_every_option_of_every_group_composes_typed_with_its_file_s_values(group: str, option: str) -> None:
+    overrides = [f"{group}={option}", *NEEDS.get((group, option), [])]
+    compose(overrides)  # typed: the schema and __post_init__ accept it
+    if group in GROUP_SCHEMAS:
+        given = OmegaConf.to_container(OmegaConf.load(CONF_DIR / group / f"{option}.yaml"))
+        given = {key: value for key, value in given.items() if key != "defaults" and value != "???"}
+        node = composed(overrides)[group]
+        assert {key: OmegaConf.to_container(node, enum_to_str=True)[key] for key in given} == given
+
+
+def _user_group_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, group: str, name: str, text: str
+) -> None:
+    """A group file in the user's config directory ($XDG_CONFIG_HOME/bench, on Hydra's search path)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    (tmp_path / "bench" / group).mkdir(parents=True, exist_ok=True)
+    (tmp_path / "bench" / group / f"{name}.yaml").write_text(text)
+
+
+def test_a_group_file_of_the_user_extends_the_group_s_schema(tmp_path: Path, monkeypatch) -> None:
+    _user_group_file(
+        tmp_path, monkeypatch, "link", "office", "defaults: [base_link, _self_]\nrate_mbit: 100\n"
+    )
+    link = _compose("link=office").link
+    assert (link.name, link.rate_mbit, link.delay_ms) == ("loopback", 100.0, 0.0)
+
+
+def test_a_misspelt_key_in_a_group_file_is_refused_naming_the_key_and_the_schema(
+    tmp_path: Path, monkeypatch
+) -> None:
+    _user_group_file(tmp_path, monkeypatch, "link", "typo", "defaults: [base_link, _self_]\nrat_mbit: 100\n")
+    with pytest.raises(ConfigCompositionException) as caught:
+        _compose("link=typo")
+    text = f"{caught.value} {caught.value.__cause__}"
+    assert "link/typo" in text and "Key 'rat_mbit' not in 'LinkConfig'" in text

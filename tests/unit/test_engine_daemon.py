@@ -12,7 +12,7 @@ import pytest
 
 from bench.config import EngineConfig
 from bench.engine import daemon, reset
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 
 #: behaves as dockerd does for this purpose: writes its own pid file, runs until told to stop
 STAND_IN = """\

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bench.config import EngineConfig
 from bench.engine import disk_usage
+from bench.machine import disk
 
 
 def test_a_tree_counts_each_file_once_and_does_not_follow_links(tmp_path: Path) -> None:
@@ -17,9 +18,9 @@ def test_a_tree_counts_each_file_once_and_does_not_follow_links(tmp_path: Path) 
     big = tmp_path / "elsewhere"
     big.write_bytes(os.urandom(1024 * 1024))
     (root / "link").symlink_to(big)
-    used = disk_usage.tree_bytes(root)
+    used = disk.tree_bytes(root)
     assert 64 * 1024 <= used < 2 * 64 * 1024 + 3 * 4096 * 4  # data once; the 1 MB file behind the link not
-    assert disk_usage.tree_bytes(tmp_path / "absent") == 0
+    assert disk.tree_bytes(tmp_path / "absent") == 0
 
 
 def test_the_engine_lists_its_data_root_registry_prefix_and_each_log(tmp_path: Path) -> None:
@@ -43,6 +44,6 @@ def test_the_engine_lists_its_data_root_registry_prefix_and_each_log(tmp_path: P
 
 
 def test_sizes_read_as_people_write_them() -> None:
-    assert disk_usage.human(512) == "512 B"
-    assert disk_usage.human(7 * 1024 * 1024) == "7.0 MB"
-    assert disk_usage.human(3 * 1024**4) == "3072.0 GB"
+    assert disk.human(512) == "512 B"
+    assert disk.human(7 * 1024 * 1024) == "7.0 MB"
+    assert disk.human(3 * 1024**4) == "3072.0 GB"

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from python_on_whales import DockerClient
 
-from bench.config import BenchConfig, EngineConfig, compose, composed
-from bench.engine import daemon, fleet, lock
-from bench.engine.errors import EngineError
+from bench.composition import compose, composed
+from bench.config import BenchConfig, EngineConfig
+from bench.engine import daemon, fleet
+from bench.errors import EngineError
+from bench.machine import lock
 from bench.services import ssh_server, sshd
 
 
@@ -182,9 +184,9 @@ def test_concurrent_runs_when_asked(tmp_path: Path) -> None:
 
 
 def test_cells_the_classic_store_cannot_build_are_unsupported_with_the_reason() -> None:
-    from bench.config import BuilderName, CacheSource, ChangeKind
-    from bench.engine.capabilities import engine_lacks
     from bench.plan import Cell, Measurement
+    from bench.run.capabilities import engine_lacks
+    from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
     def m(builder: BuilderName, cache: CacheSource, platform: str = "native") -> Measurement:
         cell = Cell("tiny", builder, cache, ChangeKind.none, platform)

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from bench.config import EngineConfig
-from bench.engine import cgroup, lifecycle
+from bench.engine import cgroup
+from bench.stack import lifecycle
 
 RECORDED = Path(__file__).parents[1] / "fixtures" / "cgroup" / "v1"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.config import EngineConfig
-from bench.engine import lock
+from bench.machine import lock
 
 
 def test_a_held_lock_names_its_run_and_engine_and_a_released_one_is_free() -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from bench.engine import process_identity
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
+from bench.machine import process_identity
 
 IGNORES_SIGTERM = (
     "import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
@@ -126,7 +126,7 @@ def test_a_process_that_survives_sigkill_is_an_error_with_a_fix(spawn, monkeypat
 def test_a_process_of_another_root_is_never_ours(tmp_path) -> None:
     """Seen from a chroot the machine's own daemons have the same names and pid-file paths; the root
     directory tells them apart (needs root, as bench does)."""
-    from bench.engine.process_identity import shares_our_root
+    from bench.machine.process_identity import shares_our_root
 
     script = "import os, sys, time; os.chroot(sys.argv[1]); print('in', flush=True); time.sleep(30)"
     jailed = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE)

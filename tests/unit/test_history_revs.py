@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from history_repos import git, tiny_repo
 
-from bench.history.git import HistoryError
+from bench.errors import HistoryError
 from bench.history.revs import resolve, scenario_place, split_revs
 
 

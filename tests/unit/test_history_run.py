@@ -13,10 +13,10 @@ from history_repos import checkout_state, commit, git, tiny_repo
 from hydra.errors import ConfigCompositionException
 from rich.console import Console
 
-from bench.history.git import HistoryError
-from bench.history.model import read_index
+from bench.errors import HistoryError
 from bench.history.run import checked_overrides, run_history
-from bench.results import load
+from bench.store.history_index import read_index
+from bench.store.results import load
 
 
 def _engine(builds: int = 100) -> ScriptedEngine:

@@ -1,14 +1,14 @@
-"""Time and CPU across commits and the change-beyond-noise marks (bench/history/series.py), on synthetic
-rows whose medians and spreads are known; and the history's report sections built from them."""
+"""Time and CPU across commits and the change-beyond-noise marks (bench/analysis/history_series.py), on
+synthetic rows whose medians and spreads are known; and the history's report sections built from them."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from bench.history.model import HistoryIndex, HistoryPoint
-from bench.history.series import FASTER, SLOWER, cpu_seconds, interval_text, series
+from bench.analysis.history_series import FASTER, SLOWER, cpu_seconds, interval_text, series
 from bench.report.sections.history import cell_rows, change_text
+from bench.store.history_index import HistoryIndex, HistoryPoint
 
 CELL = "app|buildkit|none|none"
 BASE = [10.0, 10.2, 9.9, 10.1, 10.0]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.host import client, existing_docker, host_packages, manifest, mounts, prefix, system
 
 SIMULATION = textwrap.dedent(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bench.config import PROJECT_ROOT, ScenarioConfig
-from bench.host.provision import needed_base_images, oci_platforms
+from bench.bases.provision import needed_base_images, oci_platforms
+from bench.composition import PROJECT_ROOT
+from bench.config import ScenarioConfig
 from bench.platforms import host_platform
-from bench.scenario import load_scenario
+from bench.scenario.definition import load_scenario
 
 
 def _needed(path: str, platforms: list[str], **config) -> dict[str, set[str]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.host import sshd_prefix
 from bench.host.sshd_prefix import Relation
 

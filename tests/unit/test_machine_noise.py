@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.config import EngineConfig, QuietConfig
-from bench.engine import lock
-from bench.machine import noise
+from bench.engine import noise
+from bench.machine import lock
 
 STAT = "cpu  1000 0 500 9000 10 0 20 {steal} 0 0\n"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import subprocess
 from dataclasses import asdict
 
-from bench.build_rows import link_fields
-from bench.engine import process_identity
+from bench.machine import process_identity
 from bench.network import link
 from bench.network.link import DOWN, HANDLE, UP, AppliedLink, LinkProfile, is_ours, shaping_commands
+from bench.run.build_rows import link_fields
 
 
 def test_only_the_given_ports_are_shaped_in_both_directions() -> None:

@@ -6,10 +6,10 @@ import json
 import tarfile
 from pathlib import Path
 
+from bench.bases.variants import VARIANT_FILE, variant_archive
 from bench.config import EngineConfig
-from bench.host.base_variants import VARIANT_FILE, variant_archive
 from bench.network import traffic
-from bench.results import BUILDS_FILE, META_FILE, load
+from bench.store.results import BUILDS_FILE, META_FILE, load
 
 AGENT = '"" "docker/26.1.5 containerd-client/1.7.24"'
 WHO, AT = "127.0.0.1 - -", "26/Nov/2026:16:41:25 +0000"

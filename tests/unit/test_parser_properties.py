@@ -24,9 +24,9 @@ from bench.builders.process import STDERR, STDOUT, OutputLine, _blank, read_line
 from bench.builders.rawjson import RawJsonParser
 from bench.config import ScenarioConfig
 from bench.network.traffic import pulled_bytes, served_file_bytes, wheel_downloads
-from bench.output_cap import LineCutter, cut_bytes
-from bench.results import ResultsError, _read_rows
-from bench.scenario import BENCH_YAML_KEYS, ScenarioError, load_scenario, read_bench_yaml
+from bench.safe.output_cap import LineCutter, cut_bytes
+from bench.scenario.definition import BENCH_YAML_KEYS, ScenarioError, load_scenario, read_bench_yaml
+from bench.store.results import ResultsError, _read_rows
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -304,7 +304,7 @@ def test_access_logs_are_counted_line_by_line_without_crashing(lines: list[str])
             assert tuple(count(mixed) - count(lines) for count in counters) == added
 
 
-@pytest.mark.filterwarnings("ignore::bench.results.TornLineWarning")
+@pytest.mark.filterwarnings("ignore::bench.store.results.TornLineWarning")
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(json_values.map(json.dumps), max_size=5), st.binary(max_size=40), st.integers(0, 400))
 def test_json_lines_are_read_or_refused_with_a_results_error(rows: list[str], junk: bytes, cut: int) -> None:

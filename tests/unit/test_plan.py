@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bench.config import BenchConfig, BuilderName, CacheConfig, CacheSource, ChangeKind, PlatformConfig
+from bench.config import BenchConfig, CacheConfig, PlatformConfig
 from bench.plan import cells, make_plan
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 
 def _cells():

@@ -7,19 +7,13 @@ from pathlib import Path
 import pytest
 from fakes import ScriptedBuilder, scripted_context
 
-from bench.config import (
-    BenchConfig,
-    BuilderName,
-    CacheConfig,
-    CacheSource,
-    ChangeKind,
-    ScenarioConfig,
-)
+from bench.config import BenchConfig, CacheConfig, ScenarioConfig
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, cells, make_plan
-from bench.results import RunWriter, load
-from bench.runner import Runner
-from bench.scenario import Scenario, ScenarioError, load_scenario
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario, ScenarioError, load_scenario
+from bench.store.results import RunWriter, load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 
@@ -66,7 +60,8 @@ def test_each_variant_builds_its_dockerfile_and_rows_carry_it(tmp_path: Path) ->
     )
     builder = ScriptedBuilder("buildkit", [1.0, 2.0])
     runner = Runner(
-        scripted_context(scenario, {"buildkit": builder}), RunWriter(tmp_path / "run", {"run_id": "r"})
+        scripted_context(scenario, {"buildkit": builder}, workroot=tmp_path / "builds"),
+        RunWriter(tmp_path / "run", {"run_id": "r"}),
     )
     plan_cells = [
         Cell("proj", BuilderName.buildkit, CacheSource.none, ChangeKind.none, variant=v)

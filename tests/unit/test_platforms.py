@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bench import platforms
-from bench.config import BenchConfig, compose
+from bench.composition import compose
+from bench.config import BenchConfig
 from bench.engine.image_platform import machine_problem, split_reference
 from bench.engine.probe import platform_emulation
 from bench.errors import ConfigError

@@ -1,4 +1,4 @@
-"""The scenario directory's git state (bench/provenance.py) in a real temporary repository."""
+"""The scenario directory's git state (bench/run/provenance.py) in a real temporary repository."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.provenance import ScenarioGit, scenario_git
+from bench.run.provenance import ScenarioGit, scenario_git
 
 
 def git(repo: Path, *args: str) -> str:

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from bench import stats
-from bench.pull_vs_rebuild import crossover_bandwidth, format_bandwidth, pull_vs_rebuild
+from bench.analysis import stats
+from bench.analysis.pull_vs_rebuild import crossover_bandwidth, format_bandwidth, pull_vs_rebuild
 
 
 def test_crossover_is_where_the_extra_bytes_cost_the_time_saved() -> None:

@@ -17,16 +17,16 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
-from bench import stats
+from bench.analysis import error_lines, stats
 from bench.report import cells as tables
 from bench.report import comparisons
-from bench.report.exporter import write_summary
+from bench.report.export import render
+from bench.report.export.markdown import markdown_table
 from bench.report.figures import FigureFile
-from bench.report.markdown import markdown_table, render_markdown
+from bench.report.files import print_report, write_summary
 from bench.report.model import Report, build_report
-from bench.report.sections import SUMMARY_SECTIONS
-from bench.report.terminal import print_report
-from bench.results import Run
+from bench.report.sections import SUMMARY_SECTIONS, document
+from bench.store.results import Run
 
 N = 199  # resamples: the tables only need an interval, not a precise one
 
@@ -196,7 +196,9 @@ def test_first_error_line_names_a_full_disk_before_dockers_summary() -> None:
         "mkdir: can't create directory '/out': No space left on device\n"
         "ERROR: failed to solve: process did not complete successfully: exit code: 1\n"
     )
-    assert tables.first_error_line(tail) == "mkdir: can't create directory '/out': No space left on device"
+    assert (
+        error_lines.first_error_line(tail) == "mkdir: can't create directory '/out': No space left on device"
+    )
 
 
 def test_first_error_line_keeps_a_full_disk_at_the_end_of_a_long_buildkit_chain() -> None:
@@ -207,16 +209,18 @@ def test_first_error_line_keeps_a_full_disk_at_the_end_of_a_long_buildkit_chain(
         "/var/lib/bench/faults/data/containerd/daemon/io.containerd.snapshotter.v1.overlayfs/snapshots/"
         "new-3872328719: no space left on device: unknown"
     )
-    line = tables.first_error_line(f"{chain}\nDockerfile:24\nERROR: failed to solve: failed to prepare\n")
-    assert len(line) <= tables.ERROR_LINE_MAX
+    line = error_lines.first_error_line(
+        f"{chain}\nDockerfile:24\nERROR: failed to solve: failed to prepare\n"
+    )
+    assert len(line) <= error_lines.ERROR_LINE_MAX
     assert line.startswith("[test] COPY tests/check.sh /tests/check.sh: failed to prepare")
     assert line.endswith(" … no space left on device: unknown")
 
 
 def test_first_error_line_falls_back_to_last_line_and_truncates() -> None:
-    assert tables.first_error_line("step 1\nstep 2\nexit code 3\n") == "exit code 3"
-    assert tables.first_error_line(None) == ""
-    assert len(tables.first_error_line("error " + "x" * 500)) == tables.ERROR_LINE_MAX
+    assert error_lines.first_error_line("step 1\nstep 2\nexit code 3\n") == "exit code 3"
+    assert error_lines.first_error_line(None) == ""
+    assert len(error_lines.first_error_line("error " + "x" * 500)) == error_lines.ERROR_LINE_MAX
 
 
 def test_flag_list_accepts_what_the_store_returns() -> None:
@@ -257,7 +261,7 @@ def test_markdown_table_escapes_pipes_and_newlines() -> None:
 
 def test_summary_md_has_every_section(report: Report) -> None:
     figure = FigureFile("summary.png", "Build times, every repetition", "points")
-    text = render_markdown(report, [figure], sections=SUMMARY_SECTIONS, kind="summary")
+    text = render(document(report, [figure], SUMMARY_SECTIONS, "summary"), "markdown")
     assert text.startswith("# Build benchmark summary: multistage, secrets")
     assert "### Scenario `multistage`" in text and "### Scenario `secrets`" in text
     assert "](summary.png)" in text
@@ -288,7 +292,8 @@ def test_write_summary_draws_the_figure_it_links(report: Report, tmp_path: Path)
 
 def test_summary_modules_do_not_load_matplotlib_until_a_figure_is_drawn() -> None:
     code = (
-        "import sys, bench.report.markdown, bench.report.terminal, bench.report.exporter\n"
+        "import sys, bench.report.files, bench.report.export\n"
+        "bench.report.export.formats()\n"
         "import bench.report.cells\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'\n"
     )
@@ -332,11 +337,11 @@ def test_cpu_and_parallelism_per_cell_from_the_successful_measured_builds(builds
 
 
 def test_the_summary_shows_cpu_beside_time_only_where_rows_have_it(builds: pd.DataFrame) -> None:
-    text = render_markdown(report_of(_with_cost(builds)), [], sections=SUMMARY_SECTIONS, kind="summary")
+    text = render(document(report_of(_with_cost(builds)), [], SUMMARY_SECTIONS, "summary"), "markdown")
     assert "| 95% CI (s) | CPU (s) | parallelism | outliers |" in text
     buildkit = next(ln for ln in text.splitlines() if ln.startswith("| none | none | buildkit | 6 |"))
     assert "| 20.3 | 2.00 |" in buildkit  # 2 x 10.15 s, 2 cores
     secrets = next(ln for ln in text.splitlines() if ln.startswith("| none | none | buildkit | 4 |"))
     assert "| - | - |" in secrets
-    plain = render_markdown(report_of(builds), [], sections=SUMMARY_SECTIONS, kind="summary")
+    plain = render(document(report_of(builds), [], SUMMARY_SECTIONS, "summary"), "markdown")
     assert "CPU (s)" not in plain and "parallelism" not in plain

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from report_runs import COLD_WIN, write_run
 
-from bench.report import claims, stage_overlap
+from bench.report import stage_overlap
+from bench.report.claims import registry as claims
 from bench.report.model import build_report
-from bench.results import load
+from bench.store.results import load
 
 N = 499
 

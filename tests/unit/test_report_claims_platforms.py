@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from bench import platforms
-from bench.report.claims import CLAIMS
-from bench.report.claims_caches import check_c4
-from bench.report.claims_platforms import check_c7, dockerfile_of
+from bench.report.claims.caches import check_c4
+from bench.report.claims.platforms import check_c7, dockerfile_of
+from bench.report.claims.registry import CLAIMS
 from bench.report.verdicts import MIXED, NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Evidence
 
 C4, C7 = (next(c for c in CLAIMS if c.id == i) for i in ("C4", "C7"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bench.report.claims import CHECKS, CLAIMS
-from bench.report.claims_secrets import check_c5, location_kind
+from bench.report.claims.registry import CHECKS, CLAIMS
+from bench.report.claims.secrets import check_c5, location_kind
 from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Evidence
 
 C5 = next(c for c in CLAIMS if c.id == "C5")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from report_runs import COLD_WIN, ENVIRONMENT, write_run
 
+from bench.analysis.stats import Interval
 from bench.report import compare as cmp
-from bench.results import load
-from bench.stats import Interval
+from bench.store.results import load
 
 N = 499
 

@@ -10,12 +10,13 @@ import pytest
 from report_runs import COLD_WIN, write_run
 from rich.console import Console
 
-from bench.report import claims, conditions
+from bench.report import conditions
+from bench.report.claims import registry as claims
+from bench.report.export.terminal import print_blocks
 from bench.report.model import build_report
 from bench.report.sections.talk import claims as talk_section
-from bench.report.terminal import print_blocks
 from bench.report.verdicts import ConditionVerdict
-from bench.results import load
+from bench.store.results import load
 
 N = 499
 

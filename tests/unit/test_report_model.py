@@ -13,13 +13,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.config import PROJECT_ROOT
-from bench.report import claims
+from bench.composition import PROJECT_ROOT
+from bench.report.claims import registry as claims
+from bench.report.export import render
 from bench.report.figures import draw_all
 from bench.report.figures.timeline import representative
-from bench.report.markdown import render_markdown
 from bench.report.model import build_report
-from bench.results import load
+from bench.report.sections import document
+from bench.store.results import load
 
 TINY = PROJECT_ROOT / "tests" / "fixtures" / "runs" / "tiny"
 REFERENCE = PROJECT_ROOT / "results" / "reference" / "multistage"
@@ -73,7 +74,7 @@ def test_c1_on_the_reference_run_reads_the_real_mechanisms() -> None:
 
 
 def test_markdown_matches_the_golden_file(tiny, tmp_path: Path) -> None:
-    text = render_markdown(tiny, draw_all(tiny, tmp_path))
+    text = render(document(tiny, draw_all(tiny, tmp_path)), "markdown")
     if os.environ.get("BENCH_UPDATE_GOLDEN"):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")

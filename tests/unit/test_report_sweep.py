@@ -9,13 +9,14 @@ import pytest
 from report_runs import COLD_WIN, write_run
 
 from bench.report import cells as tables
-from bench.report.claims import CLAIMS
-from bench.report.claims_engines import check_c12
-from bench.report.markdown import render_markdown
+from bench.report.claims.engines import check_c12
+from bench.report.claims.registry import CLAIMS
+from bench.report.export import render
 from bench.report.model import build_report
-from bench.report.sweep import COMPLETE, MISSING, NO_RUN, PARTIAL, print_sweep, sweep_jobs
+from bench.report.sections import document
 from bench.report.verdicts import Evidence
-from bench.results import load
+from bench.store.results import load
+from bench.sweep.jobs import COMPLETE, MISSING, NO_RUN, PARTIAL, print_sweep, sweep_jobs
 
 C12 = next(c for c in CLAIMS if c.id == "C12")
 
@@ -58,9 +59,9 @@ def test_the_engine_is_a_dimension_only_when_the_rows_hold_several(tmp_path: Pat
     assert set(merged.builder_speedups["engine"]) == {"overlay2", "ssh-local"}
     single = build_report(runs[:1], n_resamples=200)
     assert "engine" not in tables.cell_keys(single.builds) and "engine" not in single.cells.columns
-    text = render_markdown(merged, [])
+    text = render(document(merged, []), "markdown")
     assert "## Engines" in text and "ssh://root@bench-ssh-local" in text and "daemon-2" in text
-    assert "## Engines" not in render_markdown(single, [])
+    assert "## Engines" not in render(document(single, []), "markdown")
 
 
 def test_c12_is_supported_by_two_daemons_one_over_ssh(tmp_path: Path) -> None:
@@ -128,7 +129,7 @@ def test_a_sweep_that_lost_jobs_names_them(tmp_path: Path, capsys: pytest.Captur
     assert lines[0] == f"Sweep `{sweep}`: 1 of 4 jobs complete."
     assert any(line.startswith("- missing: `engine=overlay2 scenario=multistage") for line in lines)
     report = build_report([load(sweep / "0_tiny_ssh-local")], n_resamples=200)
-    assert "1 of 4 jobs complete" in render_markdown(report, [])
+    assert "1 of 4 jobs complete" in render(document(report, []), "markdown")
 
 
 def test_a_complete_sweep_exits_0(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fakes import stored_row
 
-from bench.results import (
+from bench.store.results import (
     BUILDS_FILE,
     META_FILE,
     SCHEMA_VERSION,
@@ -20,7 +20,7 @@ from bench.results import (
     ends_torn,
     load,
 )
-from bench.rows import BuildRow, StepRow, added_by
+from bench.store.rows import BuildRow, StepRow, added_by
 
 
 def _row(seq: int, wall: float | None, outcome: str = "ok") -> BuildRow:
@@ -104,8 +104,8 @@ def test_v1_rows_get_native_platform_and_summarize_without_work_step_columns(tmp
     """Runs from before platforms and work-step counts load with `native` and print a summary."""
     from rich.console import Console
 
+    from bench.report.files import print_report
     from bench.report.model import build_report
-    from bench.report.terminal import print_report
 
     RunWriter(tmp_path, {"run_id": "r1"})
     meta = json.loads((tmp_path / META_FILE).read_text())

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from report_runs import COLD_WIN, write_run
 
-from bench import results
-from bench.results import STEPS_FILE, load
+from bench.store import results
+from bench.store.results import STEPS_FILE, load
 
 
 def test_fast_steps_equal_the_line_by_line_rows(tmp_path: Path) -> None:

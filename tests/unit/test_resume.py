@@ -13,14 +13,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from bench.app import summarize
-from bench.config import BuilderName, CacheSource, ChangeKind
+from bench.builders.records import STOPPED_HERE
 from bench.plan import Cell, Measurement, make_plan
-from bench.records import STOPPED_HERE
-from bench.results import BUILDS_FILE, STEPS_FILE, ResultsError, RunWriter, TornLineWarning, load, read_meta
-from bench.resume import ResumeError, check_config, reopen, resume_point
-from bench.runner import Runner
-from bench.scenario import Scenario
+from bench.run.experiment import summarize
+from bench.run.resume import ResumeError, check_config, reopen, resume_point
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario
+from bench.store.results import (
+    BUILDS_FILE,
+    STEPS_FILE,
+    ResultsError,
+    RunWriter,
+    TornLineWarning,
+    load,
+    read_meta,
+)
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 CONFIG_YAML = "repetitions: 3\nwarmup: 1\nseed: 7\n"
 STEPS_PER_BUILD = 3
@@ -48,7 +56,13 @@ def _builders(interrupt_at: int | None = None) -> dict[str, ScriptedBuilder]:
 
 
 def _runner(tmp_path: Path, writer: RunWriter, builders: dict, resumed: bool = False) -> Runner:
-    context = scripted_context(_scenario(tmp_path), builders, run_id=writer.meta["run_id"], resumed=resumed)
+    context = scripted_context(
+        _scenario(tmp_path),
+        builders,
+        run_id=writer.meta["run_id"],
+        resumed=resumed,
+        workroot=tmp_path / "builds",
+    )
     return Runner(context, writer)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fakes import stored_row
 
-from bench.results import (
+from bench.store.results import (
     BUILD_COLUMNS,
     V2_BUILD_COLUMNS,
     V3_BUILD_COLUMNS,
@@ -17,7 +17,7 @@ from bench.results import (
     RunWriter,
     load,
 )
-from bench.rows import BuildRow, StepRow, added_by
+from bench.store.rows import BuildRow, StepRow, added_by
 
 #: The fields every row must be given (a cell's identity and outcome); stored_row fills them.
 REQUIRED = {f.name for f in fields(BuildRow) if f.default is MISSING and f.default_factory is MISSING}

@@ -19,9 +19,9 @@ import pytest
 from omegaconf import OmegaConf
 
 from bench.cli import main
-from bench.config import compose, composed
-from bench.results import SCHEMA_VERSION
-from bench.run_input import MAX_BUILDS
+from bench.composition import compose, composed
+from bench.run.input_checks import MAX_BUILDS
+from bench.store.results import SCHEMA_VERSION
 
 
 def _safe_engine(tmp_path: Path) -> list[str]:
@@ -96,7 +96,7 @@ def test_an_enormous_plan_is_refused_with_its_size_and_how_to_go_on(capsys, tmp_
 
 
 def test_the_largest_plan_allowed_passes_the_check(tmp_path: Path) -> None:
-    from bench.run_input import checked_input
+    from bench.run.input_checks import checked_input
 
     _, plan = checked_input(compose(["scenario=tiny", "warmup=0", f"repetitions={MAX_BUILDS // 4}"]))
     assert len(plan) == MAX_BUILDS

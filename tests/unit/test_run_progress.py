@@ -10,9 +10,9 @@ import pytest
 from fakes import stored_row
 from rich.console import Console
 
-from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.plan import Cell, Measurement
-from bench.run_progress import LiveBar, RunClock, clock_text, run_progress, shows_live
+from bench.run.progress import LiveBar, RunClock, clock_text, run_progress, shows_live
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 

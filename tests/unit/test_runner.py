@@ -7,13 +7,19 @@ from pathlib import Path
 import pytest
 from fakes import ScriptedBuilder, scripted_context
 
-from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
+from bench.config import EngineConfig
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, make_plan
-from bench.quality import COLD_HAD_CACHED_STEPS, ENGINE_NOT_EMPTY, ENGINE_NOT_OWNED, WARM_NO_CACHED_STEPS
-from bench.results import RunWriter, load
-from bench.runner import Runner
-from bench.scenario import Scenario
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario
+from bench.store.quality import (
+    COLD_HAD_CACHED_STEPS,
+    ENGINE_NOT_EMPTY,
+    ENGINE_NOT_OWNED,
+    WARM_NO_CACHED_STEPS,
+)
+from bench.store.results import RunWriter, load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 LEFTOVER = EngineContents(0, 0, 3, 200_000_000, 2, 1)
@@ -28,7 +34,13 @@ def _scenario(tmp_path: Path) -> Scenario:
 
 
 def _runner(tmp_path: Path, builders: dict, reset=lambda: EMPTY, owned: bool = True) -> Runner:
-    context = scripted_context(_scenario(tmp_path), builders, reset=reset, engine=EngineConfig(owned=owned))
+    context = scripted_context(
+        _scenario(tmp_path),
+        builders,
+        reset=reset,
+        engine=EngineConfig(owned=owned),
+        workroot=tmp_path / "builds",
+    )
     return Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
 
 
@@ -120,7 +132,7 @@ def test_ctrl_c_keeps_rows_measured_so_far(tmp_path: Path) -> None:
     tally = runner.run(make_plan(_cells(CacheSource.none), repetitions=5, warmup=0, seed=0))
     assert tally.interrupted and tally.measured == 2
     assert len(load(tmp_path / "run").builds) == 2
-    assert not runner.workroot.exists(), "temporary build contexts left behind"
+    assert list(runner.context.workroot.iterdir()) == [], "temporary build contexts left behind"
 
 
 @pytest.mark.parametrize(

@@ -10,20 +10,11 @@ from pathlib import Path
 from fakes import ScriptedBuilder, ScriptedEngine
 from rich.console import Console
 
-from bench.app import EXIT_FAILED_BUILDS, EXIT_OK, run_experiment
-from bench.config import (
-    BenchConfig,
-    BuilderConfig,
-    BuilderName,
-    CacheConfig,
-    CacheSource,
-    ChangeKind,
-    EngineConfig,
-    Pairing,
-    ScenarioConfig,
-)
+from bench.config import BenchConfig, BuilderConfig, CacheConfig, EngineConfig, ScenarioConfig
 from bench.plan import Cell, blocks, make_plan, pairs
-from bench.results import META_FILE, load
+from bench.run.experiment import EXIT_FAILED_BUILDS, EXIT_OK, run_experiment
+from bench.store.results import META_FILE, load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind, Pairing
 
 TINY = Path(__file__).parents[1] / "fixtures" / "scenarios" / "tiny"
 

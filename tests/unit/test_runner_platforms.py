@@ -6,12 +6,12 @@ from pathlib import Path
 
 from fakes import ScriptedBuilder, scripted_context
 
-from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, make_plan
-from bench.results import RunWriter, load
-from bench.runner import Runner
-from bench.scenario import Scenario
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario
+from bench.store.results import RunWriter, load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 
@@ -21,7 +21,10 @@ def _runner(tmp_path: Path, builder: ScriptedBuilder, check) -> Runner:
     directory.mkdir()
     (directory / "Dockerfile").write_text("FROM scratch\n")
     context = scripted_context(
-        Scenario("proj", directory, "Dockerfile"), {"buildkit": builder}, check_image=check
+        Scenario("proj", directory, "Dockerfile"),
+        {"buildkit": builder},
+        check_image=check,
+        workroot=tmp_path / "builds",
     )
     return Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
 

@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 from fakes import ScriptedBuilder, scripted_context
 
-from bench.config import BuilderName, CacheSource, ChangeKind, EngineConfig
+from bench.config import EngineConfig
 from bench.engine import health
 from bench.engine.contents import EngineContents
 from bench.engine.health import Blocked
 from bench.engine.probe import Capability
 from bench.plan import Cell, make_plan
-from bench.results import RunWriter, load
-from bench.runner import Runner
-from bench.scenario import Scenario
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario
+from bench.store.results import RunWriter, load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
 GONE = Blocked("engine 'faults' stopped answering: no daemon answers", "bench engine up engine=faults")
@@ -27,7 +28,9 @@ def _runner(tmp_path: Path, builder: ScriptedBuilder, health, reset=lambda: EMPT
     directory.mkdir()
     (directory / "Dockerfile").write_text("FROM scratch\n")
     scenario = Scenario("proj", directory, "Dockerfile", {})
-    context = scripted_context(scenario, {"buildkit": builder}, reset=reset, health=health)
+    context = scripted_context(
+        scenario, {"buildkit": builder}, reset=reset, health=health, workroot=tmp_path / "builds"
+    )
     return Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
 
 
@@ -48,7 +51,7 @@ def test_a_failure_the_engine_caused_stops_the_run_after_writing_its_row(tmp_pat
     builds = load(tmp_path / "run").builds
     assert list(builds["outcome"]) == ["ok", "interrupted"], "no measurement: --resume builds it again"
     assert builds["notes"].iloc[1] == [f"the run stopped here: {GONE.what}"]
-    assert not runner.workroot.exists()
+    assert list(runner.context.workroot.iterdir()) == [], "temporary build contexts left behind"
 
 
 def test_a_build_that_failed_on_its_own_lets_the_matrix_go_on(tmp_path: Path) -> None:

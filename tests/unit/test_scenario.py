@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.changes import copy_scenario
-from bench.config import PROJECT_ROOT, ScenarioConfig
-from bench.scenario import ScenarioError, load_scenario
+from bench.composition import PROJECT_ROOT
+from bench.config import ScenarioConfig
+from bench.scenario.changes import copy_scenario
+from bench.scenario.definition import ScenarioError, load_scenario
 
 SCENARIOS = PROJECT_ROOT / "scenarios"
 

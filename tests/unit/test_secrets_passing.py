@@ -12,8 +12,8 @@ import pytest
 from fakes import ScriptedBuilder
 
 from bench.builders.dockerfile import read_dockerfile, read_instructions
-from bench.config import PROJECT_ROOT
-from bench.records import BuildRecord, BuildRequest, Outcome, Step
+from bench.builders.records import BuildRecord, BuildRequest, Outcome, Step
+from bench.composition import PROJECT_ROOT
 from bench.secrets import server
 from bench.secrets.passing import TokenBuilder, TokenNeeds, given_token, redact_record, token_needs
 from bench.secrets.token import RunToken
@@ -124,7 +124,7 @@ def test_the_server_refuses_without_the_token(tmp_path: Path, token: RunToken) -
 
 
 def test_the_server_refuses_a_busy_port(tmp_path: Path, token: RunToken) -> None:
-    from bench.engine.errors import EngineError
+    from bench.errors import EngineError
 
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -15,12 +15,12 @@ from engine_setup import compose_config
 from bench.audit.key_material import is_private_key, private_key_parts
 from bench.audit.leaks import Matcher, read_secret_file
 from bench.builders.dockerfile import read_dockerfile
-from bench.config import PROJECT_ROOT
-from bench.records import BuildRecord, BuildRequest, Outcome, Step
-from bench.report.claims import CHECKS, CLAIMS
-from bench.report.claims_ssh import check_c6
+from bench.builders.records import BuildRecord, BuildRequest, Outcome, Step
+from bench.composition import PROJECT_ROOT
+from bench.report.claims.registry import CHECKS, CLAIMS
+from bench.report.claims.ssh import check_c6
 from bench.report.verdicts import NOT_MEASURED, NOT_SUPPORTED, SUPPORTED, Evidence
-from bench.scenario import load_scenario
+from bench.scenario.definition import load_scenario
 from bench.secrets.git_repo import make_repository
 from bench.secrets.git_server import sshd_config
 from bench.secrets.ssh_keys import RunKeys

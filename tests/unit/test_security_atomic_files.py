@@ -1,5 +1,5 @@
 """run.json and manifest.json are replaced whole through a temporary file of a unique name, fsynced with
-their directory (bench/atomic_file.py); an empty or unreadable run.json, what a power cut leaves, is a
+their directory (bench/safe/atomic_file.py); an empty or unreadable run.json, what a power cut leaves, is a
 ResultsError naming the file and what to do. Issue 21, item 11."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bench import atomic_file
 from bench.host import manifest
-from bench.results import META_FILE, ResultsError, RunWriter, load, read_meta
+from bench.safe import atomic_file
+from bench.store.results import META_FILE, ResultsError, RunWriter, load, read_meta
 
 pytestmark = pytest.mark.security
 BENCH = Path(sys.executable).with_name("bench")

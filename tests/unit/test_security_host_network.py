@@ -12,9 +12,10 @@ import pytest
 from fakes import ScriptedBuilder, ScriptedEngine
 from rich.console import Console
 
-from bench.app import EXIT_OK, run_experiment
-from bench.config import BenchConfig, BuilderName, CacheConfig, CacheSource, EngineConfig, ScenarioConfig
-from bench.results import META_FILE
+from bench.config import BenchConfig, CacheConfig, EngineConfig, ScenarioConfig
+from bench.run.experiment import EXIT_OK, run_experiment
+from bench.store.results import META_FILE
+from bench.vocabulary import BuilderName, CacheSource
 
 pytestmark = pytest.mark.security
 

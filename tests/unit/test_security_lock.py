@@ -1,4 +1,4 @@
-"""The machine lock (bench/engine/lock.py) against a real second user: a directory or lock file another
+"""The machine lock (bench/machine/lock.py) against a real second user: a directory or lock file another
 user prepared is refused with one line naming it and how to remove it, and nothing is touched, not even
 the file a planted symlink points at. Issue 21, item 1.
 
@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from bench.config import EngineConfig
-from bench.engine import lock
+from bench.machine import lock
 
 pytestmark = pytest.mark.security
 TINY = Path(__file__).parents[1] / "fixtures" / "scenarios" / "tiny"

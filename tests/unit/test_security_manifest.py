@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.host import client, manifest
 
 pytestmark = pytest.mark.security

@@ -16,7 +16,7 @@ from bench.builders.legacy import legacy_record
 from bench.builders.legacy_log import LegacyLogParser, parse_legacy_log
 from bench.builders.process import STDERR, STDOUT, OutputLine, ProcessRun, run_timed
 from bench.builders.rawjson import RawJsonParser
-from bench.rows import StepRow
+from bench.store.rows import StepRow
 
 pytestmark = pytest.mark.security
 

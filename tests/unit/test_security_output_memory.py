@@ -18,8 +18,8 @@ from python_on_whales import DockerClient
 from bench.builders.buildkit import BuildKitBuilder
 from bench.builders.legacy_log import LegacyLogParser
 from bench.builders.process import STDERR, LineConsumer, ProcessRun, run_timed
-from bench.output_cap import LINE_BYTES, TAIL_LINES
-from bench.records import BuildRequest, Outcome
+from bench.builders.records import BuildRequest, Outcome
+from bench.safe.output_cap import LINE_BYTES, TAIL_LINES
 
 pytestmark = pytest.mark.security
 

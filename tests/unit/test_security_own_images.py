@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.config import compose
+from bench.composition import compose
 from bench.errors import ConfigError
 
 pytestmark = pytest.mark.security
@@ -46,9 +46,9 @@ def test_only_this_run_s_images_are_its_own() -> None:
 
 
 def test_a_cache_ref_names_its_engine_and_run() -> None:
-    from bench.config import BuilderName, CacheSource, ChangeKind
     from bench.plan import Cell, Measurement
-    from bench.runner import cache_ref
+    from bench.run.runner import cache_ref
+    from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
     cell = Cell("tiny", BuilderName.buildkit, CacheSource.registry_max, ChangeKind.source)
     m = Measurement(cell=cell, seq=4, round=0, repetition=0, warmup=False)

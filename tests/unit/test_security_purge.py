@@ -22,13 +22,14 @@ from bench.host import manifest
 
 pytestmark = pytest.mark.security
 
-#: purge's own functions that delete paths: every other private step of bench/host/purge.py is stubbed
+#: purge's own functions that delete paths: every other private step of bench/stack/purge.py is stubbed
 DELETES = {"_remove_recorded", "_recorded_paths", "_remove_path", "_trusted_manifest", "_unrecorded"}
 DELETES |= {"_roots"}  # the deletion step of purge before the manifest's record
 DRIVER = f"""
 import json, sys
 from pathlib import Path
-from bench.host import binfmt, host_packages, purge
+from bench.host import binfmt, host_packages
+from bench.stack import purge
 purge.RUN_ROOT = Path(sys.argv[1])
 for name, value in list(vars(purge).items()):
     if name.startswith("_") and callable(value) and name not in {DELETES!r} and not isinstance(value, type):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from test_services_registry_gc import _engine, _fake, _run_dir
 
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
 from bench.services import registry_gc
 
 pytestmark = pytest.mark.security

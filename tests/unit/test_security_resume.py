@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from fakes import ScriptedBuilder, scripted_context
 
-from bench.config import BuilderName, CacheSource, ChangeKind
 from bench.engine.health import Blocked
 from bench.plan import Cell, Measurement, make_plan
-from bench.results import BUILDS_FILE, STEPS_FILE, RunWriter, load, read_meta
-from bench.resume import reopen, resume_point, rows_on_disk
-from bench.runner import Runner
-from bench.scenario import Scenario
+from bench.run.resume import reopen, resume_point, rows_on_disk
+from bench.run.runner import Runner
+from bench.scenario.definition import Scenario
+from bench.store.results import BUILDS_FILE, STEPS_FILE, RunWriter, load, read_meta
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 pytestmark = pytest.mark.security
 
@@ -56,7 +56,14 @@ def _run(tmp_path: Path, writer: RunWriter, plan: list[Measurement], failing: in
             return record
 
     builders = {name: Builder(name, [1.0] * 10) for name in ("buildkit", "legacy")}
-    context = scripted_context(_scenario(tmp_path), builders, run_id="r1", resumed=resumed, health=_health)
+    context = scripted_context(
+        _scenario(tmp_path),
+        builders,
+        run_id="r1",
+        resumed=resumed,
+        health=_health,
+        workroot=tmp_path / "builds",
+    )
     return Runner(context, writer).run(plan)
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from bench.cli import main
 from bench.config import EngineConfig
-from bench.engine.lock import engine_lock
+from bench.machine.lock import engine_lock
 
 pytestmark = pytest.mark.security
 RUN = "results/2026-12-01_the-run-in-progress"
@@ -25,7 +25,7 @@ def _must_not_run(*_args: object, **_kwargs: object) -> None:
 def test_purge_refuses_while_a_run_holds_the_machine_lock(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bench.host import purge
+    from bench.stack import purge
 
     monkeypatch.setattr(purge, "purge", _must_not_run)
     monkeypatch.setattr(purge, "plan", lambda engines: ["delete everything"])

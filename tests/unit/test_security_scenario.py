@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 from fakes import ScriptedBuilder
 
-from bench.changes import apply_change, break_test, copy_scenario
-from bench.config import ChangeKind, ScenarioConfig, compose
+from bench.builders.records import BuildRequest
+from bench.composition import compose
+from bench.config import ScenarioConfig
 from bench.errors import BenchError
-from bench.records import BuildRequest
-from bench.run_input import checked_input
-from bench.scenario import ScenarioError, load_scenario
+from bench.run.input_checks import checked_input
+from bench.scenario.changes import apply_change, break_test, copy_scenario
+from bench.scenario.definition import ScenarioError, load_scenario
+from bench.vocabulary import ChangeKind
 
 pytestmark = pytest.mark.security
 
@@ -193,8 +195,9 @@ def test_a_change_given_an_absolute_path_writes_nothing_outside(tmp_path: Path) 
 
 
 def test_changes_raise_bench_errors_with_a_fix(tmp_path: Path) -> None:
-    """Item 15: what bench/changes.py refuses is one line with a fix, never a bare FileNotFoundError."""
-    from bench.changes import ChangeError, changed_build_args, variant_ref
+    """Item 15: what bench/scenario/changes.py refuses is one line with a fix, never a bare
+    FileNotFoundError."""
+    from bench.scenario.changes import ChangeError, changed_build_args, variant_ref
 
     context = copy_scenario(_scenario(tmp_path), parent=tmp_path)
     refusals = [

@@ -1,6 +1,6 @@
-"""What a run killed with SIGKILL leaves (bench/scratch.py, bench/secrets/leftovers.py): its build contexts
-in /tmp/bench-run-*, its secret directory in /dev/shm/bench-secret-* (a token, an SSH key) and the secrets
-scenario's servers. The next run's start sweeps the directories whose run is gone, and only those: a
+"""What a run killed with SIGKILL leaves (bench/safe/scratch.py, bench/secrets/leftovers.py): its build
+contexts in /tmp/bench-run-*, its secret directory in /dev/shm/bench-secret-* (a token, an SSH key) and the
+secrets scenario's servers. The next run's start sweeps the directories whose run is gone, and only those: a
 symlink, another user's directory, a living run's and an older bench's are left; `bench engine purge`
 stops the servers. Issue 21, item 2.
 
@@ -26,9 +26,10 @@ import pytest
 from fakes import ScriptedBuilder, ScriptedEngine
 from rich.console import Console
 
-from bench.app import run_experiment
-from bench.config import BenchConfig, CacheConfig, CacheSource, EngineConfig, ScenarioConfig
+from bench.config import BenchConfig, CacheConfig, EngineConfig, ScenarioConfig
+from bench.run.experiment import run_experiment
 from bench.services import service, sshd
+from bench.vocabulary import CacheSource
 
 pytestmark = pytest.mark.security
 TESTS = Path(__file__).parents[1]
@@ -41,8 +42,9 @@ from pathlib import Path
 sys.path.insert(0, {str(TESTS)!r})
 from fakes import ScriptedBuilder, ScriptedEngine
 from rich.console import Console
-from bench.app import run_experiment
-from bench.config import BenchConfig, CacheConfig, CacheSource, EngineConfig, ScenarioConfig
+from bench.run.experiment import run_experiment
+from bench.config import BenchConfig, CacheConfig, EngineConfig, ScenarioConfig
+from bench.vocabulary import CacheSource
 from bench.secrets import git_repo, git_server, server, ssh_agent
 from bench.secrets.ssh_keys import RunKeys
 from bench.secrets.token import RunToken
@@ -186,7 +188,8 @@ PURGE = """
 import json, sys
 from bench.config import EngineConfig
 from bench.engine import daemon
-from bench.host import binfmt, host_packages, purge
+from bench.host import binfmt, host_packages
+from bench.stack import purge
 for name, value in list(vars(purge).items()):
     if name.startswith("_") and name != "_stop" and callable(value) and not isinstance(value, type):
         setattr(purge, name, lambda *args, **kwargs: [])  # nothing else is stopped, removed or deleted

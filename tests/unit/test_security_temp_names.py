@@ -13,12 +13,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bench import columnar
 from bench.cluster import sacct_shim, slurm_conf
 from bench.cluster.layout import ClusterPaths
 from bench.cluster.machine import MachineFacts
-from bench.history.model import HistoryIndex
-from bench.results import STEPS_FILE
+from bench.store import columnar
+from bench.store.history_index import HistoryIndex
+from bench.store.results import STEPS_FILE
 
 pytestmark = pytest.mark.security
 VICTIM = b"a file bench must not write\n"

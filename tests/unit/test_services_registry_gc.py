@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bench.config import EngineConfig
-from bench.engine.errors import EngineError
-from bench.engine.lock import engine_lock
+from bench.errors import EngineError
+from bench.machine.lock import engine_lock
 from bench.services import registry, registry_gc, registry_manifests
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from bench.engine import process_identity
-from bench.engine.errors import EngineError
+from bench.errors import EngineError
+from bench.machine import process_identity
 from bench.services import service
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bench.shared_caches import shared_cache_evidence, summary_lines
+from bench.analysis.shared_caches import shared_cache_evidence, summary_lines
 
 
 def test_cached_work_steps_are_counted_per_priming_builder() -> None:

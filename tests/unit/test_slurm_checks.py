@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import slurm_checks
+from bench.cluster import slurm_checks
 
 PING_UP = "Slurmctld(primary) at bench-node is UP"
 PING_DOWN = "Slurmctld(primary) at bench-node is DOWN"

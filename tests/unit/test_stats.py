@@ -1,4 +1,4 @@
-"""bench.stats against direct numpy/scipy computations and synthetic samples with known answers."""
+"""bench.analysis.stats against direct numpy/scipy computations and synthetic samples with known answers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from bench import stats
+from bench.analysis import stats
 
 N = 999  # resamples: enough for stable limits on these samples, fast enough for a unit test
 

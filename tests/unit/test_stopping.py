@@ -8,23 +8,21 @@ from pathlib import Path
 from fakes import ScriptedBuilder, ScriptedEngine
 from rich.console import Console
 
-from bench.app import EXIT_FAILED_BUILDS, EXIT_INTERRUPTED, EXIT_OK, run_experiment
+from bench.builders.records import BuildRequest
 from bench.config import (
     BenchConfig,
     BuilderConfig,
-    BuilderName,
     CacheConfig,
-    CacheSource,
-    ChangeKind,
     EngineConfig,
     PlatformConfig,
     PrecisionConfig,
     ScenarioConfig,
 )
 from bench.plan import Cell, Measurement
-from bench.records import BuildRequest
-from bench.results import load
-from bench.stopping import Stopping, StopRule, error_signature
+from bench.run.experiment import EXIT_FAILED_BUILDS, EXIT_INTERRUPTED, EXIT_OK, run_experiment
+from bench.run.stopping import Stopping, StopRule, error_signature
+from bench.store.results import load
+from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 TINY = Path(__file__).parents[1] / "fixtures" / "scenarios" / "tiny"
 COLD = Cell("s", BuilderName.buildkit, CacheSource.none, ChangeKind.none)

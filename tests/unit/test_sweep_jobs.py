@@ -12,9 +12,9 @@ from report_runs import COLD_WIN, write_run
 from rich.console import Console
 from submitit.core.utils import DelayedSubmission
 
-from bench.report import sweep_scheduler
 from bench.report.commands import report
-from bench.report.sweep import (
+from bench.sweep import scheduler as sweep_scheduler
+from bench.sweep.jobs import (
     COMPLETE,
     FAILED_BUILDS,
     MISSING,

@@ -10,8 +10,8 @@ HELP = "stop the engine and its registry (their data stay)"
 
 
 def main(args: list[str]) -> int:
-    from bench.engine import lifecycle
     from bench.engine.outside_runs import no_run_meanwhile
+    from bench.stack import lifecycle
 
     engine = arguments.composed(f"engine {NAME}", HELP, args).engine
     with no_run_meanwhile(f"bench engine {NAME} engine={engine.name}", engine):

@@ -17,7 +17,7 @@ HELP = "remove everything bench installed or started: daemons, prefix, data, bin
 
 def engines_bench_starts() -> list[EngineConfig]:
     """Every engine of conf/engine/ (shipped or added) whose daemon bench starts on this machine."""
-    from bench.config import CONF_DIR, compose, user_conf_dir
+    from bench.composition import CONF_DIR, compose, user_conf_dir
 
     found = []
     names = {path.stem for where in (CONF_DIR, user_conf_dir()) for path in (where / "engine").glob("*.yaml")}
@@ -41,7 +41,7 @@ def main(args: list[str]) -> int:
 
 
 def _purge(yes: bool) -> int:
-    from bench.host import purge
+    from bench.stack import purge
 
     engines = engines_bench_starts()
     print("bench engine purge will:")

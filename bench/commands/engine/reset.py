@@ -10,8 +10,8 @@ HELP = "empty the engine as a cold build starts: no image, build cache, content 
 
 
 def main(args: list[str]) -> int:
-    from bench.engine import lifecycle
     from bench.engine.outside_runs import no_run_meanwhile
+    from bench.stack import lifecycle
 
     config = arguments.composed(f"engine {NAME}", HELP, args)
     engine = config.engine

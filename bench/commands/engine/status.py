@@ -21,14 +21,15 @@ def disk_table(engine: EngineConfig) -> Table:
     from rich.table import Table
 
     from bench.engine import disk_usage
+    from bench.machine import disk
 
     table = Table(title=f"disk used by engine {engine.name!r}")
     for column in ("what", "size", "path"):
         table.add_column(column, justify="right" if column == "size" else "left")
     found = disk_usage.engine_disk(engine)
     for use in found:
-        table.add_row(use.what, disk_usage.human(use.bytes), use.path)
-    table.add_row("[bold]total[/]", f"[bold]{disk_usage.human(sum(u.bytes for u in found))}[/]", "")
+        table.add_row(use.what, disk.human(use.bytes), use.path)
+    table.add_row("[bold]total[/]", f"[bold]{disk.human(sum(u.bytes for u in found))}[/]", "")
     return table
 
 

@@ -10,8 +10,8 @@ HELP = "set up and start the engine and registry (idempotent); --all also makes 
 
 
 def main(args: list[str]) -> int:
-    from bench.config import compose
-    from bench.engine import lifecycle
+    from bench.composition import compose
+    from bench.stack import lifecycle
 
     parser = arguments.parser(
         f"engine {NAME}",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from bench.history.series import FASTER, SLOWER
+from bench.analysis.history_series import FASTER, SLOWER
 from bench.report.figures import FigureFile, save
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from bench import stats
+from bench.analysis import stats
 from bench.report import cells as tables
 from bench.report.figures import log_ticks
 

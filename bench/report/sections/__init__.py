@@ -14,8 +14,9 @@ report.html and the terminal cannot disagree. A section with nothing to say retu
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from bench.report.document import Block
+from bench.report.document import Block, Document
 from bench.report.figures import FigureFile
 from bench.report.model import Report
 from bench.report.sections.engines import engines
@@ -43,30 +44,30 @@ REPORT_SECTIONS: tuple[Section, ...] = (
     environment,
     configuration,
 )
-SUMMARY_SECTIONS: tuple[Section, ...] = (
-    intro,
-    cells,
-    speedups,
-    pull_or_rebuild,
-    shared_caches,
-    failed,
-    stops,
-    figures_section,
-    flags,
-    environment,
-    configuration,
+#: summary.md: the report's sections but the claims, time per platform and the engines of merged runs
+SUMMARY_SECTIONS: tuple[Section, ...] = tuple(
+    s for s in REPORT_SECTIONS if s not in (claims, platform_steps, engines)
 )
-TERMINAL_SECTIONS: tuple[Section, ...] = (
-    cells,
-    speedups,
-    pull_or_rebuild,
-    shared_caches,
-    failed,
-    stops,
-    flags,
+#: the terminal: the summary's sections but the intro, figures, environment and configuration
+TERMINAL_SECTIONS: tuple[Section, ...] = tuple(
+    s for s in SUMMARY_SECTIONS if s not in (intro, figures_section, environment, configuration)
 )
 
 
 def blocks(report: Report, figures: Sequence[FigureFile], sections: Sequence[Section]) -> list[Block]:
     """The document: each section's blocks in order."""
     return [block for section in sections for block in section(report, figures)]
+
+
+def document(
+    report: Report,
+    figures: Sequence[FigureFile] = (),
+    sections: Sequence[Section] = REPORT_SECTIONS,
+    kind: str = "report",
+    directory: Path | None = None,
+) -> Document:
+    """The report as the one document every format renders: these sections under the heading of `kind`
+    (report, summary), with the model's tables (Report.tables) for JSON and CSV; `directory` holds the
+    figures."""
+    content = blocks(report, figures, sections)
+    return Document(report.heading(kind), content, report.tables, report.about, directory)

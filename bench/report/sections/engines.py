@@ -3,7 +3,7 @@
 A sweep over engines (`bench run -m engine=a,b`) writes one run per engine; the report merges them with
 the engine as a cell dimension (bench/report/cells.py) and lists here each engine's identity (its
 context and endpoint, the daemon's ID) and environment, so a figure can be traced to the machine behind it.
-Runs whose parent directory is a sweep add which of the sweep's jobs are missing (bench/report/sweep.py).
+Runs whose parent directory is a sweep add which of the sweep's jobs are missing (bench/sweep/jobs.py).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def engine_rows(report: Report) -> list[list[str]]:
 
 
 def _sweep_dirs(report: Report) -> list[Path]:
-    from bench.report.sweep import is_sweep
+    from bench.sweep.jobs import is_sweep
 
     parents = {Path(run.path).resolve().parent for run in report.runs}
     return sorted(p for p in parents if is_sweep(p))
@@ -68,7 +68,7 @@ def _sweep_dirs(report: Report) -> list[Path]:
 def engines(report: Report, figures: Sequence[FigureFile] = ()) -> list[Block]:
     """The section's blocks; none for a report of one engine that is not part of a sweep (a sweep's report
     always names the nodes its jobs ran on)."""
-    from bench.report.sweep import sweep_lines
+    from bench.sweep.jobs import sweep_lines
 
     rows = engine_rows(report)
     sweeps = _sweep_dirs(report)

@@ -1,13 +1,13 @@
 """The sections of a history's report: which commits were built and how each run ended, then per cell
 the median build time and CPU seconds per commit with 95% intervals, and the commits where time changed
-beyond noise against the previous commit (bench/history/series.py says how that is decided)."""
+beyond noise against the previous commit (bench/analysis/history_series.py says how that is decided)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bench.history.series import FASTER, SLOWER, CommitCell, interval_text
+from bench.analysis.history_series import FASTER, SLOWER, CommitCell, interval_text
 from bench.report.document import Block, Bullets, Heading, Image, Paragraph, Table
 from bench.report.figures import FigureFile
 

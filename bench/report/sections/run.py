@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bench import stats
+from bench.analysis import stats
 from bench.report import cells as tables
 from bench.report.document import Block, Bullets, Code, Heading, Paragraph, Table
 from bench.report.figures import FigureFile

@@ -52,8 +52,8 @@ def speedups(report: Report, figures: Sequence[FigureFile]) -> list[Block]:
 
 
 def pull_or_rebuild(report: Report, figures: Sequence[FigureFile]) -> list[Block]:
-    """Registry-cache import against the cold rebuild, with the crossover (bench.pull_vs_rebuild)."""
-    from bench import pull_vs_rebuild as pvr
+    """Registry-cache import against the cold rebuild, with the crossover (bench.analysis.pull_vs_rebuild)."""
+    from bench.analysis import pull_vs_rebuild as pvr
 
     if not report.pull_or_rebuild:
         return []
@@ -66,8 +66,9 @@ def pull_or_rebuild(report: Report, figures: Sequence[FigureFile]) -> list[Block
 
 
 def shared_caches(report: Report, figures: Sequence[FigureFile]) -> list[Block]:
-    """Each builder warmed by itself and by the other one (bench.shared_caches), when the run has both."""
-    from bench.shared_caches import summary_lines
+    """Each builder warmed by itself and by the other one (bench.analysis.shared_caches), when the run has
+    both."""
+    from bench.analysis.shared_caches import summary_lines
 
     found = report.shared_caches
     if not any(e.primed_by != e.builder for e in found):

@@ -1,5 +1,5 @@
 """Why each cell was measured as often as it was: planned repetitions done, precise enough
-(`repetitions=auto`), or the same error twice (bench/stopping.py); and how many warm builds started from
+(`repetitions=auto`), or the same error twice (bench/run/stopping.py); and how many warm builds started from
 their cold build's state instead of a priming build of their own (a paired plan, bench/plan.py)."""
 
 from __future__ import annotations

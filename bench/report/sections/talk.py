@@ -1,4 +1,4 @@
-"""The claims of the talk, each with its verdict from this run's data (bench.report.claims decides them)."""
+"""The claims of the talk, each with its verdict from this run's data (bench/report/claims/ decides them)."""
 
 from __future__ import annotations
 

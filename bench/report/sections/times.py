@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from bench import quality
 from bench.report import cells as tables
 from bench.report import formatting as fmt
 from bench.report.document import Block, Bullets, Heading, Paragraph, Table
 from bench.report.figures import FigureFile
 from bench.report.model import Report
+from bench.store import quality
 
 CELL_HEADERS = (
     "ok",
