@@ -31,6 +31,11 @@ class HistoryError(BenchError):
     """A history cannot be made as asked (not a git checkout, a bad range); the message says what to fix."""
 
 
+class ResultsError(BenchError):
+    """A run directory that cannot be read as asked; the message says what to do. The row types read run.json
+    (bench/store/rows.py) and the store reads the rest (bench/store/results.py), so it lives below both."""
+
+
 def known_errors() -> tuple[type[BaseException], ...]:
     """What a command may raise for a user to act on: BenchError, and python-on-whales' DockerException."""
     from python_on_whales.exceptions import DockerException

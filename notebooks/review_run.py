@@ -33,7 +33,7 @@ RUN_DIR = Path(os.environ.get("BENCH_RUN_DIR", PROJECT_ROOT / "results" / "refer
 FIGURES = Path(os.environ.get("BENCH_FIGURE_DIR", "notebook-figures"))
 run = load(RUN_DIR)
 report = build_report([run], n_resamples=999)
-print(run.meta["run_id"], run.meta["status"], len(run.builds), "builds,", len(run.steps), "steps")
+print(run.meta.run_id, run.meta.status, len(run.builds), "builds,", len(run.steps), "steps")
 
 # %% [markdown]
 # ## Is the run complete?

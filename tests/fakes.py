@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from bench.config import BenchConfig, EngineConfig
 from bench.engine.contents import EngineContents
 from bench.run.context import BuildTools, RunContext
 from bench.scenario.definition import Scenario
-from bench.store.rows import BuildRow
+from bench.store.rows import BuildRow, EngineMeta, PlanMeta, RunMeta, ScenarioMeta
 
 #: What an emptied engine holds: nothing.
 EMPTY = EngineContents(0, 0, 0, 0, 0, 0)
@@ -174,6 +174,24 @@ def interrupting_builders(call: int | None) -> dict[str, ScriptedBuilder]:
         return 1.0
 
     return {name: ScriptedBuilder(name, wall) for name in ("buildkit", "legacy")}
+
+
+def run_meta(run_id: str = "r", order: Iterable[str] = (), scenario: str = "s", **fields: Any) -> RunMeta:
+    """run.json's metadata of a scripted run: every key a real run records (bench/store/rows.py RunMeta),
+    the planned cell `order`, the scenario's name, and `fields` changed."""
+    meta = RunMeta(
+        run_id=run_id,
+        started_at="2026-01-01T00:00:00+00:00",
+        scenario=ScenarioMeta(
+            name=scenario, directory=scenario, target=None, source_change=None, description=None
+        ),
+        engine=EngineMeta(name="dedicated", context="bench", owned=True),
+        config_hash="0123456789abcdef",
+        config_yaml="",
+        plan=PlanMeta(seed=0, repetitions=1, warmup=0, order=tuple(order)),
+        environment={},
+    )
+    return replace(meta, **fields)
 
 
 def stored_row(seq: int = 0, **fields: Any) -> BuildRow:

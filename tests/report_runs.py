@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from fakes import run_meta
+
 from bench.store.results import RunWriter
-from bench.store.rows import BuildRow, StepRow
+from bench.store.rows import BuildRow, PlanMeta, StepRow
 
 ENVIRONMENT = {"engine_version": "26.1.5", "kernel": "6.1.0", "cpu_model": "Test CPU", "cpu_count": 2}
 
@@ -73,18 +75,14 @@ def write_run(
     for (builder, cache), walls in times.items():
         change = "none" if cache == "none" else "source"
         order += [f"{scenario}|{builder}|{cache}|{change}"] * (len(walls) + planned_extra)
-    writer = RunWriter(
-        run_dir,
-        {
-            "run_id": run_id,
-            "started_at": "2026-01-01T00:00:00+00:00",
-            "scenario": {"name": scenario},
-            "config_hash": "0123456789abcdef",
-            "config_yaml": f"scenario:\n  name: {scenario}\nrepetitions: 5\n",
-            "plan": {"seed": 0, "repetitions": 5, "warmup": 0, "order": order},
-            "environment": environment or dict(ENVIRONMENT),
-        },
+    meta = run_meta(
+        run_id,
+        scenario=scenario,
+        config_yaml=f"scenario:\n  name: {scenario}\nrepetitions: 5\n",
+        plan=PlanMeta(seed=0, repetitions=5, warmup=0, order=tuple(order)),
+        environment=environment or dict(ENVIRONMENT),
     )
+    writer = RunWriter(run_dir, meta)
     seq = 0
     for (builder, cache), walls in times.items():
         change = "none" if cache == "none" else "source"

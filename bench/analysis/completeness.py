@@ -56,7 +56,7 @@ class Completeness:
 def completeness(run: Run) -> Completeness:
     """Compare the recorded build rows with the plan's order (warmups included); a cell whose last row
     says why it stopped is complete with fewer builds than planned."""
-    order = run.meta.get("plan", {}).get("order", []) or []
+    order = run.meta.plan.order
     planned = Counter(order)
     recorded = Counter(run.builds["cell"].dropna()) if not run.builds.empty else Counter()
     stopped: set[str] = set()
@@ -65,8 +65,8 @@ def completeness(run: Run) -> Completeness:
     short = {cell: n - recorded.get(cell, 0) for cell, n in planned.items() if n > recorded.get(cell, 0)}
     missing = {cell: n for cell, n in short.items() if cell not in stopped}
     return Completeness(
-        run_id=str(run.meta.get("run_id", run.path.name)),
-        status=str(run.meta.get("status", "unknown")),
+        run_id=run.meta.run_id,
+        status=run.meta.status,
         planned=len(order),
         recorded=len(run.builds),
         missing=missing,

@@ -49,8 +49,8 @@ class RunComparison:
 def _scenarios(run: Run) -> set[str]:
     if not run.builds.empty:
         return {str(s) for s in run.builds["scenario"].dropna().unique()}
-    name = run.meta.get("scenario", {}).get("name")
-    return {str(name)} if name else set()
+    name = run.meta.scenario.name
+    return {name} if name else set()
 
 
 def classify(speedup: stats.Interval, threshold: float) -> str:

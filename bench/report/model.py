@@ -102,7 +102,7 @@ class Report:
         scenarios = (
             sorted({str(s) for s in self.builds["scenario"].dropna().unique()}) if len(self.builds) else []
         )
-        names = scenarios or sorted({str(r.meta.get("scenario", {}).get("name", "?")) for r in self.runs})
+        names = scenarios or sorted({r.meta.scenario.name for r in self.runs})
         return f"Build benchmark {kind}: {', '.join(names)}"
 
     @property
@@ -111,7 +111,7 @@ class Report:
 
     @property
     def run_ids(self) -> list[str]:
-        return [str(r.meta.get("run_id", r.path.name)) for r in self.runs]
+        return [r.meta.run_id for r in self.runs]
 
     @property
     def has_ok_builds(self) -> bool:
@@ -139,9 +139,7 @@ def environment_differences(runs: Sequence[Run], keys: Sequence[str] = COMPARABL
     """Lines such as "kernel: 6.1 (run a) vs 6.8 (run b)" for every comparable field that differs."""
     out = []
     for key in keys:
-        values = [
-            (str(r.meta.get("run_id", r.path.name)), r.meta.get("environment", {}).get(key)) for r in runs
-        ]
+        values = [(r.meta.run_id, r.meta.environment.get(key)) for r in runs]
         if len({str(v) for _, v in values}) > 1:
             out.append(f"{key}: " + " vs ".join(f"{v} ({rid})" for rid, v in values))
     return out
@@ -196,7 +194,7 @@ def build_report(
         failed=tables.failed_cells(builds),
         claims=claim_checks.assess(evidence),
         completeness=[completeness(r) for r in runs],
-        environment=ordered_environment(runs[0].meta.get("environment", {}) or {}),
+        environment=ordered_environment(runs[0].meta.environment),
         environment_differences=environment_differences(runs),
         pull_or_rebuild=_pull_or_rebuild(builds, seed),
         shared_caches=shared_cache_evidence(builds) if len(builds) else [],

@@ -28,10 +28,10 @@ def slug(text: str) -> str:
 def _index_row(run: Run, href: str, verdict: str) -> str:
     meta = run.meta
     cells = [
-        f'<a href="{html.escape(href)}">{html.escape(str(meta.get("run_id", run.path.name)))}</a>',
-        html.escape(str(meta.get("scenario", {}).get("name", "-"))),
-        html.escape(str(meta.get("started_at", "-"))),
-        html.escape(str(meta.get("status", "-"))),
+        f'<a href="{html.escape(href)}">{html.escape(meta.run_id)}</a>',
+        html.escape(meta.scenario.name),
+        html.escape(meta.started_at),
+        html.escape(meta.status),
         str(len(run.builds)),
         html.escape(verdict),
     ]
@@ -50,8 +50,8 @@ def publish(
     (`bench history` directories) get histories/<name>/index.html, listed above the runs."""
     out_dir = Path(out_dir)
     rows = []
-    for run in sorted(runs, key=lambda r: str(r.meta.get("started_at", "")), reverse=True):
-        run_slug = slug(str(run.meta.get("run_id", run.path.name)))
+    for run in sorted(runs, key=lambda r: r.meta.started_at, reverse=True):
+        run_slug = slug(run.meta.run_id)
         report = build_report([run], n_resamples=n_resamples, seed=seed)
         target = out_dir / "runs" / run_slug
         write_report(report, target, html_name=INDEX, nav=NAV)

@@ -178,7 +178,7 @@ def _measure(
     point = resume_point(run_dir, read_meta(run_dir), plan) if resuming else None
     stopping = Stopping(StopRule.of(config), list(dict.fromkeys(m.cell for m in plan)))
     if point is not None:
-        stopping.seed(row for row in rows_on_disk(run_dir) if row["seq"] in point.done)
+        stopping.seed(row for row in rows_on_disk(run_dir) if row.seq in point.done)
     if point is not None and not remaining(point.remaining, stopping):
         console.print(f"{run_dir}: all {len(plan)} planned builds are on disk; nothing to resume")
         return EXIT_OK
@@ -188,18 +188,18 @@ def _measure(
     if problem is not None:
         console.print(problem, highlight=False)
         return EXIT_UNUSABLE
-    run_id = _new_run_id() if point is None else str(point.meta["run_id"])  # names the run's images
+    run_id = _new_run_id() if point is None else point.meta.run_id  # names the run's images
     tools = engine.prepare(scenario, run_dir, run_id)
     if point is None:
         meta = _new_meta(config, config_yaml, scenario, plan, tools, run_id)
-        writer = RunWriter(run_dir, meta.to_json())
+        writer = RunWriter(run_dir, meta)
         to_measure = plan
     else:
         writer, to_measure = reopen(point, dict(tools.environment)), point.remaining
     _announce(console, config, scenario, plan, run_dir, point)
     with engine.link_up() as (link, engine_for_builds), scratch.run_directory() as workroot:
         context = RunContext(
-            run_id=writer.meta["run_id"],
+            run_id=writer.meta.run_id,
             scenario=replace(
                 scenario,
                 build_args=latency.readdressed(scenario.build_args, config.engine, engine_for_builds),

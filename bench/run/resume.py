@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from omegaconf import OmegaConf
 from bench.builders.records import STOPPED_HERE, Outcome
 from bench.plan import Measurement
 from bench.store.results import BUILDS_FILE, SCHEMA_VERSION, STEPS_FILE, ResultsError, RunWriter
+from bench.store.rows import BuildRow, MeasuredAgain, ResumeMeta, RunMeta
 
 OVERRIDES_FILE = Path(".hydra") / "overrides.yaml"
 _SHOWN_DIFFERENCES = 3
@@ -40,7 +41,7 @@ class ResumePoint:
     """Where an interrupted run stands: its metadata, the seqs on disk, the measurements left (in order)."""
 
     run_dir: Path
-    meta: dict[str, Any]
+    meta: RunMeta
     done: frozenset[int]
     remaining: list[Measurement]
     torn_files: tuple[str, ...]  # files whose last line a kill cut short (that row is measured again)
@@ -79,14 +80,14 @@ def config_difference(recorded_yaml: str, given_yaml: str) -> list[str]:
     ]
 
 
-def check_config(run_dir: Path, meta: dict[str, Any], config_yaml: str) -> None:
+def check_config(run_dir: Path, meta: RunMeta, config_yaml: str) -> None:
     """Refuse to continue a run with another config, naming the first differences."""
-    if meta.get("schema_version") != SCHEMA_VERSION:
+    if meta.schema_version != SCHEMA_VERSION:
         raise ResumeError(
-            f"{run_dir} has results schema {meta.get('schema_version')}, this bench writes {SCHEMA_VERSION}; "
+            f"{run_dir} has results schema {meta.schema_version}, this bench writes {SCHEMA_VERSION}; "
             "rows of two schemas cannot share its files: start a new run"
         )
-    differences = config_difference(meta.get("config_yaml", ""), config_yaml)
+    differences = config_difference(meta.config_yaml, config_yaml)
     if differences:
         more = len(differences) - _SHOWN_DIFFERENCES
         shown = "; ".join(differences[:_SHOWN_DIFFERENCES]) + (f"; and {more} more" if more > 0 else "")
@@ -126,11 +127,11 @@ def _rows(path: Path, lines: list[bytes]) -> list[dict[str, Any]]:
     return rows
 
 
-def resume_point(run_dir: Path, meta: dict[str, Any], plan: list[Measurement]) -> ResumePoint:
+def resume_point(run_dir: Path, meta: RunMeta, plan: list[Measurement]) -> ResumePoint:
     """What is left of the plan, read-only. The plan (from the config) must be the one run.json recorded,
     and every row on disk must be the measurement its seq names in it."""
     run_dir = Path(run_dir)
-    recorded = list((meta.get("plan") or {}).get("order") or [])
+    recorded = list(meta.plan.order)
     planned = [m.cell.id for m in plan]
     if recorded != planned:
         raise ResumeError(
@@ -163,11 +164,16 @@ def resume_point(run_dir: Path, meta: dict[str, Any], plan: list[Measurement]) -
     return ResumePoint(run_dir, meta, frozenset(done), remaining, torn, tuple(failed), stopped)
 
 
-def rows_on_disk(run_dir: Path) -> list[dict[str, Any]]:
-    """The complete build rows of a run directory (after `reopen` repaired it) that are measurements:
-    what a resumed run's stopping rules start from (bench/run/stopping.py). An `interrupted` row is none."""
+def rows_on_disk(run_dir: Path) -> list[BuildRow]:
+    """The complete build rows of a run directory (after `reopen` repaired it) that are measurements,
+    typed: what a resumed run's stopping rules start from (bench/run/stopping.py). An `interrupted` row
+    is none."""
     path = Path(run_dir) / BUILDS_FILE
-    return [row for row in _rows(path, _complete_lines(path)[0]) if _interrupted(row) is None]
+    return [
+        BuildRow.from_json(row, f"{path}:{number}")
+        for number, row in enumerate(_rows(path, _complete_lines(path)[0]), 1)
+        if _interrupted(row) is None
+    ]
 
 
 def _rewrite(path: Path, lines: list[bytes]) -> None:
@@ -227,30 +233,32 @@ def _repair(point: ResumePoint) -> None:
 def reopen(point: ResumePoint, environment: dict[str, Any] | None = None) -> RunWriter:
     """Repair the files and record the resume in run.json; the writer appends the rest of the rows."""
     _repair(point)
-    entry: dict[str, Any] = {
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "done_before": len(point.done),
-        "planned": len(point.done) + len(point.remaining),
-        "torn_files": list(point.torn_files),
-        "measured_again": [{"seq": seq, "note": note} for seq, note in sorted(point.stopped_rows.items())],
-    }
+    changed = None
     if environment is not None:
-        before = point.meta.get("environment") or {}
-        entry["environment_changed"] = sorted(
-            key for key in before.keys() | environment.keys() if before.get(key) != environment.get(key)
+        before = point.meta.environment
+        changed = tuple(
+            sorted(
+                key for key in before.keys() | environment.keys() if before.get(key) != environment.get(key)
+            )
         )
-    meta = {**point.meta, "resumes": [*point.meta.get("resumes", []), entry]}
-    return RunWriter.reopen(point.run_dir, meta)
+    entry = ResumeMeta(
+        at=datetime.now(UTC).isoformat(timespec="seconds"),
+        done_before=len(point.done),
+        planned=len(point.done) + len(point.remaining),
+        torn_files=point.torn_files,
+        measured_again=tuple(
+            MeasuredAgain(seq=seq, note=note) for seq, note in sorted(point.stopped_rows.items())
+        ),
+        environment_changed=changed,
+    )
+    return RunWriter.reopen(point.run_dir, replace(point.meta, resumes=(*point.meta.resumes, entry)))
 
 
-def resume_line(meta: dict[str, Any]) -> str | None:
+def resume_line(meta: RunMeta) -> str | None:
     """One line for the summary: when the run was resumed and how far it had got; None if never."""
-    resumes = meta.get("resumes") or []
-    if not resumes:
+    if not meta.resumes:
         return None
-    said = [
-        f"{r.get('at', '?')} after {r.get('done_before', '?')} of {r.get('planned', '?')}" for r in resumes
-    ]
-    torn = sum(len(r.get("torn_files") or []) for r in resumes)
+    said = [f"{r.at} after {r.done_before} of {r.planned}" for r in meta.resumes]
+    torn = sum(len(r.torn_files) for r in meta.resumes)
     cut = f" ({torn} torn line(s) cut, their build measured again)" if torn else ""
     return f"resumed {' and '.join(said)} builds; rows measured after resuming have resumed=true{cut}"

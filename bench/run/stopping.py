@@ -16,12 +16,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bench.analysis import stats
 from bench.builders.records import Outcome
 from bench.config import BenchConfig
 from bench.plan import Cell, Measurement
+from bench.store.rows import BuildRow
 from bench.vocabulary import CacheSource
 
 _NUMBERS = re.compile(r"\b[0-9a-f]{12,}\b|\d+(\.\d+)?")
@@ -92,14 +92,12 @@ class Stopping:
     def stopped(self, cell_id: str) -> bool:
         return cell_id in self.reasons
 
-    def seed(self, rows: Iterable[Mapping[str, Any]]) -> None:
+    def seed(self, rows: Iterable[BuildRow]) -> None:
         """The rows of a run being resumed, in seq order: their times, failures and stop reasons."""
-        for row in sorted(rows, key=lambda r: r["seq"]):
-            self._count(
-                row["cell"], bool(row["warmup"]), row["outcome"], row.get("wall_s"), row.get("error_tail")
-            )
-            if row.get("stop_reason"):
-                self.reasons[row["cell"]] = row["stop_reason"]
+        for row in sorted(rows, key=lambda r: r.seq):
+            self._count(row.cell, row.warmup, row.outcome, row.wall_s, row.error_tail)
+            if row.stop_reason:
+                self.reasons[row.cell] = row.stop_reason
 
     def _count(self, cell: str, warmup: bool, outcome: str, wall_s: float | None, error: str | None) -> None:
         if not warmup:

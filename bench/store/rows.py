@@ -2,9 +2,11 @@
 
 The fields *are* the schema: results.py derives its declared columns from them, so a field written is a
 column read back, and a key that is not a field cannot be written (constructing the row refuses it).
-`since` on a build field is the schema version that added it; migrations (results.py) give older rows
-those columns as null. `output` marks a field that holds tool output (a build's error, goss's): a row
-caps it as it is made (bench/safe/output_cap.py), whoever fills it, so builds.jsonl never holds more of it.
+`since` on a build field is the schema version that added it; migrations (migrations.py) give older rows
+those columns as null. run.json reads back typed (`RunMeta.from_json`, through typed_json.py): a key no
+field declares is refused, a field with a default may be absent (older runs did not record it).
+`output` marks a field that holds tool output (a build's error, goss's): a row caps it as it is made
+(bench/safe/output_cap.py), whoever fills it, so builds.jsonl never holds more of it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from bench.safe.output_cap import bounded, bounded_items
+from bench.store.typed_json import Reading, plain, read_typed, when_set
+
+#: The results schema this bench writes; migrations.py brings every older one up to it.
+SCHEMA_VERSION = 6
 
 #: Build fields added by a schema version after the first: `since(2)` on the field.
 _SINCE = "since"
@@ -150,6 +156,12 @@ class BuildRow:
         """The row as builds.jsonl stores it, keys in column order."""
         return asdict(self)
 
+    @classmethod
+    def from_json(cls, row: Any, source: str) -> BuildRow:
+        """A row of builds.jsonl of this schema (a run being resumed: bench/run/resume.py), typed;
+        `source` names its file and line for the ResultsError."""
+        return read_typed(cls, row, Reading(source, SCHEMA_VERSION))
+
 
 @dataclass(frozen=True, kw_only=True)
 class StepRow:
@@ -190,8 +202,8 @@ class EngineMeta:
     name: str
     context: str
     owned: bool
-    host: str | None
-    image_store: str | None  # only known for an engine bench started (it wrote the daemon's config)
+    host: str | None = None  # the endpoint its docker context points at (recorded since schema 3)
+    image_store: str | None = None  # only known for an engine bench started (it wrote the daemon's config)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,10 +218,33 @@ class PlanMeta:
 
 
 @dataclass(frozen=True, kw_only=True)
-class RunMeta:
-    """run.json as a run starts; the writer adds schema_version and status, the run's end finished_at and
-    measured, each resume an entry of `resumes` (bench/run/resume.py)."""
+class MeasuredAgain:
+    """A build the run stopped at (an engine fault: its row is `interrupted`), measured again on resuming."""
 
+    seq: int
+    note: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResumeMeta:
+    """One `bench run --resume` of the run (bench/run/resume.py): when, how far the run had got."""
+
+    at: str
+    done_before: int  # builds on disk when it resumed
+    planned: int
+    torn_files: tuple[str, ...] = ()  # files whose torn last line was cut (that build measured again)
+    measured_again: tuple[MeasuredAgain, ...] = ()
+    environment_changed: tuple[str, ...] | None = when_set()  # environment keys that differ from the run's
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunMeta:
+    """run.json: what a run starts with; the writer sets schema_version and status, the run's end
+    finished_at and measured, each resume adds an entry of `resumes` (bench/run/resume.py). Read back,
+    schema_version is the one the file was written in (its rows are migrated to this bench's)."""
+
+    schema_version: int = SCHEMA_VERSION
+    status: str = "running"  # then complete, interrupted or stopped (bench/run/experiment.py)
     run_id: str
     started_at: str
     scenario: ScenarioMeta
@@ -221,12 +256,20 @@ class RunMeta:
     node: str = ""  # the machine bench ran on (bench/machine/node.py)
     batch_job: dict[str, str] | None = None  # the SLURM job the run was, when it was one
     network: str | None = None  # the builds' --network; `host`: RUN steps reach the host's loopback services
+    finished_at: str | None = when_set()  # no key until the run ends (a killed run has none)
+    measured: int | None = when_set()
+    resumes: tuple[ResumeMeta, ...] = when_set(())
 
     def to_json(self) -> dict[str, Any]:
-        meta = asdict(self)
-        meta["plan"]["order"] = list(self.plan.order)
-        meta["plan"]["pairs"] = [list(pair) for pair in self.plan.pairs]
-        return meta
+        """run.json's object, keys in field order; the run's end and resumes only once there are some."""
+        return plain(self)
+
+    @classmethod
+    def from_json(cls, document: Any, source: str = "run.json") -> RunMeta:
+        """run.json's object typed, of this schema or an older one; a ResultsError of one line for a key
+        this bench does not know, one every bench writes that is absent, or a value of another shape."""
+        version = document.get("schema_version") if isinstance(document, dict) else None
+        return read_typed(cls, document, Reading(source, version))
 
 
 BUILD_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(BuildRow))

@@ -3,10 +3,14 @@ builds outside `bench run`: harness_vs_hyperfine.py and progress_bar_cost.py bui
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the scripted run's metadata
+
+from fakes import run_meta
 from python_on_whales import DockerClient
 
 from bench.builders import make_builder
@@ -52,5 +56,5 @@ def cold_harness(overrides: list[str], run_id: str) -> ColdHarness:
         network=config.network,
         workroot=workdir,
     )
-    runner = Runner(context, RunWriter(workdir / "run", {"run_id": run_id}))
+    runner = Runner(context, RunWriter(workdir / "run", run_meta(run_id)))
     return ColdHarness(config, scenario, builders, runner, workdir)

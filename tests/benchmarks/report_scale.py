@@ -17,7 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.store.results import BUILDS_FILE, META_FILE, SCHEMA_VERSION, STEPS_FILE
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: a run's metadata
+
+from fakes import run_meta
+
+from bench.store.results import BUILDS_FILE, META_FILE, STEPS_FILE
+from bench.store.rows import PlanMeta
 
 CELLS = [
     ("legacy", "none", "none", 20.0),
@@ -33,16 +38,15 @@ def generate(run_dir: Path, n_builds: int, steps_per_build: int, seed: int = 0) 
     rng = random.Random(seed)
     run_dir.mkdir(parents=True, exist_ok=True)
     order = [f"multistage|{b}|{c}|{ch}" for b, c, ch, _ in CELLS] * (n_builds // len(CELLS))
-    meta = {
-        "schema_version": SCHEMA_VERSION,
-        "status": "complete",
-        "run_id": "scale",
-        "scenario": {"name": "multistage"},
-        "config_yaml": "scenario:\n  name: multistage\n",
-        "plan": {"seed": 0, "repetitions": n_builds // len(CELLS), "warmup": 0, "order": order},
-        "environment": {"kernel": "6.1.0", "cpu_count": 2},
-    }
-    (run_dir / META_FILE).write_text(json.dumps(meta))
+    meta = run_meta(
+        "scale",
+        scenario="multistage",
+        status="complete",
+        config_yaml="scenario:\n  name: multistage\n",
+        plan=PlanMeta(seed=0, repetitions=n_builds // len(CELLS), warmup=0, order=tuple(order)),
+        environment={"kernel": "6.1.0", "cpu_count": 2},
+    )
+    (run_dir / META_FILE).write_text(json.dumps(meta.to_json()))
     with open(run_dir / BUILDS_FILE, "w") as builds, open(run_dir / STEPS_FILE, "w") as steps:
         for seq in range(n_builds):
             builder, cache, change, centre = CELLS[seq % len(CELLS)]

@@ -26,6 +26,7 @@ import pandas as pd
 from bench.analysis import stats
 from bench.run.stopping import relative_half_width
 from bench.store.results import load
+from bench.store.rows import RunMeta
 
 BENCH = Path(sys.executable).with_name("bench")
 PLANS = {
@@ -75,9 +76,9 @@ def speedups(builds: pd.DataFrame) -> dict[str, stats.Interval]:
     return found
 
 
-def _wall_from_meta(meta: dict) -> float | None:
+def _wall_from_meta(meta: RunMeta) -> float | None:
     try:
-        start, end = (datetime.fromisoformat(meta[k]) for k in ("started_at", "finished_at"))
+        start, end = (datetime.fromisoformat(t) for t in (meta.started_at, meta.finished_at))  # type: ignore[arg-type]
     except (KeyError, TypeError, ValueError):
         return None
     return (end - start).total_seconds()
@@ -90,7 +91,7 @@ def report(run_dir: Path, wall_s: float | None) -> dict[str, stats.Interval]:
     timed = float(builds["build_s"].fillna(0).sum())
     primes = float(builds["prime_s"].fillna(0).sum())
     resets = float(builds["reset_s"].fillna(0).sum())
-    print(f"\n== {run_dir} ({run.meta.get('plan', {}).get('pairing', '?')}, {len(builds)} builds)")
+    print(f"\n== {run_dir} ({run.meta.plan.pairing}, {len(builds)} builds)")
     if wall_s:
         print(
             f"wall {wall_s:.0f} s; timed {timed:.0f} s; timed share {timed / wall_s:.2f}; "

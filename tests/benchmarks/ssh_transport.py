@@ -17,6 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the scripted run's metadata
+
+from fakes import run_meta
 from python_on_whales import DockerClient
 
 from bench.analysis.stats import ratio_of_medians_ci
@@ -72,7 +75,7 @@ def main() -> None:
             network=config.network,
             workroot=workdir,
         )
-        runners[name] = Runner(context, RunWriter(workdir / name, {"run_id": f"transport-{name}"}))
+        runners[name] = Runner(context, RunWriter(workdir / name, run_meta(f"transport-{name}")))
     times: dict[str, list[float]] = {name: [] for name in contexts}
     rng = random.Random(0)
     cell = Cell(scenario.name, builder, CacheSource.none, ChangeKind.none)

@@ -84,7 +84,7 @@ def test_exported_caches_are_imported_into_an_emptied_engine(cache_run: Run) -> 
         assert build_flags(row) == [], f"{cache}: {row['flags']}"
         assert row["prime_s"] > 0 and row["cache_bytes"] > 0
     refs = cache_run.builds["cache_ref"].dropna()
-    own = f"/bench-cache/{cache_run.meta['engine']['name']}/{cache_run.meta['run_id'].lower()}/tiny:"
+    own = f"/bench-cache/{cache_run.meta.engine.name}/{cache_run.meta.run_id.lower()}/tiny:"
     assert refs.is_unique and all(own in ref for ref in refs)  # this engine's and this run's own
 
 

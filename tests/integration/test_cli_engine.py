@@ -129,7 +129,7 @@ def test_ctrl_c_keeps_measured_rows_and_leaves_nothing_behind(tmp_path: Path) ->
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
     run = load(run_dir)
-    assert run.meta["status"] == "interrupted"
+    assert run.meta.status == "interrupted"
     assert len(run.builds) >= 1 and (run.builds["outcome"] == "ok").all()
     assert set(Path(tempfile.gettempdir()).glob("bench-run-*")) == before, "temporary build contexts left"
     docker = DockerClient(context=compose_config().engine.context)

@@ -22,6 +22,7 @@ from bench.engine import daemon
 from bench.machine.lock import engine_lock
 from bench.services import ssh_server
 from bench.store.results import load
+from bench.store.rows import EngineMeta
 
 pytestmark = pytest.mark.engine
 BENCH = str(Path(sys.executable).with_name("bench"))
@@ -71,17 +72,17 @@ def sweep(engines_up: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_submitit_sweep_measures_each_engine_in_its_own_run(sweep: Path) -> None:
-    runs = {load(d).meta["engine"]["name"]: load(d) for d in sorted(sweep.glob("*_tiny_*"))}
+    runs = {load(d).meta.engine.name: load(d) for d in sorted(sweep.glob("*_tiny_*"))}
     assert set(runs) == set(ENGINES)
     assert list((sweep / ".submitit").iterdir()), "the jobs ran through submitit"
     ssh, classic = runs["ssh-local"], runs["overlay2"]
-    assert ssh.meta["engine"]["host"] == "ssh://root@bench-ssh-local"
-    assert classic.meta["engine"]["host"] == "unix:///run/bench/overlay2/docker.sock"
-    assert ssh.meta["environment"]["containerd_image_store"] is True
-    assert classic.meta["environment"]["storage_driver"] == "overlay2"
-    assert not classic.meta["environment"]["containerd_image_store"]
-    assert ssh.meta["environment"]["engine_id"] != classic.meta["environment"]["engine_id"]
-    assert ssh.meta["run_id"] != classic.meta["run_id"]
+    assert ssh.meta.engine.host == "ssh://root@bench-ssh-local"
+    assert classic.meta.engine.host == "unix:///run/bench/overlay2/docker.sock"
+    assert ssh.meta.environment["containerd_image_store"] is True
+    assert classic.meta.environment["storage_driver"] == "overlay2"
+    assert not classic.meta.environment["containerd_image_store"]
+    assert ssh.meta.environment["engine_id"] != classic.meta.environment["engine_id"]
+    assert ssh.meta.run_id != classic.meta.run_id
     for name, run in runs.items():
         assert list(run.builds["outcome"]) == ["ok"] and list(run.builds["engine"]) == [name]
         assert run.builds.iloc[0]["steps_cached"] == 0 and build_flags(run.builds.iloc[0]) == []
@@ -95,7 +96,7 @@ def test_the_merged_report_has_both_engines_and_supports_c12(sweep: Path, tmp_pa
     c12 = next(line for line in text.splitlines() if line.startswith("| C12 |"))
     assert "**supported**" in c12
     assert "## Engines" in text and f"Sweep `{sweep}`: 2 of 2 jobs complete." in text
-    node = load(Path(dirs[0])).meta["node"]
+    node = load(Path(dirs[0])).meta.node
     rows = [
         line
         for line in text.splitlines()
@@ -142,13 +143,9 @@ def test_an_engine_added_as_shared_over_ssh_keeps_an_unrelated_image(
         assert result.returncode == 0, result.stdout + result.stderr
         assert docker.image.exists("someone-else/keep:1"), "the harness removed an image it did not create"
         run = load(run_dir)
-        assert run.meta["engine"] == {
-            "name": name,
-            "context": name,
-            "owned": False,
-            "host": "ssh://root@bench-ssh-local",
-            "image_store": None,
-        }
+        assert run.meta.engine == EngineMeta(
+            name=name, context=name, owned=False, host="ssh://root@bench-ssh-local", image_store=None
+        )
         assert list(run.builds["outcome"]) == ["ok"] and "engine-not-owned" in run.builds.iloc[0]["flags"]
     finally:
         docker.image.remove("someone-else/keep:1", force=True)

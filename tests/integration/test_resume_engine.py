@@ -45,7 +45,7 @@ def test_a_run_killed_mid_run_is_completed_by_resume(tmp_path: Path) -> None:
     process.wait(timeout=60)
     done = _rows_on_disk(builds)
     assert 1 <= done < PLANNED, f"the kill should fall mid-run ({done} of {PLANNED} builds on disk)"
-    assert read_meta(run_dir)["status"] == "running", "a killed run had no chance to say it stopped"
+    assert read_meta(run_dir).status == "running", "a killed run had no chance to say it stopped"
 
     resumed = subprocess.run(
         [BENCH, "run", "--resume", str(run_dir)], capture_output=True, text=True, timeout=600
@@ -54,10 +54,10 @@ def test_a_run_killed_mid_run_is_completed_by_resume(tmp_path: Path) -> None:
     assert "Traceback" not in resumed.stderr
     run = load(run_dir)
     assert list(run.builds["seq"]) == list(range(PLANNED)), "each planned build once, in the recorded order"
-    assert list(run.builds["cell"]) == run.meta["plan"]["order"]
+    assert list(run.builds["cell"]) == list(run.meta.plan.order)
     assert list(run.builds["resumed"]) == [False] * done + [True] * (PLANNED - done)
     assert (run.builds["outcome"] == "ok").all()
-    assert run.meta["status"] == "complete" and run.meta["resumes"][0]["done_before"] == done
+    assert run.meta.status == "complete" and run.meta.resumes[0].done_before == done
     assert sum(line.startswith("resumed ") for line in resumed.stdout.splitlines()) == 1, resumed.stdout
     assert "Resumed:" in (run_dir / "summary.md").read_text()
 

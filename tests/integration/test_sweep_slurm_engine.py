@@ -68,8 +68,8 @@ def test_a_two_job_sweep_runs_through_slurm_and_names_the_node(
     for run in runs:
         assert list(run.builds["outcome"]) == ["ok"]
         assert list(run.builds["node"]) == [slurm_cluster.node]
-        assert run.meta["node"] == slurm_cluster.node
-        job = run.meta["batch_job"]
+        assert run.meta.node == slurm_cluster.node
+        job = run.meta.batch_job or {}
         assert job["scheduler"] == "slurm" and job["partition"] == slurm_cluster.partition and job["job_id"]
     script = next((sweep_dir / ".submitit").glob("*/*_submission.sh")).read_text()
     assert "#SBATCH --exclusive" in script and "-m bench.cli engine up" in script
@@ -133,9 +133,9 @@ def test_a_cancelled_job_is_missing_and_a_rerun_measures_only_it(
     missing = next(line for line in said.stdout.splitlines() if line.startswith("- missing:"))
     assert f"SLURM job {pending} CANCELLED" in missing, said.stdout
     kept = next(d for d in sweep_dir.glob("*_tiny_*") if (d / "run.json").is_file())
-    run_id = load(kept).meta["run_id"]
+    run_id = load(kept).meta.run_id
     again = bench(slurm_cluster, "sweep", str(sweep_dir), "--rerun")
     assert again.returncode == 0, again.stdout + again.stderr
     assert "re-running 1 of 2 jobs" in again.stdout and "2 of 2 jobs complete" in again.stdout
-    assert load(kept).meta["run_id"] == run_id and len(load(kept).builds) == 1, "the complete job was kept"
+    assert load(kept).meta.run_id == run_id and len(load(kept).builds) == 1, "the complete job was kept"
     assert bench(slurm_cluster, "sweep", str(sweep_dir)).returncode == 0

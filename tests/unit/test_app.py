@@ -45,9 +45,9 @@ def test_a_whole_run_writes_its_rows_metadata_and_summary(tmp_path: Path) -> Non
     run = load(run_dir)
     assert len(run.builds) == 6, "2 builders x (1 warmup + 2 repetitions)"
     assert sorted(run.builds["wall_s"]) == [1.0, 1.0, 1.0, 2.0, 2.0, 2.0]
-    assert run.meta["status"] == "complete" and run.meta["measured"] == 6
-    assert run.meta["plan"]["order"] == list(run.builds.sort_values("seq")["cell"])
-    assert run.meta["environment"] == {"docker": "scripted"}
+    assert run.meta.status == "complete" and run.meta.measured == 6
+    assert list(run.meta.plan.order) == list(run.builds.sort_values("seq")["cell"])
+    assert run.meta.environment == {"docker": "scripted"}
     assert len(run.steps) == 6 * 3
     assert (run_dir / "summary.md").exists()
 
@@ -92,7 +92,7 @@ def test_an_interrupted_run_resumes_to_the_planned_rows(tmp_path: Path) -> None:
     run = load(run_dir)
     assert again == EXIT_OK and sorted(run.builds["seq"]) == list(range(6))
     assert list(run.builds["resumed"]) == [False] * 4 + [True] * 2
-    assert run.meta["status"] == "complete" and len(run.meta["resumes"]) == 1
+    assert run.meta.status == "complete" and len(run.meta.resumes) == 1
 
 
 def test_a_second_run_into_the_same_directory_is_refused(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fakes import ScriptedBuilder, scripted_context
+from fakes import ScriptedBuilder, run_meta, scripted_context
 
 from bench.builders.process import ProcessRun
 from bench.config import EngineConfig
@@ -78,7 +78,7 @@ def _run(tmp_path: Path, builders: dict, cell: Cell, reset=None, transfer=None, 
         transfer=transfer,
         workroot=tmp_path / "builds",
     )
-    runner = Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
+    runner = Runner(context, RunWriter(tmp_path / "run", run_meta("r")))
     runner.run(make_plan([cell], repetitions=1, warmup=0, seed=0))
     return load(tmp_path / "run").builds.iloc[0], reset
 
@@ -254,7 +254,7 @@ def test_rows_over_a_link_whose_delay_was_not_emulated_are_flagged(tmp_path: Pat
         link=AppliedLink(LinkProfile("wan", 50, 40), 0.0, "no sch_netem"),
         workroot=tmp_path / "builds",
     )
-    runner = Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
+    runner = Runner(context, RunWriter(tmp_path / "run", run_meta("r")))
     runner.run(make_plan([_cell(BuilderName.buildkit, CacheSource.none, ChangeKind.none)], 1, 0, 0))
     row = load(tmp_path / "run").builds.iloc[0]
     assert (row["link"], row["link_rate_mbit"], row["link_delay_ms"]) == ("wan", 50, 0.0)

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pandas as pd
-from fakes import stored_row
+from fakes import run_meta, stored_row
 
 from bench.store import columnar
 from bench.store.results import BUILDS_FILE, STEPS_FILE, RunWriter, load
@@ -32,7 +32,7 @@ def _step(seq: int) -> StepRow:
 
 
 def _run(tmp_path: Path) -> RunWriter:
-    writer = RunWriter(tmp_path, {"run_id": "r1"})
+    writer = RunWriter(tmp_path, run_meta("r1"))
     writer.add_build(_row(0, {"DOCKER_BUILDKIT": "1"}, []), [_step(0)])
     writer.add_build(_row(1, {"OTHER": "x"}, ["engine-not-empty"]), [_step(1)])
     return writer

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fakes import run_meta
 from report_runs import COLD_WIN, ENVIRONMENT, write_run
 
 from bench.store.results import META_FILE, SCHEMA_VERSION, RunWriter
@@ -63,6 +64,16 @@ def test_a_run_newer_than_this_bench_is_refused(tmp_path: Path) -> None:
     assert "newer than this bench understands" in _one_line_error(_bench("report", str(run)))
 
 
+def test_a_run_json_key_this_bench_does_not_know_is_one_line(tmp_path: Path) -> None:
+    run = write_run(tmp_path / "run", COLD_WIN)
+    meta = json.loads((run / META_FILE).read_text())
+    meta["plan"]["cadence"] = "weekly"
+    (run / META_FILE).write_text(json.dumps(meta))
+    said = _one_line_error(_bench("report", str(run)))
+    newer = f"written by a newer bench (schema {SCHEMA_VERSION})"
+    assert f"has `plan.cadence` that this bench does not know: {newer}" in said
+
+
 def test_a_partial_run_reports_what_it_has_and_names_what_is_missing(tmp_path: Path) -> None:
     times = {k: v[:3] for k, v in COLD_WIN.items()}
     run = write_run(tmp_path / "run", times, status="running", planned_extra=2)
@@ -77,7 +88,7 @@ def test_a_partial_run_reports_what_it_has_and_names_what_is_missing(tmp_path: P
 
 
 def test_a_run_without_builds_says_so(tmp_path: Path) -> None:
-    RunWriter(tmp_path / "run", {"run_id": "r0", "plan": {"order": ["s|legacy|none|none"]}})
+    RunWriter(tmp_path / "run", run_meta("r0", order=["s|legacy|none|none"]))
     result = _bench("report", str(tmp_path / "run"))
     assert result.returncode == 0, result.stderr
     text = (tmp_path / "run" / "report.md").read_text()

@@ -6,6 +6,8 @@ import json
 import tarfile
 from pathlib import Path
 
+from fakes import run_meta
+
 from bench.bases.variants import VARIANT_FILE, variant_archive
 from bench.config import EngineConfig
 from bench.network import traffic
@@ -59,7 +61,7 @@ def test_a_variant_is_the_base_plus_one_file(tmp_path: Path) -> None:
 
 
 def test_v1_rows_load_with_the_new_columns_null(tmp_path: Path) -> None:
-    (tmp_path / META_FILE).write_text(json.dumps({"schema_version": 1, "run_id": "old"}))
+    (tmp_path / META_FILE).write_text(json.dumps(run_meta("old", schema_version=1).to_json()))
     row = {"run_id": "old", "seq": 0, "cell": "x|legacy|none|none", "wall_s": 4.5, "outcome": "ok"}
     (tmp_path / BUILDS_FILE).write_text(json.dumps(row) + "\n")
     builds = load(tmp_path).builds

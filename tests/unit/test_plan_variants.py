@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakes import ScriptedBuilder, scripted_context
+from fakes import ScriptedBuilder, run_meta, scripted_context
 
 from bench.config import BenchConfig, CacheConfig, ScenarioConfig
 from bench.engine.contents import EngineContents
@@ -61,7 +61,7 @@ def test_each_variant_builds_its_dockerfile_and_rows_carry_it(tmp_path: Path) ->
     builder = ScriptedBuilder("buildkit", [1.0, 2.0])
     runner = Runner(
         scripted_context(scenario, {"buildkit": builder}, workroot=tmp_path / "builds"),
-        RunWriter(tmp_path / "run", {"run_id": "r"}),
+        RunWriter(tmp_path / "run", run_meta("r")),
     )
     plan_cells = [
         Cell("proj", BuilderName.buildkit, CacheSource.none, ChangeKind.none, variant=v)

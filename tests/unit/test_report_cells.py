@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from fakes import run_meta
 from rich.console import Console
 
 from bench.analysis import error_lines, stats
@@ -112,7 +113,7 @@ def builds() -> pd.DataFrame:
 
 def report_of(builds: pd.DataFrame, env: dict | None = None, config_yaml: str = "a: 1\n") -> Report:
     """The report model of one run holding these rows (no run directory needed)."""
-    meta = {"run_id": "2024-05-01_12-00-00", "environment": env or {}, "config_yaml": config_yaml}
+    meta = run_meta("2024-05-01_12-00-00", environment=env or {}, config_yaml=config_yaml)
     return build_report([Run(Path("run"), meta, builds, pd.DataFrame())], n_resamples=N)
 
 

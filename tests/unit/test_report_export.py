@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fakes import run_meta
 from rich.console import Console
 
 from bench.report import comparisons, export
@@ -66,7 +67,7 @@ def _builds(times: dict[tuple[str, str], list[float]], factor: float = 1.0) -> p
 
 
 def _run(path: Path, builds: pd.DataFrame) -> Run:
-    meta = {"run_id": path.name, "environment": {"kernel": "6.1"}, "config_yaml": "a: 1\n"}
+    meta = run_meta(path.name, environment={"kernel": "6.1"}, config_yaml="a: 1\n")
     return Run(path, meta, builds, pd.DataFrame())
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from fakes import stored_row
+from fakes import run_meta, stored_row
 
 from bench.store.results import (
     BUILDS_FILE,
@@ -32,11 +32,11 @@ def _step(name: str, seq: int = 0) -> StepRow:
 
 
 def test_rows_written_are_loaded_with_steps(tmp_path: Path) -> None:
-    writer = RunWriter(tmp_path, {"run_id": "r1"})
+    writer = RunWriter(tmp_path, run_meta("r1"))
     writer.add_build(_row(0, 1.5), [_step("[a 1/2] RUN x")])
     writer.add_build(_row(1, None, "failed"), [])
     run = load(tmp_path)
-    assert run.meta["status"] == "running" and not run.complete
+    assert run.meta.status == "running" and not run.complete
     assert list(run.builds["seq"]) == [0, 1]
     assert run.builds["wall_s"].iloc[0] == 1.5 and run.builds["wall_s"].isna().iloc[1]
     assert list(run.steps["name"]) == ["[a 1/2] RUN x"]
@@ -45,7 +45,7 @@ def test_rows_written_are_loaded_with_steps(tmp_path: Path) -> None:
 
 
 def test_torn_last_line_is_skipped_with_a_warning(tmp_path: Path) -> None:
-    writer = RunWriter(tmp_path, {"run_id": "r1"})
+    writer = RunWriter(tmp_path, run_meta("r1"))
     writer.add_build(_row(0, 2.0), [])
     with open(tmp_path / BUILDS_FILE, "a") as handle:
         handle.write('{"run_id": "r1", "seq": 1, "wal')
@@ -56,7 +56,7 @@ def test_torn_last_line_is_skipped_with_a_warning(tmp_path: Path) -> None:
 
 def test_a_line_cut_inside_a_character_is_a_torn_line_not_a_crash(tmp_path: Path) -> None:
     """A kill can split a multi-byte character; the warning names the file and the line."""
-    writer = RunWriter(tmp_path, {"run_id": "r1"})
+    writer = RunWriter(tmp_path, run_meta("r1"))
     writer.add_build(_row(0, 2.0), [])
     writer.add_build(_row(1, 2.5), [])
     with open(tmp_path / BUILDS_FILE, "ab") as handle:
@@ -68,7 +68,7 @@ def test_a_line_cut_inside_a_character_is_a_torn_line_not_a_crash(tmp_path: Path
 
 def test_a_torn_file_warns_at_every_load(tmp_path: Path) -> None:
     """No columnar copy is made of a torn file: a second load must not hide the cut line."""
-    writer = RunWriter(tmp_path, {"run_id": "r1"})
+    writer = RunWriter(tmp_path, run_meta("r1"))
     writer.add_build(_row(0, 2.0), [_step("RUN x")])
     with open(tmp_path / STEPS_FILE, "a") as handle:
         handle.write('{"run_id": "r1", "seq": 1, "ind')
@@ -81,7 +81,7 @@ def test_a_torn_file_warns_at_every_load(tmp_path: Path) -> None:
 
 
 def test_a_damaged_line_before_the_last_is_an_error_naming_it(tmp_path: Path) -> None:
-    writer = RunWriter(tmp_path, {"run_id": "r1"})
+    writer = RunWriter(tmp_path, run_meta("r1"))
     with open(tmp_path / BUILDS_FILE, "a") as handle:
         handle.write('{"run_id": "r1", "se\n')
     writer.add_build(_row(1, 2.0), [])
@@ -90,7 +90,7 @@ def test_a_damaged_line_before_the_last_is_an_error_naming_it(tmp_path: Path) ->
 
 
 def test_newer_schema_is_refused_and_non_runs_are_named(tmp_path: Path) -> None:
-    RunWriter(tmp_path, {"run_id": "r1"})
+    RunWriter(tmp_path, run_meta("r1"))
     meta = json.loads((tmp_path / META_FILE).read_text())
     meta["schema_version"] = SCHEMA_VERSION + 1
     (tmp_path / META_FILE).write_text(json.dumps(meta))
@@ -107,7 +107,7 @@ def test_v1_rows_get_native_platform_and_summarize_without_work_step_columns(tmp
     from bench.report.files import print_report
     from bench.report.model import build_report
 
-    RunWriter(tmp_path, {"run_id": "r1"})
+    RunWriter(tmp_path, run_meta("r1"))
     meta = json.loads((tmp_path / META_FILE).read_text())
     meta["schema_version"] = 1
     (tmp_path / META_FILE).write_text(json.dumps(meta))

@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from fakes import ScriptedBuilder, interrupting_builders, scripted_context
+from fakes import ScriptedBuilder, interrupting_builders, run_meta, scripted_context
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -28,6 +28,7 @@ from bench.store.results import (
     load,
     read_meta,
 )
+from bench.store.rows import MeasuredAgain
 from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 CONFIG_YAML = "repetitions: 3\nwarmup: 1\nseed: 7\n"
@@ -59,7 +60,7 @@ def _runner(tmp_path: Path, writer: RunWriter, builders: dict, resumed: bool = F
     context = scripted_context(
         _scenario(tmp_path),
         builders,
-        run_id=writer.meta["run_id"],
+        run_id=writer.meta.run_id,
         resumed=resumed,
         workroot=tmp_path / "builds",
     )
@@ -69,8 +70,7 @@ def _runner(tmp_path: Path, writer: RunWriter, builders: dict, resumed: bool = F
 def _interrupted_run(tmp_path: Path, interrupt_at: int) -> tuple[Path, list[Measurement], int]:
     """A run whose builder is interrupted at its `interrupt_at`-th call; (run dir, plan, builds on disk)."""
     run_dir, plan = tmp_path / "run", _plan()
-    meta = {"run_id": "r1", "config_yaml": CONFIG_YAML, "plan": {"order": [m.cell.id for m in plan]}}
-    writer = RunWriter(run_dir, meta)
+    writer = RunWriter(run_dir, run_meta("r1", [m.cell.id for m in plan], config_yaml=CONFIG_YAML))
     tally = _runner(tmp_path, writer, _builders(interrupt_at)).run(plan)
     writer.finish("interrupted", measured=tally.measured)
     assert tally.interrupted and 0 < tally.measured < len(plan)
@@ -90,13 +90,13 @@ def test_a_resumed_run_ends_with_the_plan_once_each_in_the_recorded_order(tmp_pa
     assert _resume(tmp_path, run_dir, plan) == len(plan) - done
     run = load(run_dir)
     assert list(run.builds["seq"]) == list(range(len(plan)))
-    assert list(run.builds["cell"]) == run.meta["plan"]["order"]
+    assert list(run.builds["cell"]) == list(run.meta.plan.order)
     assert list(run.builds["resumed"]) == [False] * done + [True] * (len(plan) - done)
     assert set(run.builds["run_id"]) == {"r1"}, "the resumed rows belong to the same run"
     assert run.steps.groupby("seq").size().eq(STEPS_PER_BUILD).all()
-    assert run.meta["status"] == "complete" and run.meta["measured"] == len(plan)
-    [entry] = run.meta["resumes"]
-    assert entry["done_before"] == done and entry["planned"] == len(plan)
+    assert run.meta.status == "complete" and run.meta.measured == len(plan)
+    [entry] = run.meta.resumes
+    assert entry.done_before == done and entry.planned == len(plan)
 
 
 def test_the_summary_says_the_run_was_resumed(tmp_path: Path) -> None:
@@ -152,9 +152,9 @@ def test_the_build_an_engine_fault_stopped_is_measured_again(tmp_path: Path) -> 
     assert again["seq"] == done - 1 and again["resumed"] and again["outcome"] == "ok"
     assert run.builds.iloc[done - 1]["outcome"] == "interrupted"
     assert run.steps.groupby("seq").size().eq(STEPS_PER_BUILD).all()
-    assert run.meta["resumes"][0]["measured_again"] == [
-        {"seq": done - 1, "note": f"{STOPPED_HERE}: the engine's daemon is gone"}
-    ]
+    assert run.meta.resumes[0].measured_again == (
+        MeasuredAgain(seq=done - 1, note=f"{STOPPED_HERE}: the engine's daemon is gone"),
+    )
 
 
 def test_a_complete_run_has_nothing_left(tmp_path: Path) -> None:
@@ -190,7 +190,7 @@ def test_any_builds_file_is_resumed_from_or_refused_with_a_results_error(junk: b
     rows = [
         json.dumps({"run_id": "r1", "seq": m.seq, "cell": m.cell.id, "outcome": "ok"}).encode() for m in plan
     ]
-    meta = {"schema_version": 3, "config_yaml": CONFIG_YAML, "plan": {"order": [m.cell.id for m in plan]}}
+    meta = run_meta("r1", [m.cell.id for m in plan], schema_version=3, config_yaml=CONFIG_YAML)
     with tempfile.TemporaryDirectory() as directory:
         run_dir = Path(directory)
         data = b"\n".join(rows) + b"\n"

@@ -16,12 +16,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from fakes import run_meta
 from omegaconf import OmegaConf
 
 from bench.cli import main
 from bench.composition import compose, composed
 from bench.run.input_checks import MAX_BUILDS
-from bench.store.results import SCHEMA_VERSION
 
 
 def _safe_engine(tmp_path: Path) -> list[str]:
@@ -151,13 +151,8 @@ def _recorded_run(tmp_path: Path, *overrides: str) -> Path:
     run_dir = tmp_path / "interrupted"
     (run_dir / ".hydra").mkdir(parents=True)
     (run_dir / ".hydra" / "overrides.yaml").write_text(OmegaConf.to_yaml(list(overrides)))
-    meta = {
-        "schema_version": SCHEMA_VERSION,
-        "status": "running",
-        "run_id": "r",
-        "config_yaml": OmegaConf.to_yaml(cfg),
-    }
-    (run_dir / "run.json").write_text(json.dumps(meta))
+    meta = run_meta("r", config_yaml=OmegaConf.to_yaml(cfg))
+    (run_dir / "run.json").write_text(json.dumps(meta.to_json()))
     return run_dir
 
 

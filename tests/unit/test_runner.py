@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakes import ScriptedBuilder, scripted_context
+from fakes import ScriptedBuilder, run_meta, scripted_context
 
 from bench.config import EngineConfig
 from bench.engine.contents import EngineContents
@@ -41,7 +41,7 @@ def _runner(tmp_path: Path, builders: dict, reset=lambda: EMPTY, owned: bool = T
         engine=EngineConfig(owned=owned),
         workroot=tmp_path / "builds",
     )
-    return Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
+    return Runner(context, RunWriter(tmp_path / "run", run_meta("r")))
 
 
 def _cells(*caches: CacheSource) -> list[Cell]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fakes import ScriptedBuilder, scripted_context
+from fakes import ScriptedBuilder, run_meta, scripted_context
 
 from bench.engine.contents import EngineContents
 from bench.plan import Cell, make_plan
@@ -26,7 +26,7 @@ def _runner(tmp_path: Path, builder: ScriptedBuilder, check) -> Runner:
         check_image=check,
         workroot=tmp_path / "builds",
     )
-    return Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
+    return Runner(context, RunWriter(tmp_path / "run", run_meta("r")))
 
 
 def _cell(platform: str) -> Cell:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakes import ScriptedBuilder, scripted_context
+from fakes import ScriptedBuilder, run_meta, scripted_context
 
 from bench.config import EngineConfig
 from bench.engine import health
@@ -31,7 +31,7 @@ def _runner(tmp_path: Path, builder: ScriptedBuilder, health, reset=lambda: EMPT
     context = scripted_context(
         scenario, {"buildkit": builder}, reset=reset, health=health, workroot=tmp_path / "builds"
     )
-    return Runner(context, RunWriter(tmp_path / "run", {"run_id": "r"}))
+    return Runner(context, RunWriter(tmp_path / "run", run_meta("r")))
 
 
 def _plan(repetitions: int):

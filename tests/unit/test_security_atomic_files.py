@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from fakes import run_meta
 
 from bench.host import manifest
 from bench.safe import atomic_file
@@ -33,7 +34,7 @@ def test_run_json_is_never_written_through_a_planted_temporary_name(tmp_path: Pa
     run_dir, victim = tmp_path / "run", _victim(tmp_path)
     run_dir.mkdir()
     (run_dir / f"{META_FILE}.tmp").symlink_to(victim)
-    writer = RunWriter(run_dir, {"run_id": "r1"})
+    writer = RunWriter(run_dir, run_meta("r1"))
     writer.finish("complete")
     assert victim.read_bytes() == VICTIM and (victim.stat().st_mode & 0o777) == 0o600
     assert not (run_dir / META_FILE).is_symlink()
@@ -69,7 +70,7 @@ def test_the_file_and_its_directory_are_fsynced_before_and_after_the_rename(
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    RunWriter(tmp_path, {"run_id": "r2"})
+    RunWriter(tmp_path, run_meta("r2"))
     assert len(synced) == 2, synced
     temporary, directory = Path(synced[0]), Path(synced[1])
     assert temporary.parent == tmp_path and temporary.name.startswith(f".{META_FILE}.")

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from fakes import ScriptedBuilder, scripted_context
+from fakes import ScriptedBuilder, run_meta, scripted_context
 
 from bench.engine.health import Blocked
 from bench.plan import Cell, Measurement, make_plan
@@ -16,6 +16,7 @@ from bench.run.resume import reopen, resume_point, rows_on_disk
 from bench.run.runner import Runner
 from bench.scenario.definition import Scenario
 from bench.store.results import BUILDS_FILE, STEPS_FILE, RunWriter, load, read_meta
+from bench.store.rows import MeasuredAgain
 from bench.vocabulary import BuilderName, CacheSource, ChangeKind
 
 pytestmark = pytest.mark.security
@@ -69,9 +70,7 @@ def _run(tmp_path: Path, writer: RunWriter, plan: list[Measurement], failing: in
 
 def test_the_stopped_build_keeps_its_row_and_the_resume_appends(tmp_path: Path) -> None:
     run_dir, plan = tmp_path / "run", _plan()
-    writer = RunWriter(
-        run_dir, {"run_id": "r1", "config_yaml": CONFIG_YAML, "plan": {"order": [m.cell.id for m in plan]}}
-    )
+    writer = RunWriter(run_dir, run_meta("r1", [m.cell.id for m in plan], config_yaml=CONFIG_YAML))
     tally = _run(tmp_path, writer, plan, failing=1, resumed=False)
     writer.finish("stopped", measured=tally.measured)
     assert tally.stopped is not None and tally.measured == 2
@@ -85,7 +84,7 @@ def test_the_stopped_build_keeps_its_row_and_the_resume_appends(tmp_path: Path) 
     assert [m.seq for m in point.remaining] == [1, 2, 3], "the stopped build is measured again, first"
     resumed_writer = reopen(point)
     assert (run_dir / BUILDS_FILE).stat().st_ino == inode, "builds.jsonl was not replaced"
-    assert [r["seq"] for r in rows_on_disk(run_dir)] == [0], "an interrupted row is no measurement"
+    assert [r.seq for r in rows_on_disk(run_dir)] == [0], "an interrupted row is no measurement"
     _run(tmp_path, resumed_writer, point.remaining, failing=None, resumed=True)
     resumed_writer.finish("complete")
 
@@ -103,16 +102,14 @@ def test_the_stopped_build_keeps_its_row_and_the_resume_appends(tmp_path: Path) 
     assert sorted(set(steps)) == [0, 1, 2, 3] and steps.count(1) == 3, "the interrupted row has no steps"
     run = load(run_dir)
     assert list(run.builds["outcome"]).count("interrupted") == 1
-    assert run.meta["resumes"][0]["measured_again"] == [
-        {"seq": 1, "note": f"the run stopped here: {_health(ENGINE_GONE).what}"}
-    ]
+    assert run.meta.resumes[0].measured_again == (
+        MeasuredAgain(seq=1, note=f"the run stopped here: {_health(ENGINE_GONE).what}"),
+    )
 
 
 def test_a_second_resume_does_not_measure_the_stopped_build_again(tmp_path: Path) -> None:
     run_dir, plan = tmp_path / "run", _plan()
-    writer = RunWriter(
-        run_dir, {"run_id": "r1", "config_yaml": CONFIG_YAML, "plan": {"order": [m.cell.id for m in plan]}}
-    )
+    writer = RunWriter(run_dir, run_meta("r1", [m.cell.id for m in plan], config_yaml=CONFIG_YAML))
     _run(tmp_path, writer, plan, failing=0, resumed=False)
     point = resume_point(run_dir, read_meta(run_dir), plan)
     _run(tmp_path, reopen(point), point.remaining[:2], failing=None, resumed=True)  # killed after two
@@ -122,9 +119,7 @@ def test_a_second_resume_does_not_measure_the_stopped_build_again(tmp_path: Path
 
 def test_a_torn_row_is_cut_in_place_not_rewritten(tmp_path: Path) -> None:
     run_dir, plan = tmp_path / "run", _plan()
-    writer = RunWriter(
-        run_dir, {"run_id": "r1", "config_yaml": CONFIG_YAML, "plan": {"order": [m.cell.id for m in plan]}}
-    )
+    writer = RunWriter(run_dir, run_meta("r1", [m.cell.id for m in plan], config_yaml=CONFIG_YAML))
     _run(tmp_path, writer, plan[:2], failing=None, resumed=False)
     builds = run_dir / BUILDS_FILE
     whole = builds.read_bytes()
@@ -139,7 +134,8 @@ def test_a_stopped_row_of_schema_5_reads_as_interrupted(tmp_path: Path) -> None:
     """Runs written before: the stopped build's row was `failed` with the note; loaded, it is no failure."""
     run_dir = tmp_path / "v5"
     run_dir.mkdir()
-    (run_dir / "run.json").write_text(json.dumps({"schema_version": 5, "run_id": "r1", "status": "stopped"}))
+    meta = run_meta("r1", schema_version=5, status="stopped")
+    (run_dir / "run.json").write_text(json.dumps(meta.to_json()))
     rows = [
         {"run_id": "r1", "seq": 0, "cell": "a", "outcome": "failed", "notes": ["scripted"]},
         {"run_id": "r1", "seq": 1, "cell": "a", "outcome": "failed", "notes": ["the run stopped here: gone"]},

@@ -26,12 +26,12 @@ def _engines_by_run(run_dirs: tuple[Path, ...]) -> dict[str, dict[str, str]]:
             meta = read_meta(run_dir)
         except ResultsError:
             continue
-        engine, env = meta.get("engine", {}) or {}, meta.get("environment", {}) or {}
-        found[str(meta.get("run_id", Path(run_dir).name))] = {
-            "name": str(engine.get("name", "?")),
-            "context": str(engine.get("context", "?")),
-            "endpoint": str(engine.get("host") or ""),
-            "daemon": str(env.get("engine_id") or f"unknown ({engine.get('context', '?')})"),
+        engine = meta.engine
+        found[meta.run_id] = {
+            "name": engine.name,
+            "context": engine.context,
+            "endpoint": engine.host or "",
+            "daemon": str(meta.environment.get("engine_id") or f"unknown ({engine.context})"),
         }
     return found
 

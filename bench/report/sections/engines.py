@@ -34,16 +34,16 @@ def engine_rows(report: Report) -> list[list[str]]:
     """One row per distinct node and engine of the merged runs (name, context, endpoint, daemon ID)."""
     rows: dict[tuple[str, ...], list[str]] = {}
     for run in report.runs:
-        meta, env = run.meta.get("engine", {}) or {}, run.meta.get("environment", {}) or {}
+        engine, env = run.meta.engine, run.meta.environment
         store = str(env.get("storage_driver", "?")) + (
             " (containerd store)" if env.get("containerd_image_store") else ""
         )
         row = [
-            str(run.meta.get("node") or "?"),
-            str(meta.get("name", "?")),
-            str(meta.get("context", "?")),
-            str(meta.get("host") or "-"),
-            "owned" if meta.get("owned") else "shared",
+            run.meta.node or "?",
+            engine.name,
+            engine.context,
+            engine.host or "-",
+            "owned" if engine.owned else "shared",
             str(env.get("engine_id") or "?")[:12],
             str(env.get("engine_version", "?")),
             store,

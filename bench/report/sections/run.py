@@ -94,9 +94,9 @@ def configuration(report: Report, figures: Sequence[FigureFile]) -> list[Block]:
         meta = run.meta
         out += [
             Paragraph(
-                f"Run `{meta.get('run_id', run.path.name)}`, config hash `{meta.get('config_hash', '-')}`,"
-                f" started {meta.get('started_at', '-')}, status {meta.get('status', '-')}:"
+                f"Run `{meta.run_id}`, config hash `{meta.config_hash}`, started {meta.started_at}, "
+                f"status {meta.status}:"
             ),
-            Code(meta.get("config_yaml", "") or "(not recorded)", "yaml"),
+            Code(meta.config_yaml or "(not recorded)", "yaml"),
         ]
     return out
