@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import shlex
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,8 @@ from bench.vocabulary import ChangeKind
 if TYPE_CHECKING:
     import pandas as pd
     from python_on_whales import DockerClient
+
+    from bench.store.rows import RunMeta
 
 _IMAGE_LINE = re.compile(r"^ ---> ([0-9a-f]{12,64})$")
 DEBUG_TAG = "bench-debug/{scenario}:{seq}"
@@ -66,10 +68,10 @@ def failed_row(run_dir: Path, seq: int) -> tuple[dict[str, Any], pd.DataFrame, d
     return row, run.steps[run.steps["seq"] == seq], run.meta
 
 
-def rebuild_request(row: dict[str, Any], meta: dict[str, Any], workroot: Path) -> BuildRequest:
+def rebuild_request(row: dict[str, Any], meta: RunMeta, workroot: Path) -> BuildRequest:
     """The failed build's request against a fresh copy of the scenario with the row's change applied."""
     argv = [str(word) for word in row["argv"]]
-    directory = Path(meta["scenario"]["directory"])
+    directory = Path(meta.scenario.directory)
     scenario = load_scenario(ScenarioConfig(path=str(directory)))
     context = copy_scenario(directory, parent=workroot)
     dockerfile = Path(flag_values(argv, "--file", "-f")[0]).relative_to(argv[-1])
@@ -129,9 +131,7 @@ def last_legacy_image(output: Iterable[str]) -> str | None:
     return last.image
 
 
-def stage_image(
-    docker: DockerClient, row: dict[str, Any], steps: pd.DataFrame, meta: dict[str, Any]
-) -> StageImage:
+def stage_image(docker: DockerClient, row: dict[str, Any], steps: pd.DataFrame, meta: RunMeta) -> StageImage:
     """Rebuild the failed build and return the image of the last state it reached."""
     with tempfile.TemporaryDirectory(prefix="bench-debug-") as scratch:
         request = rebuild_request(row, meta, Path(scratch))
@@ -154,7 +154,12 @@ def stage_image(
 
 
 def debug_failed_build(
-    docker: DockerClient, run_dir: Path, seq: int, command: list[str], interactive: bool, say=print
+    docker: DockerClient,
+    run_dir: Path,
+    seq: int,
+    command: list[str],
+    interactive: bool,
+    say: Callable[[str], object] = print,
 ) -> str | None:
     """Rebuild, then start a container of the last reached state (a shell, or `command` through sh -c)."""
     row, steps, meta = failed_row(run_dir, seq)
