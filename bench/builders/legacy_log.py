@@ -1,14 +1,20 @@
 """Parse the legacy builder's output (`DOCKER_BUILDKIT=0 docker build`) into steps.
 
 The legacy builder prints `Step N/M : INSTRUCTION` when a step starts, ` ---> Using cache` when the
-step's result came from the cache, ` ---> Running in ID` when it ran a container, and
-`Successfully built ID` at the end. It prints no times, so a step starts at the arrival of its `Step`
-line and completes at the arrival of the next one (or of `Successfully built`, or at process end).
+step's result came from the cache, ` ---> Running in ID` when it ran a container, ` ---> ID` for the
+layer the step ends on, and `Successfully built ID` at the end. It prints no times, so a step starts at
+the arrival of its `Step` line and completes at the arrival of the next one (or of `Successfully built`,
+or at process end).
 Meta `ARG`s before the first `FROM` are steps too (`Step 1/8 : ARG BASE=...`), with no stage.
 
 It prints no stage names either. The legacy builder runs every stage up to the target in file order,
 so the k-th `FROM` step opens the k-th stage of the Dockerfile; stages are labelled as BuildKit
 labels them (`AS` name, else `stage-N`, none for a single-stage file) so both builders agree.
+
+Its cache is every layer the engine holds, those this build has just made included: a cold build of two
+stages that begin alike (`FROM base`, `WORKDIR /src`) makes the first stage's WORKDIR layer and then says
+`Using cache` for the second's, with that layer's id. A `Using cache` step whose layer an earlier,
+uncached step of this output made is `reused_in_build`, not `cached` (bench/builders/records.py Step).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ _STEP = re.compile(r"^Step ([0-9]{1,9})/([0-9]{1,9}) : (.*)$")
 _AS_NAME = re.compile(r"\s[Aa][Ss]\s+(\S+)\s*$")
 _BUILT = re.compile(r"^Successfully built (\S+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_LAYER = re.compile(r"^ ---> (?:sha256:)?([0-9a-f]{12,64})\s*$")  # the layer a step ends on
 USING_CACHE = " ---> Using cache"
 RUNNING_IN = " ---> Running in "
 DEPRECATION = "DEPRECATED: The legacy builder is deprecated"
@@ -38,6 +45,7 @@ class _OpenStep:
     stage: str | None
     started_s: float
     cached: bool = False
+    layer: str | None = None  # the last ` ---> ID` line: a RUN's own output comes before it
 
 
 @dataclass
@@ -65,6 +73,7 @@ class LegacyLogParser:
         self._done: list[Step] = []
         self._current: _OpenStep | None = None
         self._stage: str | None = None  # meta ARGs before the first FROM belong to no stage
+        self._made: set[str] = set()  # layers this build committed (its uncached steps but FROMs)
         self._froms_seen = 0
         self._image_id: str | None = None
         self._failed: str | None = None  # the first stderr line saying a RUN failed, else the last one
@@ -76,7 +85,13 @@ class LegacyLogParser:
     def _close(self, at: float, error: str | None = None) -> None:
         if self._current is not None:
             c = self._current
-            self._done.append(Step(len(self._done), c.name, c.stage, c.started_s, at, c.cached, error))
+            reused = c.cached and c.layer in self._made
+            if not c.cached and c.layer is not None and c.name[:5].upper() != "FROM ":
+                self._made.add(c.layer)
+            cached = c.cached and not reused
+            self._done.append(
+                Step(len(self._done), c.name, c.stage, c.started_s, at, cached, error, reused_in_build=reused)
+            )
             self._current = None
 
     def feed(self, line: OutputLine) -> None:
@@ -113,6 +128,9 @@ class LegacyLogParser:
             return
         if self._current is not None and text.startswith(USING_CACHE):
             self._current.cached = True
+        layer = _LAYER.match(text)
+        if self._current is not None and layer is not None:
+            self._current.layer = layer.group(1)
         built = _BUILT.match(text)
         if built is not None:
             self._image_id = built.group(1)

@@ -14,7 +14,11 @@ start-up and connection in the recordings) belongs to no step.
 
 A vertex may run more than once in one build (BuildKit reuses one vertex for identical `FROM`s of
 several stages): each (digest, started) pair is one interval; a step spans from its first start to
-its last completion, and counts as cached only when every completed interval was cached.
+its last completion, and counts as cached only when every completed interval was cached. An interval
+cached after an uncached one of the same vertex had completed took what this solve had just made: the
+step is `reused_in_build` (bench/builders/records.py Step), no cache from before the build. Identical
+instructions that begin several stages (`WORKDIR /src` after the same `FROM`) are one vertex of the
+graph, run once: no step of them is cached at all (tests/fixtures/builds/buildkit-shared-nocache.jsonl).
 """
 
 from __future__ import annotations
@@ -134,6 +138,14 @@ def _decoded(data: object) -> str:
         return base64.b64decode(data).decode("utf-8", errors="replace")
     except ValueError:  # binascii.Error
         return ""
+
+
+def _reused_in_solve(vertex: _Vertex) -> bool:
+    """Whether a cached run of the vertex completed no earlier than an uncached run of it had: the cache
+    it hit was made by this solve."""
+    done = [(parse_rfc3339(end), cached) for end, cached in vertex.intervals.values() if end]
+    first_made = min((at for at, cached in done if not cached), default=None)
+    return first_made is not None and any(cached and at >= first_made for at, cached in done)
 
 
 class RawJsonParser:
@@ -276,8 +288,9 @@ class RawJsonParser:
                     completed_s = max(parse_rfc3339(c) for c in ends if c) - origin + anchor
                 flags = [was_cached for done, was_cached in vertex.intervals.values() if done]
                 cached = bool(flags) and all(flags)
+            reused = not cached and _reused_in_solve(vertex)
             key = started_s if started_s is not None else float("inf")
-            step = Step(0, name, stage, started_s, completed_s, cached, vertex.error, platform)
+            step = Step(0, name, stage, started_s, completed_s, cached, vertex.error, platform, reused)
             unordered.append((key, vertex.order, step))
         unordered.sort(key=lambda item: (item[0], item[1]))
         return [replace(step, index=i) for i, (_key, _order, step) in enumerate(unordered)]

@@ -30,6 +30,11 @@ class Step:
 
     Times are seconds since the build process started (monotonic clock), so steps of one build
     can be drawn on one timeline and overlaps between stages are visible.
+
+    `cached`: its result came from a cache that was there before the build started. `reused_in_build`:
+    the builder said cached, but of a result this same build had made earlier (legacy: a layer an
+    earlier step of its output committed; BuildKit: a vertex it completed uncached earlier in the solve);
+    such a step is not `cached`, so that a cold build of stages that begin alike is still cold.
     """
 
     index: int
@@ -40,6 +45,7 @@ class Step:
     cached: bool
     error: str | None = None
     platform: str | None = None  # BuildKit's platform prefix in multi-platform builds, e.g. linux/arm64
+    reused_in_build: bool = False
 
     @property
     def duration_s(self) -> float | None:
@@ -80,4 +86,10 @@ class BuildRecord:
 
     @property
     def steps_cached(self) -> int:
+        """Steps taken from a cache that was there before the build started."""
         return sum(1 for s in self.steps if s.cached)
+
+    @property
+    def steps_reused_in_build(self) -> int:
+        """Steps the builder called cached whose result this build had made earlier (Step.reused_in_build)."""
+        return sum(1 for s in self.steps if s.reused_in_build)

@@ -106,6 +106,7 @@ def build_row(
         wall_s=wall_s,
         steps_total=len(record.steps),
         steps_cached=record.steps_cached,
+        steps_reused_in_build=record.steps_reused_in_build,
         flags=(*flags, *_link_flags(source.link, record)),
         exit_code=record.exit_code,
         error_tail=record.error_tail,
@@ -146,6 +147,7 @@ def step_rows(run_id: str, m: Measurement, record: BuildRecord) -> list[StepRow]
             duration_s=s.duration_s,
             cached=s.cached,
             error=s.error,
+            reused_in_build=s.reused_in_build,
         )
         for s in record.steps
     ]

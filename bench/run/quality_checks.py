@@ -29,6 +29,8 @@ def quality_flags(
     if record.outcome is not Outcome.OK:
         return tuple(flags)
     strategy = strategy_for(m.cell.cache)
+    # cached steps: from a cache that was there before the build; reuse within it (Step.reused_in_build,
+    # the legacy builder's stages that begin alike) flags nothing
     if m.cell.cache is CacheSource.none and record.steps_cached:
         flags.append(COLD_HAD_CACHED_STEPS)
     starts_empty = m.cell.cache is CacheSource.none or strategy.empties_engine

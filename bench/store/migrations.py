@@ -42,6 +42,13 @@ SCHEMA_VERSION in rows.py):
   `bench run --resume` keeps it and appends the build measured again, same seq, after it (v5 rows of a
   stopped build, `failed` with that note, migrate to `interrupted`). run.json adds `network` (the builds'
   --network; `host`: their RUN steps reached the host's loopback services).
+- 7: cached means cached before the build. A step the builder called cached whose result the same build
+  had made earlier (the legacy builder's second stage taking the WORKDIR layer its first stage just made;
+  a BuildKit vertex taken again within its solve) is no longer `cached` but `reused_in_build`: new step
+  column reused_in_build, new build column steps_reused_in_build (their count), both null in migrated
+  rows. An older bench counted such a legacy step in steps_cached, instructions_cached and
+  work_steps_cached, and flagged the cold build that had one `cold-had-cached-steps`; a BuildKit vertex
+  run uncached, then cached, was already not cached.
 """
 
 from __future__ import annotations
@@ -61,6 +68,7 @@ V2_BUILD_COLUMNS = added_by(2)
 V3_BUILD_COLUMNS = added_by(3)
 V4_BUILD_COLUMNS = added_by(4)
 V5_BUILD_COLUMNS = added_by(5)
+V7_BUILD_COLUMNS = added_by(7)
 
 
 def migrate(builds: Rows, steps: Rows, version: int) -> tuple[Rows, Rows]:
@@ -119,6 +127,22 @@ def _update_to_6(builds: Rows, steps: Rows) -> tuple[Rows, Rows]:
     return builds, steps
 
 
+def _update_to_7(builds: Rows, steps: Rows) -> tuple[Rows, Rows]:
+    """v6 -> v7: steps_reused_in_build and the steps' reused_in_build, null: a v6 bench did not tell a
+    step reused within its build from one cached before it (it called both cached)."""
+    _add_nulls(builds, V7_BUILD_COLUMNS)
+    for row in steps:
+        row.setdefault("reused_in_build", None)
+    return builds, steps
+
+
 def _migrations() -> dict[int, Callable[[Rows, Rows], tuple[Rows, Rows]]]:
     """`{n: f}` where f turns a version-n row set into version n+1."""
-    return {1: _update_to_2, 2: _update_to_3, 3: _update_to_4, 4: _update_to_5, 5: _update_to_6}
+    return {
+        1: _update_to_2,
+        2: _update_to_3,
+        3: _update_to_4,
+        4: _update_to_5,
+        5: _update_to_6,
+        6: _update_to_7,
+    }

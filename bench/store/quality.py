@@ -14,11 +14,14 @@ LINK_DELAY_NOT_EMULATED = "link-delay-not-emulated"
 MACHINE_BUSY = "machine-busy"
 
 DESCRIPTIONS: dict[str, str] = {
-    COLD_HAD_CACHED_STEPS: "a build measured from the cold state reported cached steps, so it was not fully"
-    " cold and its time is likely too short",
+    COLD_HAD_CACHED_STEPS: "a build measured from the cold state took steps from a cache that was there"
+    " before it started, so it was not fully cold and its time is likely too short (a step reused from a"
+    " layer the same build made earlier, as the legacy builder does for stages that begin alike, does not"
+    " count: the row's steps_reused_in_build)",
     ENGINE_NOT_EMPTY: "before a cold build the engine still held images, build cache, containerd content or"
     " snapshots (pruning alone leaves pulled blobs behind on the containerd image store)",
-    WARM_NO_CACHED_STEPS: "a warm build took no step from the cache, so it measured a cold build",
+    WARM_NO_CACHED_STEPS: "a warm build took no step from a cache that was there before it started (reuse"
+    " within the build does not count), so it measured a cold build",
     CACHE_IMPORT_MISSED: "a build told to import a cache (registry, inline image or directory) took no"
     " Dockerfile step from it: the cache ref was missing or unusable (BuildKit only warns), so it measured"
     " a cache miss",

@@ -19,7 +19,7 @@ from bench.safe.output_cap import bounded, bounded_items
 from bench.store.typed_json import Reading, plain, read_typed, when_set
 
 #: The results schema this bench writes; migrations.py brings every older one up to it.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: Build fields added by a schema version after the first: `since(2)` on the field.
 _SINCE = "since"
@@ -148,6 +148,8 @@ class BuildRow:
     build_metadata: str | None = since(4)  # buildx --metadata-file output (JSON text; BuildKit only)
     # schema 5: where the build ran (a sweep's jobs on a cluster's nodes: bench/machine/node.py)
     node: str | None = since(5)  # the SLURM node, else the host's short name, of the bench process
+    # schema 7: what a build reused of its own work (bench/builders/records.py Step.reused_in_build)
+    steps_reused_in_build: int | None = since(7)  # cached steps whose result this build made earlier
 
     def __post_init__(self) -> None:
         _cap_output(self)
@@ -178,8 +180,9 @@ class StepRow:
     started_s: float | None = _arrow("float64")
     completed_s: float | None = _arrow("float64")
     duration_s: float | None = _arrow("float64")
-    cached: bool = _arrow("bool", False)
+    cached: bool = _arrow("bool", False)  # from a cache that was there before the build started
     error: str | None = _arrow("string", output=True)
+    reused_in_build: bool | None = _arrow("bool", False)  # called cached, of this build's own work (v7)
 
     def __post_init__(self) -> None:
         _cap_output(self)

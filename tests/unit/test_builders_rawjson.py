@@ -132,6 +132,29 @@ def test_a_vertex_run_twice_spans_both_runs_and_is_cached_only_if_both_were() ->
     assert (only.started_s, only.completed_s, only.cached) == (0.5, 2.5, False)
 
 
+@pytest.mark.parametrize(
+    ("runs", "cached", "reused"),
+    [
+        ([("00:00:01Z", "00:00:02Z", False), ("00:00:03Z", "00:00:03Z", True)], False, True),
+        ([("00:00:01Z", "00:00:02Z", True), ("00:00:03Z", "00:00:03Z", True)], True, False),
+        ([("00:00:01Z", "00:00:02Z", True), ("00:00:03Z", "00:00:04Z", False)], False, False),
+        ([("00:00:01Z", "00:00:02Z", False), ("00:00:03Z", "00:00:04Z", False)], False, False),
+    ],
+    ids=["made-then-taken", "cached-before", "cached-then-run", "run-twice"],
+)
+def test_a_vertex_cached_after_this_solve_made_it_is_reused_in_the_build(
+    runs: list[tuple[str, str, bool]], cached: bool, reused: bool
+) -> None:
+    """Cached after an uncached run of the same digest completed: the cache is the solve's own work."""
+    parser = RawJsonParser()
+    for started, completed, was_cached in runs:
+        vertex = {"digest": "d", "name": "[a 1/2] FROM x", "started": f"2024-01-01T{started}"}
+        vertex |= {"completed": f"2024-01-01T{completed}", "cached": was_cached}
+        feed_object(parser, 0.5, {"vertexes": [vertex]})
+    (only,) = parser.steps()
+    assert (only.cached, only.reused_in_build) == (cached, reused)
+
+
 def test_rfc3339_keeps_nanoseconds_and_offsets() -> None:
     base = parse_rfc3339("2026-11-26T15:59:50Z")
     assert parse_rfc3339("2026-11-26T15:59:50.000000001Z") - base == pytest.approx(1e-9, abs=1e-7)

@@ -87,7 +87,7 @@ def client(tmp_path: Path) -> DockerClient:
 
 
 def test_every_recording_and_builder_has_an_expected_record(expected: dict[str, Any]) -> None:
-    assert len(RECORDINGS) == 8
+    assert len(RECORDINGS) == 11
     builds = {f"{builder}:{name}" for name in RECORDINGS for builder in ("legacy", "buildkit")}
     composed = {f"compose-{b}:{name}:{code}" for name, code in COMPOSE for b in ("buildkit", "legacy")}
     assert set(expected) == builds | composed

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 from fakes import run_meta, stored_row
 
-from bench.store.migrations import V2_BUILD_COLUMNS, V3_BUILD_COLUMNS, V4_BUILD_COLUMNS, V5_BUILD_COLUMNS
+from bench.store.migrations import (
+    V2_BUILD_COLUMNS,
+    V3_BUILD_COLUMNS,
+    V4_BUILD_COLUMNS,
+    V5_BUILD_COLUMNS,
+    V7_BUILD_COLUMNS,
+)
 from bench.store.results import (
     BUILD_COLUMNS,
     META_FILE,
@@ -81,7 +87,9 @@ def test_the_columns_each_schema_added_partition_the_row() -> None:
     assert added_by(2) == V2_BUILD_COLUMNS and added_by(3) == V3_BUILD_COLUMNS
     assert added_by(4) == V4_BUILD_COLUMNS and "cpu_user_s" in V4_BUILD_COLUMNS
     assert added_by(5) == V5_BUILD_COLUMNS == ("node",)
-    assert (*added_by(1), *added_by(2), *added_by(3), *added_by(4), *added_by(5)) == BUILD_COLUMNS
+    assert added_by(6) == () and added_by(7) == V7_BUILD_COLUMNS
+    assert "steps_reused_in_build" in V7_BUILD_COLUMNS
+    assert tuple(c for v in range(1, SCHEMA_VERSION + 1) for c in added_by(v)) == BUILD_COLUMNS
     assert "resumed" in V3_BUILD_COLUMNS and "build_s" in V2_BUILD_COLUMNS and "wall_s" in added_by(1)
 
 

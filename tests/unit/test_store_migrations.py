@@ -77,7 +77,17 @@ def test_migrate_brings_a_stopped_v5_row_to_interrupted_and_leaves_current_rows_
     assert builds[0]["outcome"] == "interrupted"
     assert migrate([dict(stopped)], [], SCHEMA_VERSION)[0] == [stopped]
     v1, _ = migrate([dict(V1_ROW)], [], 1)
-    assert set(v1[0]) == set(V1_ROW) | {*added_by(2), *added_by(3), *added_by(4), *added_by(5), "platform"}
+    added = {*added_by(2), *added_by(3), *added_by(4), *added_by(5), *added_by(7), "platform"}
+    assert set(v1[0]) == set(V1_ROW) | added
+
+
+def test_a_v6_run_does_not_say_what_its_builds_reused_within_themselves() -> None:
+    """Schema 7 split a legacy build's reuse of its own layers out of `cached`; a v6 row did not tell
+    them apart, so both new columns are null, not 0 or False, and its counts stay as they were."""
+    v6_step = {"run_id": "r", "seq": 0, "cell": "c", "builder": "legacy", "index": 3, "name": "WORKDIR /src"}
+    builds, steps = migrate([{**V1_ROW, "steps_cached": 1}], [{**v6_step, "cached": True}], 6)
+    assert (builds[0]["steps_reused_in_build"], builds[0]["steps_cached"]) == (None, 1)
+    assert (steps[0]["reused_in_build"], steps[0]["cached"]) == (None, True)
 
 
 @pytest.mark.parametrize(
