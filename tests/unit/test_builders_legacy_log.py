@@ -108,3 +108,26 @@ def test_deprecation_notice_is_not_an_error() -> None:
     )
     log = parse_legacy_log([*notice, *lines("Step 1/1 : FROM a", "Successfully built 1")])
     assert log.error is None and log.steps[0].error is None
+
+
+def test_a_step_reuses_a_layer_of_this_build_only_when_a_step_of_it_made_that_layer() -> None:
+    """The layer a step ends on is its last ` ---> ID` line, after whatever a RUN printed: a RUN that prints
+    another step's id makes no layer of that id (issue 24)."""
+    log = parse_legacy_log(
+        lines(
+            *("Step 1/7 : FROM base AS a", " ---> 0000000000b0"),
+            *("Step 2/7 : WORKDIR /src", " ---> Running in c0", " ---> aaaaaaaaaaa1"),
+            *("Step 3/7 : RUN ./print", " ---> Running in c1", " ---> bbbbbbbbbbb2", " ---> ccccccccccc3"),
+            *("Step 4/7 : FROM base AS b", " ---> 0000000000b0"),
+            *("Step 5/7 : WORKDIR /src", " ---> Using cache", " ---> aaaaaaaaaaa1"),
+            *("Step 6/7 : RUN ./other", " ---> Using cache", " ---> bbbbbbbbbbb2"),
+            *("Step 7/7 : RUN ./print", " ---> Using cache", " ---> ccccccccccc3"),
+        )
+    )
+    got = [(s.name, s.cached, s.reused_in_build) for s in log.steps[3:]]
+    assert got == [
+        ("FROM base AS b", False, False),
+        ("WORKDIR /src", False, True),
+        ("RUN ./other", True, False),  # bbbbbbbbbbb2 was printed by step 3's RUN, not made by it
+        ("RUN ./print", False, True),
+    ]
