@@ -6,7 +6,7 @@ the same time and skips debug. Times are chosen per test, so every expected numb
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,11 +65,13 @@ def write_run(
     status: str = "complete",
     planned_extra: int = 0,
     link: tuple[str, float | None] = ("loopback", None),
+    flags: Mapping[tuple[str, str, int], Sequence[str]] | None = None,
 ) -> Path:
     """A run whose cells are (builder, cache) -> wall times (None: a failed build); cold cells get steps.
 
     `planned_extra` adds that many builds per cell to the plan that were never recorded (a partial run);
-    `link` is the (name, rate in Mbit/s) its builds went over.
+    `link` is the (name, rate in Mbit/s) its builds went over; `flags` the quality flags of the builds
+    (builder, cache, repetition) named (none on the others).
     """
     order = []
     for (builder, cache), walls in times.items():
@@ -110,7 +112,7 @@ def write_run(
                 "prime_s": None,
                 "steps_total": 3,
                 "steps_cached": 0 if cache == "none" else 2,
-                "flags": [],
+                "flags": list((flags or {}).get((builder, cache, rep), [])),
                 "exit_code": 0 if ok else 1,
                 "error_tail": None if ok else "ERROR: failed to solve: exit code: 2",
             }

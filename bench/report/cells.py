@@ -117,6 +117,15 @@ def flag_list(value: object) -> list[str]:
     return []
 
 
+def flag_counts(rows: pd.DataFrame) -> dict[str, int]:
+    """{flag name: number of the measured rows among `rows` carrying it}, by name: a cell's `flag_counts`
+    and each side of `bench compare` (bench/report/compare.py) count alike."""
+    if "flags" not in rows.columns:
+        return {}
+    counts = Counter(f for v in measured(rows)["flags"] for f in set(flag_list(v)))
+    return dict(sorted(counts.items()))
+
+
 def _sort_key(column: pd.Series) -> pd.Series:
     """Builders in BUILDER_ORDER; "none" (cold / unchanged) before the other values of a dimension."""
     if column.name == "builder":
@@ -162,7 +171,6 @@ def cell_table(
         meas = measured(rows)
         outcome = meas["outcome"]
         times = ok_times(rows)
-        flags = Counter(f for v in meas["flags"] for f in set(flag_list(v))) if "flags" in meas else Counter()
         n_flagged = int(sum(bool(flag_list(v)) for v in meas["flags"])) if "flags" in meas else 0
         q1, q3 = stats.quartiles(times)
         ci = stats.median_ci(times, confidence=confidence, n_resamples=n_resamples, seed=seed)
@@ -176,7 +184,7 @@ def cell_table(
                 "n_unsupported": int((outcome == "unsupported").sum()),
                 "n_warmup": int(rows["warmup"].astype(bool).sum()),
                 "n_flagged": n_flagged,
-                "flag_counts": dict(sorted(flags.items())),
+                "flag_counts": flag_counts(rows),
                 "median_s": stats.median(times),
                 "q1_s": q1,
                 "q3_s": q3,

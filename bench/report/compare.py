@@ -7,18 +7,21 @@ whole interval lies below 1 and NEW is slower by more than the threshold (say 5%
 *improvement* when the whole interval lies above 1 and NEW is faster by more than the threshold; everything
 else is unchanged or, below 3 ok builds a side, insufficient data. Runs of different scenarios are refused;
 environments that differ are warned about (or refused with `strict_environment`), since a new kernel moves
-times as much as a patch.
+times as much as a patch. Each cell also gives its ok builds per side (`n_base`, `n_new`) and the quality
+flags found on each side's rows with their reasons (`quality_flags_base`, `quality_flags_new`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from bench.analysis import stats
 from bench.report import cells as tables
 from bench.report.comparisons import run_comparisons
+from bench.report.flag_records import flag_records
 from bench.report.model import effective_resamples, environment_differences
 from bench.store.results import ResultsError, Run
 
@@ -106,6 +109,14 @@ def _present(builds: pd.DataFrame, keys: list[str]) -> set[tuple]:
     return {tuple(str(key[k]) for k in keys) for key, _ in tables.groups(builds, keys)}
 
 
+def _flags(builds: pd.DataFrame, keys: list[str]) -> dict[tuple, list[dict[str, Any]]]:
+    """Each cell's quality flags with their counts and reasons (keys as text, as `_present` keys them)."""
+    return {
+        tuple(str(key[k]) for k in keys): flag_records(tables.flag_counts(rows))
+        for key, rows in tables.groups(builds, keys)
+    }
+
+
 def compare_runs(
     base: Run,
     new: Run,
@@ -124,4 +135,10 @@ def compare_runs(
     keys = [k for k in tables.cell_keys(base.builds) if k in new.builds.columns]
     in_base, in_new = _present(base.builds, keys), _present(new.builds, keys)
     status = [_status(row, keys, in_base, in_new, threshold) for _, row in cells.iterrows()]
-    return RunComparison(cells.assign(status=status), differences, threshold)
+    on_base, on_new = _flags(base.builds, keys), _flags(new.builds, keys)
+    cell_keys = [tuple(str(row[k]) for k in keys) for _, row in cells.iterrows()]
+    flags = {
+        "quality_flags_base": [on_base.get(key, []) for key in cell_keys],
+        "quality_flags_new": [on_new.get(key, []) for key in cell_keys],
+    }
+    return RunComparison(cells.assign(status=status, **flags), differences, threshold)

@@ -21,7 +21,9 @@ from bench.platforms import NATIVE
 from bench.report import cells as tables
 from bench.report.claims import registry as claim_checks
 from bench.report.comparisons import builder_comparisons, cache_comparisons
+from bench.report.flag_records import flagged_builds, with_reasons
 from bench.report.platform_steps import platform_step_table
+from bench.report.verdicts import RECORD_FIELDS
 from bench.store.results import Run
 
 #: Environment fields a reader needs first, in this order; the rest follow as recorded.
@@ -119,12 +121,15 @@ class Report:
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables other tools read (--export-json, --export-csv), the main one first: one row per cell,
-        then the speedups. Built here only, so every export names and orders them alike."""
+        """The tables other tools read (--export-json, --export-csv), the main one first: one row per cell
+        (with its quality flags and their reasons), then the speedups, the claims' verdicts and the flagged
+        builds. Built here only, so every export names and orders them alike (docs/reports.md)."""
         return {
-            "cells": self.cells,
+            "cells": with_reasons(self.cells),
             "builder_speedups": self.builder_speedups,
             "cache_speedups": self.cache_speedups,
+            "claims": pd.DataFrame([v.record() for v in self.claims], columns=list(RECORD_FIELDS)),
+            "flagged_builds": flagged_builds(self.builds),
         }
 
     @property

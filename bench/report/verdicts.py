@@ -7,9 +7,9 @@ and claims.py can import and register them without an import cycle.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -60,6 +60,18 @@ class ConditionVerdict:
     group: str = ""
 
 
+#: the fields of a claim's verdict as data (ClaimVerdict.record); a condition's are ConditionVerdict's
+RECORD_FIELDS: tuple[str, ...] = (
+    "id",
+    "claim",
+    "measured_by",
+    "verdict",
+    "headline",
+    "numbers",
+    "conditions",
+)
+
+
 @dataclass(frozen=True)
 class ClaimVerdict:
     """One claim's verdict over all its data (`verdict`, one machine-readable word), the verdict per
@@ -71,6 +83,20 @@ class ClaimVerdict:
     numbers: list[str] = field(default_factory=list)
     conditions: tuple[ConditionVerdict, ...] = ()
     headline: str = ""
+
+    def record(self) -> dict[str, Any]:
+        """The verdict as data (--export-json's `claims`, fields RECORD_FIELDS): what the report's claims
+        section shows, so a tool reads the verdict, numbers and per-condition verdicts a person reads."""
+        values = (
+            self.claim.id,
+            self.claim.text,
+            self.claim.measured_by,
+            self.verdict,
+            self.headline,
+            list(self.numbers),
+            [asdict(c) for c in self.conditions],
+        )
+        return dict(zip(RECORD_FIELDS, values, strict=True))
 
 
 Check = Callable[[Claim, Evidence], ClaimVerdict]

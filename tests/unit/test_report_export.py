@@ -181,7 +181,13 @@ def test_every_format_renders_the_same_report(report: Report) -> None:
         assert re.search(r"buildkit\W+5(\W+0)+\W+10\.0\b", read[name]), name  # ok, 0 warmups...failed, median
         assert re.search(r"2\.00x\W+\[", read[name]), name
     exported = json.loads(out["json"])
-    assert [t for t in exported if t in report.tables] == ["cells", "builder_speedups", "cache_speedups"]
+    assert [t for t in exported if t in report.tables] == [
+        "cells",
+        "builder_speedups",
+        "cache_speedups",
+        "claims",
+        "flagged_builds",
+    ]
     cells = {(c["builder"], c["cache"]): c for c in exported["cells"]}
     assert cells[("buildkit", "none")]["median_s"] == 10.0
     cold = next(s for s in exported["builder_speedups"] if s["cache"] == "none")

@@ -9,8 +9,8 @@ from bench.report import cells as tables
 from bench.report import formatting as fmt
 from bench.report.document import Block, Bullets, Heading, Paragraph, Table
 from bench.report.figures import FigureFile
+from bench.report.flag_records import reason as flag_reason
 from bench.report.model import Report
-from bench.store import quality
 
 CELL_HEADERS = (
     "ok",
@@ -101,8 +101,7 @@ def flags(report: Report, figures: Sequence[FigureFile]) -> list[Block]:
         items = []
         for name, n in seen.items():
             where = ", ".join(f"`{c['cell']}`" for _, c in table.iterrows() if name in c["flag_counts"])
-            description = quality.DESCRIPTIONS.get(name, "no description recorded for this flag")
-            items.append(f"`{name}` ({n} build{'s' if n != 1 else ''}; {where}): {description}.")
+            items.append(f"`{name}` ({n} build{'s' if n != 1 else ''}; {where}): {flag_reason(name)}.")
         out += [
             Paragraph("Quality flags raised on measured builds (the builds stay in the statistics):"),
             Bullets(items),
