@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from report_runs import COLD_WIN, write_run
 
+from bench.report.flag_records import flag_records
 from bench.report.model import build_report
 from bench.store import quality
 from bench.store.results import load
@@ -168,3 +169,11 @@ def test_compare_gives_each_cell_n_and_flags_on_both_sides(flagged_run: Path, tm
     rows = {(r["builder"], r["cache"]): r for r in csv.DictReader(out_csv.open())}
     assert {key: (int(r["n_base"]), int(r["n_new"])) for key, r in rows.items()} == n
     assert json.loads(rows[("legacy", "none")]["quality_flags_new"]) == legacy["quality_flags_new"]
+
+
+def test_a_flag_without_a_description_says_so() -> None:
+    """A flag written by a newer bench keeps its count, and its reason says none is recorded."""
+    assert flag_records({"some-future-flag": 2, "machine-busy": 1}) == [
+        {"flag": "machine-busy", "count": 1, "reason": quality.DESCRIPTIONS[quality.MACHINE_BUSY]},
+        {"flag": "some-future-flag", "count": 2, "reason": "no description recorded for this flag"},
+    ]
