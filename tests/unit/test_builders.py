@@ -31,14 +31,6 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "builds"
 TWOSTAGE = FIXTURES / "twostage"
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> DockerClient:
-    docker = tmp_path / "docker"
-    docker.write_text("#!/bin/sh\nexit 99\n")
-    docker.chmod(0o755)
-    return DockerClient(context="bench", client_call=[str(docker)])
-
-
 def request(**changes: object) -> BuildRequest:
     fields: dict = {
         "context_dir": str(TWOSTAGE),

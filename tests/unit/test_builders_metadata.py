@@ -85,14 +85,6 @@ class MetadataReplay:
         return replay_run(self.run, on_line, argv, env)  # the lines go to the builder's parser one by one
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> DockerClient:
-    docker = tmp_path / "docker"
-    docker.write_text("#!/bin/sh\nexit 99\n")
-    docker.chmod(0o755)
-    return DockerClient(context="bench", client_call=[str(docker)])
-
-
 def request() -> BuildRequest:
     twostage = FIXTURES / "twostage"
     return BuildRequest(str(twostage), str(twostage / "Dockerfile"), "bench/x:1")

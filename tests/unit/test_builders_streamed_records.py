@@ -78,14 +78,6 @@ def expected() -> dict[str, Any]:
     return json.loads(RECORDS.read_text())
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> DockerClient:
-    docker = tmp_path / "docker"
-    docker.write_text("#!/bin/sh\nexit 99\n")
-    docker.chmod(0o755)
-    return DockerClient(context="bench", client_call=[str(docker)])
-
-
 def test_every_recording_and_builder_has_an_expected_record(expected: dict[str, Any]) -> None:
     assert len(RECORDINGS) == 11
     builds = {f"{builder}:{name}" for name in RECORDINGS for builder in ("legacy", "buildkit")}
