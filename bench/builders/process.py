@@ -134,12 +134,12 @@ class _Sink:
             line = OutputLine(line.t, line.source, cut_line(line.text).encode("utf-8"))
         self._tail.append(line)
 
-    def lines(self) -> list[OutputLine]:
-        return self._all if self._all is not None else list(self._tail)
-
-    def counts(self) -> tuple[int, bool]:
-        """(lines_dropped, tail_only) of the run."""
-        return self.dropped, self.tail_only
+    def run(
+        self, argv: Sequence[str], env: Mapping[str, str], wall_s: float, exit_code: int, meta: dict[str, Any]
+    ) -> ProcessRun:
+        """The run whose lines went through this sink: its tail (or every line), and what went by."""
+        lines = self._all if self._all is not None else list(self._tail)
+        return ProcessRun(list(argv), dict(env), lines, wall_s, exit_code, meta, self.dropped, self.tail_only)
 
 
 class _Handoff:
@@ -260,7 +260,7 @@ def run_timed(
         handoff.close()  # a consumer that raised leaves the readers draining the pipes
     waiter.join()
     wall_s = max(ends) - start
-    return ProcessRun(list(argv), dict(env), sink.lines(), wall_s, process.returncode, {}, *sink.counts())
+    return sink.run(argv, env, wall_s, process.returncode, {})
 
 
 def replay_run(
@@ -274,14 +274,12 @@ def replay_run(
     sink = _Sink(on_line, keep_all=False)
     for line in recorded.all_lines():
         sink.take(line)
-    return ProcessRun(
-        list(recorded.argv if argv is None else argv),
-        dict(recorded.env if env is None else env),
-        sink.lines(),
+    return sink.run(
+        recorded.argv if argv is None else argv,
+        recorded.env if env is None else env,
         recorded.wall_s,
         recorded.exit_code,
         dict(recorded.meta),
-        *sink.counts(),
     )
 
 
